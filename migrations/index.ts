@@ -1,0 +1,8 @@
+// Every migration, in order, imported statically: no run-time folder scanning, so the set is the same
+// under tsx, vitest and a bundler. Names start with a date and never change once released.
+import type { Migration } from 'kysely';
+import * as core from './2026-11-23-0001-core.js';
+
+export const migrations: Record<string, Migration> = {
+  '2026-11-23-0001-core': core,
+};

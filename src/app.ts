@@ -1,0 +1,30 @@
+// Builds the whole app from its configuration and dependencies. Nothing below reads process.env.
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { AppError } from './errors.js';
+import { categories } from './http/categories.js';
+import type { AppEnv, Deps } from './http/env.js';
+import { health } from './http/health.js';
+import { apiErrorHandler, problemResponse } from './http/problem.js';
+
+export function createApp(deps: Deps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.use(async (c, next) => {
+    c.set('deps', deps);
+    await next();
+  });
+
+  const limit = bodyLimit({
+    maxSize: deps.config.maxBodyBytes,
+    onError: (c) => problemResponse(c, new AppError('payload_too_large', `The body is larger than ${deps.config.maxBodyBytes} bytes.`)),
+  });
+  // Streaming NDJSON eligibility is unbounded by design (API.md); it reads line by line instead.
+  app.use('/v1/*', (c, next) => (c.req.header('content-type')?.startsWith('application/x-ndjson') ? next() : limit(c, next)));
+
+  app.route('/', health);
+  app.route('/v1/categories', categories);
+
+  app.notFound((c) => problemResponse(c, new AppError('not_found', `No route for ${c.req.method} ${new URL(c.req.url).pathname}.`)));
+  app.onError(apiErrorHandler);
+  return app;
+}

@@ -1,0 +1,22 @@
+// Start-up shared by the server and the CLI: configuration, database, migrations.
+import { parseConfig, type Config } from './config.js';
+import { openDatabase, type DatabaseHandle } from './db/database.js';
+import { migrateToLatest } from './db/migrate.js';
+import { loadOrCreateDevSecrets } from './dev-secrets.js';
+
+export function loadConfig(env: NodeJS.ProcessEnv): Config {
+  const production = env.NODE_ENV === 'production';
+  const needsDevSecrets = !production && (!env.SIGNING_KEYS || !env.HASH_KEY);
+  if (!needsDevSecrets) return parseConfig(env);
+  const { secrets, created } = loadOrCreateDevSecrets(env.DATA_DIR ?? './data');
+  if (!env.SIGNING_KEYS) {
+    console.warn(`warning: SIGNING_KEYS is not set; using a development key ${created ? 'generated now and ' : ''}kept in ${env.DATA_DIR ?? './data'}/dev-secrets.json`);
+  }
+  return parseConfig(env, secrets);
+}
+
+export async function openAndMigrate(config: Config): Promise<DatabaseHandle> {
+  const handle = openDatabase(config.databaseUrl);
+  await migrateToLatest(handle.db);
+  return handle;
+}

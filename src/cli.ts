@@ -1,0 +1,77 @@
+// Entry point: `npm run cli -- COMMAND` (the package's bin is `mailprefs`).
+import { parseArgs } from 'node:util';
+import { loadConfig, openAndMigrate } from './bootstrap.js';
+import { ConfigError } from './config.js';
+import { openDatabase } from './db/database.js';
+import { migrateToLatest } from './db/migrate.js';
+import { createApiKey, isScope, listKeys, revokeKey, SCOPES } from './domain/api-keys.js';
+
+const USAGE = `usage: mailprefs COMMAND
+  migrate                                   apply pending migrations
+  keys create --name NAME --scope SCOPE…    create an API key (printed once); --json for one JSON line
+  keys list                                 list API keys
+  keys revoke ID                            revoke an API key
+scopes: ${SCOPES.join(', ')}`;
+
+class UsageError extends Error {}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, sub, ...rest] = argv;
+  const config = loadConfig(process.env);
+  if (command === 'migrate') {
+    const handle = openDatabase(config.databaseUrl);
+    try {
+      const applied = await migrateToLatest(handle.db);
+      console.log(applied.length ? `applied: ${applied.join(', ')}` : 'already up to date');
+    } finally {
+      await handle.close();
+    }
+    return 0;
+  }
+  if (command !== 'keys') throw new UsageError(command ? `unknown command "${command}"` : 'no command given');
+
+  const handle = await openAndMigrate(config);
+  try {
+    if (sub === 'create') {
+      const { values } = parseArgs({ args: rest, options: { name: { type: 'string' }, scope: { type: 'string', multiple: true }, json: { type: 'boolean' } } });
+      if (!values.name) throw new UsageError('--name is required');
+      const scopes = values.scope ?? [];
+      if (scopes.length === 0) throw new UsageError('give at least one --scope');
+      const bad = scopes.find((s) => !isScope(s));
+      if (bad !== undefined) throw new UsageError(`unknown scope "${bad}"`);
+      const created = await createApiKey(handle.db, values.name, scopes.filter(isScope));
+      if (values.json) console.log(JSON.stringify(created));
+      else console.log(`id:  ${created.id}\nkey: ${created.key}\n(the key is shown once; store it now)`);
+      return 0;
+    }
+    if (sub === 'list') {
+      for (const k of await listKeys(handle.db)) {
+        console.log([k.id, k.name, k.scopes.join(','), k.createdAt, k.revokedAt ? `revoked ${k.revokedAt}` : 'active'].join('\t'));
+      }
+      return 0;
+    }
+    if (sub === 'revoke') {
+      const id = rest[0];
+      if (!id) throw new UsageError('keys revoke needs an ID');
+      if (!(await revokeKey(handle.db, id))) {
+        console.error(`no active key with id ${id}`);
+        return 1;
+      }
+      console.log(`revoked ${id}`);
+      return 0;
+    }
+    throw new UsageError(`unknown keys command "${sub ?? ''}"`);
+  } finally {
+    await handle.close();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    if (err instanceof UsageError) console.error(`mailprefs: ${err.message}\n${USAGE}`);
+    else if (err instanceof ConfigError) console.error(`mailprefs: ${err.message}`);
+    else console.error('mailprefs:', err instanceof Error ? err.message : err);
+    process.exit(2);
+  },
+);

@@ -1,0 +1,123 @@
+// Configuration is read from the environment once, here, into a frozen object. Nothing below
+// src/server.ts and src/cli.ts reads process.env. A bad value stops start-up with the variable's name.
+
+export interface SigningKey {
+  readonly kid: string;
+  readonly secret: string;
+}
+
+export interface Config {
+  readonly production: boolean;
+  readonly port: number;
+  readonly host: string;
+  readonly databaseUrl: string;
+  readonly dataDir: string;
+  readonly publicUrl: string;
+  /** The first key signs; every key verifies (rotation). */
+  readonly signingKeys: readonly SigningKey[];
+  /** Server secret for keyed hashes of erased addresses (never a bare hash: GDPR, see STANDARDS.md). */
+  readonly hashKey: string;
+  readonly resendApiKey: string | undefined;
+  readonly resendBaseUrl: string | undefined;
+  readonly resendWebhookSecret: string | undefined;
+  readonly mailFrom: string;
+  readonly orgName: string;
+  readonly orgPostalAddress: string;
+  /** Largest request body accepted by the JSON API, in bytes. */
+  readonly maxBodyBytes: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly variable: string, problem: string) {
+    super(`${variable}: ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Secrets the development server generates once and keeps under DATA_DIR. */
+export interface DevSecrets {
+  readonly signingKeys: string;
+  readonly hashKey: string;
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+export function parseConfig(env: Env, devSecrets?: DevSecrets): Config {
+  const production = env.NODE_ENV === 'production';
+  const port = parsePort(env.PORT ?? '3000');
+  const publicUrl = parsePublicUrl(env.PUBLIC_URL, production, port);
+
+  const signingKeysText = env.SIGNING_KEYS ?? (production ? undefined : devSecrets?.signingKeys);
+  if (!signingKeysText) throw new ConfigError('SIGNING_KEYS', 'required in production: "kid:secret,kid:secret…"');
+  const hashKey = env.HASH_KEY ?? (production ? undefined : devSecrets?.hashKey);
+  if (!hashKey) throw new ConfigError('HASH_KEY', 'required in production: a random secret of at least 32 characters');
+  if (hashKey.length < 32) throw new ConfigError('HASH_KEY', 'must be at least 32 characters');
+
+  return Object.freeze({
+    production,
+    port,
+    host: env.HOST ?? '127.0.0.1',
+    databaseUrl: parseDatabaseUrl(env.DATABASE_URL ?? 'file:./data/mailprefs.db'),
+    dataDir: env.DATA_DIR ?? './data',
+    publicUrl,
+    signingKeys: Object.freeze(parseSigningKeys(signingKeysText)),
+    hashKey,
+    resendApiKey: env.RESEND_API_KEY || undefined,
+    resendBaseUrl: env.RESEND_BASE_URL || undefined,
+    resendWebhookSecret: env.RESEND_WEBHOOK_SECRET || undefined,
+    mailFrom: env.MAIL_FROM ?? 'Example <notices@example.com>',
+    orgName: env.ORG_NAME ?? 'Example Inc.',
+    orgPostalAddress: env.ORG_POSTAL_ADDRESS ?? '1 Example Street, Springfield, 00000, Country',
+    maxBodyBytes: parsePositiveInt('MAX_BODY_BYTES', env.MAX_BODY_BYTES ?? String(2 * 1024 * 1024)),
+  });
+}
+
+function parsePort(text: string): number {
+  const port = Number(text);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError('PORT', `not a port number: "${text}"`);
+  return port;
+}
+
+function parsePositiveInt(name: string, text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n <= 0) throw new ConfigError(name, `not a positive whole number: "${text}"`);
+  return n;
+}
+
+function parsePublicUrl(text: string | undefined, production: boolean, port: number): string {
+  if (text === undefined) {
+    if (production) throw new ConfigError('PUBLIC_URL', 'required in production: the https base of links put into email');
+    return `http://localhost:${port}`;
+  }
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new ConfigError('PUBLIC_URL', `not a URL: "${text}"`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ConfigError('PUBLIC_URL', 'must be http(s)');
+  // RFC 8058 requires an https List-Unsubscribe URI; plain http is only for a laptop.
+  if (production && url.protocol !== 'https:') throw new ConfigError('PUBLIC_URL', 'must be https in production (RFC 8058)');
+  return url.href.replace(/\/+$/, '');
+}
+
+function parseDatabaseUrl(text: string): string {
+  if (text === ':memory:' || text.startsWith('file:') || /^postgres(ql)?:\/\//.test(text)) return text;
+  throw new ConfigError('DATABASE_URL', 'use file:PATH or :memory: for SQLite, postgres://… for PostgreSQL');
+}
+
+export function parseSigningKeys(text: string): SigningKey[] {
+  const keys = text.split(',').map((entry) => entry.trim()).filter(Boolean).map((entry) => {
+    const colon = entry.indexOf(':');
+    const kid = entry.slice(0, colon);
+    const secret = entry.slice(colon + 1);
+    if (colon < 1 || !/^[A-Za-z0-9_-]{1,16}$/.test(kid)) {
+      throw new ConfigError('SIGNING_KEYS', 'each entry is "kid:secret" with a kid of 1–16 letters, digits, _ or -');
+    }
+    if (secret.length < 32) throw new ConfigError('SIGNING_KEYS', `the secret of key "${kid}" must be at least 32 characters`);
+    return { kid, secret };
+  });
+  if (keys.length === 0) throw new ConfigError('SIGNING_KEYS', 'no key given');
+  if (new Set(keys.map((k) => k.kid)).size !== keys.length) throw new ConfigError('SIGNING_KEYS', 'duplicate kid');
+  return keys;
+}

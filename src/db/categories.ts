@@ -1,0 +1,73 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { Category } from '../domain/types.js';
+import type { CategoriesTable, Database } from './schema.js';
+
+type CategoryRow = Selectable<CategoriesTable>;
+
+function toCategory(row: CategoryRow): Category {
+  return {
+    id: row.id,
+    key: row.key,
+    name: row.name,
+    description: row.description,
+    kind: row.kind,
+    consent: row.consent,
+    doubleOptIn: Boolean(row.double_opt_in),
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+// Inserts a category; returns false when the key is taken (the caller answers 409).
+export async function insertCategory(db: Kysely<Database>, c: Category): Promise<boolean> {
+  const inserted = await db
+    .insertInto('categories')
+    .values({
+      id: c.id,
+      key: c.key,
+      name: c.name,
+      description: c.description,
+      kind: c.kind,
+      consent: c.consent,
+      double_opt_in: c.doubleOptIn ? 1 : 0,
+      created_at: c.createdAt,
+      updated_at: c.updatedAt,
+    })
+    .onConflict((oc) => oc.column('key').doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  return inserted !== undefined;
+}
+
+// Every category, in the order they were created.
+export async function listCategories(db: Kysely<Database>): Promise<Category[]> {
+  const rows = await db.selectFrom('categories').selectAll().orderBy('created_at').orderBy('id').execute();
+  return rows.map(toCategory);
+}
+
+export async function findCategoryByKey(db: Kysely<Database>, key: string): Promise<Category | undefined> {
+  const row = await db.selectFrom('categories').selectAll().where('key', '=', key).executeTakeFirst();
+  return row && toCategory(row);
+}
+
+// The editable fields only: key and kind never change after creation (API.md).
+export async function updateCategory(
+  db: Kysely<Database>,
+  key: string,
+  patch: { name?: string; description?: string | null; consent?: Category['consent']; doubleOptIn?: boolean },
+  updatedAt: string,
+): Promise<Category | undefined> {
+  const row = await db
+    .updateTable('categories')
+    .set({
+      ...(patch.name !== undefined && { name: patch.name }),
+      ...(patch.description !== undefined && { description: patch.description }),
+      ...(patch.consent !== undefined && { consent: patch.consent }),
+      ...(patch.doubleOptIn !== undefined && { double_opt_in: patch.doubleOptIn ? 1 : 0 }),
+      updated_at: updatedAt,
+    })
+    .where('key', '=', key)
+    .returningAll()
+    .executeTakeFirst();
+  return row && toCategory(row);
+}

@@ -1,0 +1,87 @@
+// The consent ledger: append-only, one gapless sequence, each event's hash chained to the one before
+// (GDPR Art. 7(1): consent must be demonstrable). Personal data (IP, user agent) sits outside the hash,
+// so erasing it leaves the chain verifiable.
+import { createHash } from 'node:crypto';
+import { sql, type Kysely, type Selectable } from 'kysely';
+import { newId } from '../ids.js';
+import { isPostgres } from './dialect.js';
+import type { ConsentEventsTable, Database } from './schema.js';
+
+export type ConsentEventRow = Selectable<ConsentEventsTable>;
+
+export interface NewConsentEvent {
+  type: string;
+  recipientId: string | null;
+  categoryKey: string | null;
+  source: string;
+  actor: string | null;
+  ip?: string | null;
+  userAgent?: string | null;
+  detail?: Record<string, unknown> | null;
+  at: string;
+}
+
+export const GENESIS_HASH = '0'.repeat(64);
+
+// Any constant will do; it only has to be the same for every instance writing to one database.
+const LEDGER_LOCK_ID = 0x6d61696c;
+
+/** What the chain commits to, in a fixed order. Changing this breaks every existing ledger. */
+export function eventHash(e: Omit<ConsentEventRow, 'hash' | 'ip' | 'user_agent'>): string {
+  const canonical = JSON.stringify([
+    Number(e.seq), e.id, e.type, e.recipient_id, e.category_key, e.source, e.actor, e.detail, e.at, e.prev_hash,
+  ]);
+  return createHash('sha256').update(canonical).digest('hex');
+}
+
+/**
+ * Appends events in order. Must run inside the transaction that makes the change they record, so that
+ * nothing changes without its record. Appends are serialised (an advisory lock on PostgreSQL; SQLite has
+ * one writer) so the chain stays one line even with several instances on one database.
+ */
+export async function appendConsentEvents(trx: Kysely<Database>, events: readonly NewConsentEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  if (isPostgres(trx)) await sql`select pg_advisory_xact_lock(${LEDGER_LOCK_ID})`.execute(trx);
+  const head = await trx.selectFrom('consent_events').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+  let seq = head ? Number(head.seq) : 0;
+  let prevHash = head?.hash ?? GENESIS_HASH;
+  const rows: ConsentEventRow[] = events.map((e) => {
+    seq += 1;
+    const unhashed = {
+      id: newId(),
+      seq,
+      type: e.type,
+      recipient_id: e.recipientId,
+      category_key: e.categoryKey,
+      source: e.source,
+      actor: e.actor,
+      detail: e.detail ? JSON.stringify(e.detail) : null,
+      at: e.at,
+      prev_hash: prevHash,
+    };
+    const hash = eventHash(unhashed);
+    prevHash = hash;
+    return { ...unhashed, hash, ip: e.ip ?? null, user_agent: e.userAgent ?? null };
+  });
+  // Chunked to stay under the bind-parameter limit (13 columns a row).
+  for (let i = 0; i < rows.length; i += 1000) {
+    await trx.insertInto('consent_events').values(rows.slice(i, i + 1000)).execute();
+  }
+}
+
+// One recipient's events, oldest first.
+export async function listEventsOfRecipient(db: Kysely<Database>, recipientId: string): Promise<ConsentEventRow[]> {
+  const rows = await db.selectFrom('consent_events').selectAll().where('recipient_id', '=', recipientId).orderBy('seq').execute();
+  return rows.map(normalizeSeq);
+}
+
+// Every event after a cursor (a seq), for systems that mirror the ledger.
+export async function listEventsAfter(db: Kysely<Database>, afterSeq: number, limit: number): Promise<ConsentEventRow[]> {
+  const rows = await db.selectFrom('consent_events').selectAll().where('seq', '>', afterSeq).orderBy('seq').limit(limit).execute();
+  return rows.map(normalizeSeq);
+}
+
+// pg returns bigint columns as strings.
+function normalizeSeq(row: ConsentEventRow): ConsentEventRow {
+  return { ...row, seq: Number(row.seq) };
+}

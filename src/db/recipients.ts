@@ -1,0 +1,86 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { Recipient, Subscription, SubscriptionStatus } from '../domain/types.js';
+import type { Database, RecipientsTable } from './schema.js';
+
+type RecipientRow = Selectable<RecipientsTable>;
+export type RecipientRef = { by: 'id' | 'email' | 'externalId'; value: string };
+
+function toRecipient(row: RecipientRow, subscriptions: Record<string, Subscription>): Recipient {
+  return {
+    id: row.id,
+    email: row.email,
+    externalId: row.external_id,
+    locale: row.locale,
+    marketingOptOut: Boolean(row.marketing_opt_out),
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    subscriptions,
+  };
+}
+
+// One recipient by id, normalized email or external id, with its subscriptions keyed by category key.
+export async function findRecipient(db: Kysely<Database>, ref: RecipientRef): Promise<Recipient | undefined> {
+  const column = ref.by === 'id' ? 'id' : ref.by === 'email' ? 'email_normalized' : 'external_id';
+  const row = await db.selectFrom('recipients').selectAll().where(column, '=', ref.value).executeTakeFirst();
+  if (!row) return undefined;
+  return toRecipient(row, await subscriptionsOf(db, row.id));
+}
+
+// A recipient's subscriptions keyed by category key.
+async function subscriptionsOf(db: Kysely<Database>, recipientId: string): Promise<Record<string, Subscription>> {
+  const rows = await db
+    .selectFrom('subscriptions as s')
+    .innerJoin('categories as c', 'c.id', 's.category_id')
+    .select(['c.key', 's.status', 's.source', 's.updated_at'])
+    .where('s.recipient_id', '=', recipientId)
+    .orderBy('c.key')
+    .execute();
+  return Object.fromEntries(rows.map((r) => [r.key, { status: r.status, source: r.source, updatedAt: r.updated_at }]));
+}
+
+export async function insertRecipient(db: Kysely<Database>, r: Omit<Recipient, 'subscriptions'>): Promise<void> {
+  await db
+    .insertInto('recipients')
+    .values({
+      id: r.id,
+      email: r.email,
+      email_normalized: r.email.trim().toLowerCase(),
+      external_id: r.externalId,
+      locale: r.locale,
+      marketing_opt_out: r.marketingOptOut ? 1 : 0,
+      created_at: r.createdAt,
+      updated_at: r.updatedAt,
+    })
+    .execute();
+}
+
+export async function updateRecipientRow(
+  db: Kysely<Database>,
+  id: string,
+  patch: { email?: string; externalId?: string | null; locale?: string | null; marketingOptOut?: boolean },
+  updatedAt: string,
+): Promise<void> {
+  await db
+    .updateTable('recipients')
+    .set({
+      ...(patch.email !== undefined && { email: patch.email, email_normalized: patch.email.trim().toLowerCase() }),
+      ...(patch.externalId !== undefined && { external_id: patch.externalId }),
+      ...(patch.locale !== undefined && { locale: patch.locale }),
+      ...(patch.marketingOptOut !== undefined && { marketing_opt_out: patch.marketingOptOut ? 1 : 0 }),
+      updated_at: updatedAt,
+    })
+    .where('id', '=', id)
+    .execute();
+}
+
+// Sets one subscription's state, creating the row on first use.
+export async function upsertSubscription(
+  db: Kysely<Database>,
+  s: { recipientId: string; categoryId: string; status: SubscriptionStatus; source: string; updatedAt: string },
+): Promise<void> {
+  await db
+    .insertInto('subscriptions')
+    .values({ recipient_id: s.recipientId, category_id: s.categoryId, status: s.status, source: s.source, updated_at: s.updatedAt })
+    .onConflict((oc) => oc.columns(['recipient_id', 'category_id']).doUpdateSet({ status: s.status, source: s.source, updated_at: s.updatedAt }))
+    .execute();
+}

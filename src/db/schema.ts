@@ -1,0 +1,87 @@
+// Row types of every table, as the storage layer sees them. They never leave src/db: repositories
+// map rows to domain objects. Booleans are 0/1 and times ISO-8601 UTC text on both dialects, so that
+// better-sqlite3 (which binds neither booleans nor Dates) and pg read and write the same values.
+import type { Generated } from 'kysely';
+
+export interface CategoriesTable {
+  id: string;
+  key: string;
+  name: string;
+  description: string | null;
+  kind: 'marketing' | 'transactional';
+  consent: 'opt_in' | 'opt_out';
+  double_opt_in: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface RecipientsTable {
+  id: string;
+  email: string;
+  email_normalized: string;
+  external_id: string | null;
+  locale: string | null;
+  marketing_opt_out: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface SubscriptionsTable {
+  recipient_id: string;
+  category_id: string;
+  status: 'subscribed' | 'unsubscribed' | 'pending';
+  source: string;
+  updated_at: string;
+}
+
+export interface SuppressionsTable {
+  id: string;
+  /** Null only for `erased`, which keeps nothing but the keyed hash. */
+  email: string | null;
+  email_normalized: string | null;
+  /** HMAC-SHA256(HASH_KEY, normalized address), hex; set for every reason. */
+  email_hash: string;
+  reason: 'hard_bounce' | 'complaint' | 'manual' | 'erased';
+  note: string | null;
+  created_at: string;
+}
+
+export interface ConsentEventsTable {
+  id: string;
+  /** Gapless, assigned under a lock: the order of the ledger and the cursor of GET /v1/events. */
+  seq: number;
+  type: string;
+  recipient_id: string | null;
+  category_key: string | null;
+  source: string;
+  actor: string | null;
+  ip: string | null;
+  user_agent: string | null;
+  /** JSON text: what changed (from/to), the consent wording shown, and so on. */
+  detail: string | null;
+  at: string;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface ApiKeysTable {
+  id: string;
+  name: string;
+  /** SHA-256 of the secret part, hex. The key itself is shown once and never stored. */
+  secret_hash: string;
+  /** JSON array of scopes. */
+  scopes: string;
+  created_at: string;
+  revoked_at: string | null;
+}
+
+export interface Database {
+  categories: CategoriesTable;
+  recipients: RecipientsTable;
+  subscriptions: SubscriptionsTable;
+  suppressions: SuppressionsTable;
+  consent_events: ConsentEventsTable;
+  api_keys: ApiKeysTable;
+}
+
+export type { Generated };

@@ -1,0 +1,69 @@
+// Changing consent: every change of a subscription or of the marketing opt-out writes its consent
+// event in the same transaction, so nothing can change without its record (GDPR Art. 7(1)).
+import type { Kysely } from 'kysely';
+import { appendConsentEvents, type NewConsentEvent } from '../db/consent-events.js';
+import { updateRecipientRow, upsertSubscription } from '../db/recipients.js';
+import type { Database } from '../db/schema.js';
+import { AppError } from '../errors.js';
+import type { Category, ConsentContext, Recipient, SubscriptionStatus } from './types.js';
+
+export type RequestedStatus = 'subscribed' | 'unsubscribed';
+
+function event(recipientId: string, type: string, category: string | null, ctx: ConsentContext, at: string, detail: Record<string, unknown>): NewConsentEvent {
+  return {
+    type,
+    recipientId,
+    categoryKey: category,
+    source: ctx.source,
+    actor: ctx.actor,
+    ip: ctx.ip ?? null,
+    userAgent: ctx.userAgent ?? null,
+    detail: ctx.text ? { ...detail, text: ctx.text } : detail,
+    at,
+  };
+}
+
+/**
+ * Sets the recipient's state in one category. Subscribing to a double opt-in category leaves it
+ * `pending` until the person confirms, unless the change is that confirmation. Transactional categories
+ * cannot be refused (CAN-SPAM exempts them; API.md answers 409) and need no subscription.
+ * Returns true when something changed.
+ */
+export async function changeSubscription(
+  trx: Kysely<Database>,
+  recipient: Pick<Recipient, 'id' | 'subscriptions'>,
+  category: Category,
+  requested: RequestedStatus,
+  ctx: ConsentContext,
+  at: string,
+): Promise<boolean> {
+  if (category.kind === 'transactional') {
+    if (requested === 'unsubscribed') {
+      throw new AppError('transactional_refusal', `"${category.key}" is transactional: it cannot be refused while the person uses the service.`);
+    }
+    return false;
+  }
+  const current = recipient.subscriptions[category.key]?.status ?? null;
+  const next: SubscriptionStatus =
+    requested === 'subscribed' && category.doubleOptIn && ctx.source !== 'confirmation' && current !== 'subscribed' ? 'pending' : requested;
+  if (current === next) return false;
+  await upsertSubscription(trx, { recipientId: recipient.id, categoryId: category.id, status: next, source: ctx.source, updatedAt: at });
+  await appendConsentEvents(trx, [event(recipient.id, next, category.key, ctx, at, { from: current, to: next })]);
+  recipient.subscriptions[category.key] = { status: next, source: ctx.source, updatedAt: at };
+  return true;
+}
+
+/** Refuses (or accepts again) all marketing. Objection to direct marketing is absolute (GDPR Art. 21). */
+export async function changeMarketingOptOut(
+  trx: Kysely<Database>,
+  recipient: Pick<Recipient, 'id' | 'marketingOptOut'>,
+  optOut: boolean,
+  ctx: ConsentContext,
+  at: string,
+): Promise<boolean> {
+  if (recipient.marketingOptOut === optOut) return false;
+  await updateRecipientRow(trx, recipient.id, { marketingOptOut: optOut }, at);
+  await appendConsentEvents(trx, [event(recipient.id, optOut ? 'marketing_opt_out' : 'marketing_opt_in', null, ctx, at, {})]);
+  recipient.marketingOptOut = optOut;
+  return true;
+}

@@ -1,0 +1,135 @@
+// Recipients: upsert by address, correction, and reading one with its eligibility for every category.
+import type { Kysely } from 'kysely';
+import { listCategories } from '../db/categories.js';
+import { findRecipient, insertRecipient, updateRecipientRow, type RecipientRef } from '../db/recipients.js';
+import type { Database } from '../db/schema.js';
+import { relinkErasedSuppression } from '../db/suppressions.js';
+import { normalizeEmail } from '../email.js';
+import { conflict, invalidField, notFound } from '../errors.js';
+import { newId, nowIso } from '../ids.js';
+import { addressHash } from './address-hash.js';
+import { changeMarketingOptOut, changeSubscription, type RequestedStatus } from './consent.js';
+import type { Category, ConsentContext, Recipient } from './types.js';
+
+export interface RecipientInput {
+  email: string;
+  externalId?: string | null;
+  locale?: string | null;
+  marketingOptOut?: boolean;
+  subscriptions?: Record<string, RequestedStatus>;
+}
+
+/** `REF` in a path: `ext:ID`, an address, or a recipient id. */
+export function parseRecipientRef(ref: string): RecipientRef {
+  if (ref.startsWith('ext:')) return { by: 'externalId', value: ref.slice(4) };
+  if (ref.includes('@')) return { by: 'email', value: normalizeEmail(ref) };
+  return { by: 'id', value: ref };
+}
+
+export async function getRecipient(db: Kysely<Database>, ref: string): Promise<Recipient> {
+  const recipient = await findRecipient(db, parseRecipientRef(ref));
+  if (!recipient) throw notFound('Recipient');
+  return recipient;
+}
+
+/** Creates or updates the recipient with this address. `created` tells which (201 or 200). */
+export async function upsertRecipient(
+  db: Kysely<Database>,
+  hashKey: string,
+  input: RecipientInput,
+  ctx: ConsentContext,
+): Promise<{ recipient: Recipient; created: boolean }> {
+  return db.transaction().execute(async (trx) => {
+    const categories = await resolveCategories(trx, input.subscriptions);
+    let recipient = await findRecipient(trx, { by: 'email', value: normalizeEmail(input.email) });
+    const created = recipient === undefined;
+    const at = nowIso();
+    if (!recipient) {
+      await assertExternalIdFree(trx, input.externalId, undefined);
+      const row = {
+        id: newId(),
+        email: input.email.trim(),
+        externalId: input.externalId ?? null,
+        locale: input.locale ?? null,
+        marketingOptOut: false,
+        createdAt: at,
+        updatedAt: at,
+      };
+      await insertRecipient(trx, row);
+      await relinkErasedSuppression(trx, addressHash(hashKey, row.email), normalizeEmail(row.email));
+      recipient = { ...row, subscriptions: {} };
+    } else {
+      await applyProfile(trx, recipient, { externalId: input.externalId, locale: input.locale }, at);
+    }
+    await applyConsent(trx, recipient, categories, input, ctx, at);
+    return { recipient: (await findRecipient(trx, { by: 'id', value: recipient.id }))!, created };
+  });
+}
+
+/** Corrects a recipient (GDPR Art. 16) and changes its consent, all in one transaction. */
+export async function patchRecipient(
+  db: Kysely<Database>,
+  hashKey: string,
+  ref: string,
+  patch: Partial<RecipientInput>,
+  ctx: ConsentContext,
+): Promise<Recipient> {
+  return db.transaction().execute(async (trx) => {
+    const recipient = await findRecipient(trx, parseRecipientRef(ref));
+    if (!recipient) throw notFound('Recipient');
+    const categories = await resolveCategories(trx, patch.subscriptions);
+    const at = nowIso();
+    if (patch.email !== undefined && normalizeEmail(patch.email) !== normalizeEmail(recipient.email)) {
+      const taken = await findRecipient(trx, { by: 'email', value: normalizeEmail(patch.email) });
+      if (taken) throw conflict('Another recipient already has that email address.');
+      await relinkErasedSuppression(trx, addressHash(hashKey, patch.email), normalizeEmail(patch.email));
+    }
+    await applyProfile(trx, recipient, { email: patch.email?.trim(), externalId: patch.externalId, locale: patch.locale }, at);
+    await applyConsent(trx, recipient, categories, patch, ctx, at);
+    return (await findRecipient(trx, { by: 'id', value: recipient.id }))!;
+  });
+}
+
+async function resolveCategories(trx: Kysely<Database>, wanted: Record<string, unknown> | undefined): Promise<Map<string, Category>> {
+  const all = new Map((await listCategories(trx)).map((c) => [c.key, c]));
+  for (const key of Object.keys(wanted ?? {})) {
+    if (!all.has(key)) throw invalidField(`subscriptions.${key}`, 'no category has this key');
+  }
+  return all;
+}
+
+async function assertExternalIdFree(trx: Kysely<Database>, externalId: string | null | undefined, ownerId: string | undefined) {
+  if (!externalId) return;
+  const owner = await findRecipient(trx, { by: 'externalId', value: externalId });
+  if (owner && owner.id !== ownerId) throw conflict('Another recipient already has that externalId.');
+}
+
+async function applyProfile(
+  trx: Kysely<Database>,
+  recipient: Recipient,
+  patch: { email?: string | undefined; externalId?: string | null | undefined; locale?: string | null | undefined },
+  at: string,
+) {
+  const changes = {
+    ...(patch.email !== undefined && patch.email !== recipient.email && { email: patch.email }),
+    ...(patch.externalId !== undefined && patch.externalId !== recipient.externalId && { externalId: patch.externalId }),
+    ...(patch.locale !== undefined && patch.locale !== recipient.locale && { locale: patch.locale }),
+  };
+  if (Object.keys(changes).length === 0) return;
+  if (changes.externalId) await assertExternalIdFree(trx, changes.externalId, recipient.id);
+  await updateRecipientRow(trx, recipient.id, changes, at);
+}
+
+async function applyConsent(
+  trx: Kysely<Database>,
+  recipient: Recipient,
+  categories: Map<string, Category>,
+  input: Partial<RecipientInput>,
+  ctx: ConsentContext,
+  at: string,
+) {
+  if (input.marketingOptOut !== undefined) await changeMarketingOptOut(trx, recipient, input.marketingOptOut, ctx, at);
+  for (const [key, status] of Object.entries(input.subscriptions ?? {})) {
+    await changeSubscription(trx, recipient, categories.get(key)!, status, ctx, at);
+  }
+}

@@ -1,0 +1,83 @@
+// The one place where what was thrown becomes a response: RFC 9457 problem+json for the API.
+// Ours (AppError) map through one table; Hono's HTTPException keeps its status; anything else is
+// logged without request data (no personal data in logs) and answered as a bare 500.
+import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { AppError, type ErrorCode } from '../errors.js';
+
+export const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
+  malformed_body: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  transactional_refusal: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  invalid_field: 422,
+  rate_limited: 429,
+  unavailable: 503,
+};
+
+const TITLE: Record<ErrorCode, string> = {
+  malformed_body: 'Malformed request body',
+  unauthorized: 'Missing or invalid API key',
+  forbidden: 'API key lacks the required scope',
+  not_found: 'Not found',
+  conflict: 'Conflict',
+  transactional_refusal: 'Transactional email cannot be refused',
+  payload_too_large: 'Request body too large',
+  unsupported_media_type: 'Unsupported content type',
+  invalid_field: 'Invalid field',
+  rate_limited: 'Too many requests',
+  unavailable: 'Service unavailable',
+};
+
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  errors?: readonly { path: string; message: string }[];
+}
+
+/** Turns anything thrown into a known error. Database uniqueness races become conflicts, not 500s. */
+export function toAppError(err: unknown): AppError | undefined {
+  if (err instanceof AppError) return err;
+  const code = (err as { code?: unknown } | null)?.code;
+  if (code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
+    return new AppError('conflict', 'A concurrent request changed the same record; try again.');
+  }
+  return undefined;
+}
+
+export function problemFor(err: AppError): Problem {
+  return {
+    type: `https://mailprefs.dev/problems/${err.code.replaceAll('_', '-')}`,
+    title: TITLE[err.code],
+    status: STATUS[err.code],
+    detail: err.detail,
+    ...(err.extra.errors && { errors: err.extra.errors }),
+  };
+}
+
+export function problemResponse(c: Context, err: AppError): Response {
+  const problem = problemFor(err);
+  if (err.extra.retryAfterSeconds !== undefined) c.header('Retry-After', String(err.extra.retryAfterSeconds));
+  c.header('Content-Type', 'application/problem+json');
+  return c.body(JSON.stringify(problem), problem.status as ContentfulStatusCode);
+}
+
+export function apiErrorHandler(err: Error, c: Context): Response {
+  const known = toAppError(err);
+  if (known) return problemResponse(c, known);
+  if (err instanceof HTTPException) {
+    const status = err.status;
+    const code: ErrorCode = status === 413 ? 'payload_too_large' : status === 401 ? 'unauthorized' : status === 403 ? 'forbidden' : 'malformed_body';
+    return problemResponse(c, new AppError(code, err.message || TITLE[code]));
+  }
+  console.error(`unhandled error on ${c.req.method} ${c.req.routePath}:`, err.stack ?? err.name);
+  c.header('Content-Type', 'application/problem+json');
+  return c.body(JSON.stringify({ type: 'about:blank', title: 'Internal Server Error', status: 500, detail: 'An unexpected error occurred.' }), 500);
+}

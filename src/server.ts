@@ -1,0 +1,40 @@
+// Entry point: `npm start`. Reads the environment, migrates, and serves.
+import { serve } from '@hono/node-server';
+import { createApp } from './app.js';
+import { loadConfig, openAndMigrate } from './bootstrap.js';
+import { ConfigError } from './config.js';
+import { countApiKeys } from './db/api-keys.js';
+import { createApiKey } from './domain/api-keys.js';
+
+async function main() {
+  const config = loadConfig(process.env);
+  const handle = await openAndMigrate(config);
+  const app = createApp({ config, db: handle.db });
+
+  // First run on a laptop: hand the newcomer a key so the API can be tried at once. Never in production.
+  if (!config.production && (await countApiKeys(handle.db)) === 0) {
+    const { key } = await createApiKey(handle.db, 'first admin key', ['admin']);
+    console.log(`\nCreated a first admin API key (shown once, stored hashed):\n\n  ${key}\n`);
+    console.log(`Try it:\n  curl -H "Authorization: Bearer ${key}" ${config.publicUrl}/v1/categories\n`);
+    console.log('More keys: npm run cli -- keys create --name NAME --scope SCOPE\n');
+  }
+
+  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
+    console.log(`mailprefs listening on http://${config.host}:${info.port} (${handle.dialect})`);
+  });
+  const stop = () => {
+    server.close();
+    void handle.close().then(() => process.exit(0));
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof ConfigError) {
+    console.error(`mailprefs cannot start: ${err.message}`);
+  } else {
+    console.error('mailprefs cannot start:', err instanceof Error ? err.message : err);
+  }
+  process.exit(1);
+});
