@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { parseSigningKeys } from '../../src/config.js';
+import { newId } from '../../src/ids.js';
+import { signToken, verifyToken } from '../../src/domain/tokens.js';
+
+const oldKey = parseSigningKeys('old:old-secret-0123456789abcdef0123456789');
+const rotated = parseSigningKeys('new:new-secret-0123456789abcdef0123456789,old:old-secret-0123456789abcdef0123456789');
+const recipient = newId();
+const category = newId();
+
+describe('tokens', () => {
+  it('round-trips claims and stays short', () => {
+    const token = signToken(rotated, { purpose: 'unsubscribe', subjectId: recipient, categoryId: category, issuedAt: 1_800_000_000 });
+    expect(token.startsWith('new.')).toBe(true);
+    expect(token.length).toBeLessThan(100);
+    expect(verifyToken(rotated, token, 'unsubscribe')).toEqual({ purpose: 'unsubscribe', subjectId: recipient, categoryId: category, issuedAt: 1_800_000_000 });
+    const prefs = signToken(rotated, { purpose: 'preferences', subjectId: recipient });
+    expect(verifyToken(rotated, prefs, 'preferences')).toMatchObject({ subjectId: recipient });
+  });
+
+  it('rejects every single-character change', () => {
+    const token = signToken(rotated, { purpose: 'unsubscribe', subjectId: recipient, categoryId: category });
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.';
+    for (let i = 0; i < token.length; i++) {
+      for (const ch of alphabet) {
+        if (ch === token[i]) continue;
+        const changed = token.slice(0, i) + ch + token.slice(i + 1);
+        expect(verifyToken(rotated, changed, 'unsubscribe'), `position ${i} -> ${ch}`).toBeUndefined();
+      }
+    }
+  });
+
+  it('rejects truncation, extension, the wrong purpose, an unknown kid and junk', () => {
+    const token = signToken(rotated, { purpose: 'unsubscribe', subjectId: recipient, categoryId: category });
+    expect(verifyToken(rotated, token.slice(0, -1), 'unsubscribe')).toBeUndefined();
+    expect(verifyToken(rotated, token + 'A', 'unsubscribe')).toBeUndefined();
+    expect(verifyToken(rotated, token, 'preferences')).toBeUndefined();
+    expect(verifyToken(rotated, token.replace(/^new\./, 'zzz.'), 'unsubscribe')).toBeUndefined();
+    for (const junk of ['', '.', 'new.', 'new..', '<script>', 'x'.repeat(5000), 'new.%00', "new.' or 1=1--"]) {
+      expect(verifyToken(rotated, junk, 'unsubscribe')).toBeUndefined();
+    }
+  });
+
+  it('keeps verifying tokens of a key rotated to second place, and stops once it is removed', () => {
+    const signedByOld = signToken(oldKey, { purpose: 'preferences', subjectId: recipient });
+    expect(verifyToken(rotated, signedByOld, 'preferences')).toMatchObject({ subjectId: recipient });
+    const newOnly = parseSigningKeys('new:new-secret-0123456789abcdef0123456789');
+    expect(verifyToken(newOnly, signedByOld, 'preferences')).toBeUndefined();
+  });
+
+  it('does not verify under a key with the same kid but another secret', () => {
+    const token = signToken(oldKey, { purpose: 'preferences', subjectId: recipient });
+    const impostor = parseSigningKeys('old:another-secret-0123456789abcdef012345');
+    expect(verifyToken(impostor, token, 'preferences')).toBeUndefined();
+  });
+});
