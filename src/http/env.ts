@@ -3,10 +3,21 @@ import type { Config } from '../config.js';
 import type { Database } from '../db/schema.js';
 import type { ConsentContext } from '../domain/types.js';
 
+/**
+ * Mail that mailprefs sends on its own behalf, on a person's request: a fresh preferences link (the `/p`
+ * form) and a double opt-in confirmation. The notices module implements it over the real transport.
+ */
+export interface SystemMail {
+  sendPreferencesLink(recipientId: string, preferencesUrl: string): Promise<void>;
+  sendConfirmation(recipientId: string, categoryKey: string, confirmUrl: string): Promise<void>;
+}
+
 /** What the app is built from: configuration plus the handles it talks to. */
 export interface Deps {
   readonly config: Config;
   readonly db: Kysely<Database>;
+  /** Optional until the notices module provides it; pages answer the same either way. */
+  readonly systemMail?: SystemMail;
 }
 
 export type AppEnv = {

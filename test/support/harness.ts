@@ -10,6 +10,7 @@ import { parseConfig, type Config } from '../../src/config.js';
 import { openDatabase, type DatabaseHandle } from '../../src/db/database.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
 import { createApiKey, type Scope } from '../../src/domain/api-keys.js';
+import type { Deps } from '../../src/http/env.js';
 import type { TestDialect } from './dialects.js';
 
 export { testDialects } from './dialects.js';
@@ -56,12 +57,16 @@ async function createDatabase(dialect: TestDialect): Promise<{ url: string; drop
   };
 }
 
-export async function makeHarness(dialect: TestDialect, env: Record<string, string> = {}): Promise<Harness> {
+export async function makeHarness(
+  dialect: TestDialect,
+  env: Record<string, string> = {},
+  extraDeps: Partial<Omit<Deps, 'config' | 'db'>> = {},
+): Promise<Harness> {
   const database = await createDatabase(dialect);
   const config = parseConfig({ ...TEST_ENV, DATABASE_URL: database.url, ...env });
   const handle = openDatabase(config.databaseUrl);
   await migrateToLatest(handle.db);
-  const app = createApp({ config, db: handle.db });
+  const app = createApp({ config, db: handle.db, ...extraDeps });
   const { key: adminKey } = await createApiKey(handle.db, 'test admin', ['admin']);
   return {
     dialect,
