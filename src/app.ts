@@ -6,6 +6,7 @@ import { categories } from './http/categories.js';
 import type { AppEnv, Deps } from './http/env.js';
 import { health } from './http/health.js';
 import { apiErrorHandler, problemResponse } from './http/problem.js';
+import { recipients } from './http/recipients.js';
 
 export function createApp(deps: Deps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -23,6 +24,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
 
   app.route('/', health);
   app.route('/v1/categories', categories);
+  app.route('/v1/recipients', recipients);
 
   app.notFound((c) => problemResponse(c, new AppError('not_found', `No route for ${c.req.method} ${new URL(c.req.url).pathname}.`)));
   app.onError(apiErrorHandler);

@@ -38,8 +38,9 @@ async function subscriptionsOf(db: Kysely<Database>, recipientId: string): Promi
   return Object.fromEntries(rows.map((r) => [r.key, { status: r.status, source: r.source, updatedAt: r.updated_at }]));
 }
 
-export async function insertRecipient(db: Kysely<Database>, r: Omit<Recipient, 'subscriptions'>): Promise<void> {
-  await db
+// Inserts a recipient; returns false when the address is already stored (a concurrent upsert won).
+export async function insertRecipient(db: Kysely<Database>, r: Omit<Recipient, 'subscriptions'>): Promise<boolean> {
+  const inserted = await db
     .insertInto('recipients')
     .values({
       id: r.id,
@@ -51,7 +52,10 @@ export async function insertRecipient(db: Kysely<Database>, r: Omit<Recipient, '
       created_at: r.createdAt,
       updated_at: r.updatedAt,
     })
-    .execute();
+    .onConflict((oc) => oc.column('email_normalized').doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  return inserted !== undefined;
 }
 
 export async function updateRecipientRow(
