@@ -62,6 +62,8 @@ export async function liftSuppressions(db: Kysely<Database>, hashKey: string, em
 }
 
 export async function listSuppressions(db: Kysely<Database>, after: string, limit: number): Promise<{ data: Suppression[]; next: string | null }> {
-  const rows = await listSuppressionsAfter(db, after, limit);
-  return { data: rows.map(toSuppression), next: rows.length === limit ? rows[rows.length - 1]!.id : null };
+  // One extra row tells whether another page follows, so `next` is null on the last page.
+  const rows = await listSuppressionsAfter(db, after, limit + 1);
+  const page = rows.slice(0, limit);
+  return { data: page.map(toSuppression), next: rows.length > limit ? page[page.length - 1]!.id : null };
 }
