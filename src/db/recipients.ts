@@ -1,5 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Recipient, Subscription, SubscriptionStatus } from '../domain/types.js';
+import { isPostgres } from './dialect.js';
 import type { Database, RecipientsTable } from './schema.js';
 
 type RecipientRow = Selectable<RecipientsTable>;
@@ -19,9 +20,12 @@ function toRecipient(row: RecipientRow, subscriptions: Record<string, Subscripti
 }
 
 // One recipient by id, normalized email or external id, with its subscriptions keyed by category key.
-export async function findRecipient(db: Kysely<Database>, ref: RecipientRef): Promise<Recipient | undefined> {
+// `forUpdate` holds the row until the transaction ends, so that concurrent changes to one person apply
+// one after the other, each seeing the last (PostgreSQL; SQLite runs one write transaction at a time).
+export async function findRecipient(db: Kysely<Database>, ref: RecipientRef, opts: { forUpdate?: boolean } = {}): Promise<Recipient | undefined> {
   const column = ref.by === 'id' ? 'id' : ref.by === 'email' ? 'email_normalized' : 'external_id';
-  const row = await db.selectFrom('recipients').selectAll().where(column, '=', ref.value).executeTakeFirst();
+  const query = db.selectFrom('recipients').selectAll().where(column, '=', ref.value);
+  const row = await (opts.forUpdate && isPostgres(db) ? query.forUpdate() : query).executeTakeFirst();
   if (!row) return undefined;
   return toRecipient(row, await subscriptionsOf(db, row.id));
 }

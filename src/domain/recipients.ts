@@ -42,7 +42,7 @@ export async function upsertRecipient(
   return db.transaction().execute(async (trx) => {
     const categories = await resolveCategories(trx, input.subscriptions);
     const byEmail = { by: 'email', value: normalizeEmail(input.email) } as const;
-    let recipient = await findRecipient(trx, byEmail);
+    let recipient = await findRecipient(trx, byEmail, { forUpdate: true });
     let created = false;
     const at = nowIso();
     if (!recipient) {
@@ -62,7 +62,7 @@ export async function upsertRecipient(
         recipient = { ...row, subscriptions: {} };
       } else {
         // A concurrent upsert stored the address first (PostgreSQL waited for it to commit): update that one.
-        recipient = (await findRecipient(trx, byEmail))!;
+        recipient = (await findRecipient(trx, byEmail, { forUpdate: true }))!;
       }
     }
     if (!created) await applyProfile(trx, recipient, { externalId: input.externalId, locale: input.locale }, at);
@@ -80,7 +80,7 @@ export async function patchRecipient(
   ctx: ConsentContext,
 ): Promise<Recipient> {
   return db.transaction().execute(async (trx) => {
-    const recipient = await findRecipient(trx, parseRecipientRef(ref));
+    const recipient = await findRecipient(trx, parseRecipientRef(ref), { forUpdate: true });
     if (!recipient) throw notFound('Recipient');
     const categories = await resolveCategories(trx, patch.subscriptions);
     const at = nowIso();

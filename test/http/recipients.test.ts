@@ -130,6 +130,16 @@ describe.each(testDialects())('recipients on %s', (dialect) => {
       const rows = await h.handle.db.selectFrom('recipients').select('id').where('email_normalized', '=', 'race@example.com').execute();
       expect(rows).toHaveLength(1);
       expect(new Set(await Promise.all(results.map(async (r) => (await r.json()).id)))).toEqual(new Set([rows[0]!.id]));
+      expect((await eventsOf('race@example.com')).map((e) => e.type)).toEqual(['subscribed']);
+    });
+
+    it('records one event for 20 parallel identical changes to a known recipient', async () => {
+      await put({ email: 'known-race@example.com' });
+      const results = await Promise.all(
+        Array.from({ length: 20 }, () => h.request('PATCH', '/v1/recipients/known-race@example.com', { body: { marketingOptOut: true, subscriptions: { newsletter: 'subscribed' } } })),
+      );
+      expect(results.map((r) => r.status)).toEqual(Array(20).fill(200));
+      expect((await eventsOf('known-race@example.com')).map((e) => e.type)).toEqual(['marketing_opt_out', 'subscribed']);
     });
   });
 
