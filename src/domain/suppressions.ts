@@ -51,7 +51,11 @@ export async function liftSuppressions(db: Kysely<Database>, hashKey: string, em
     const existing = await findSuppressionsByHash(trx, hash);
     if (existing.length === 0) throw notFound('Suppression');
     const lifted = await deleteLiftableSuppressions(trx, hash);
-    if (lifted.length === 0) throw conflict('This address was erased at the person\'s request; its suppression cannot be lifted.');
+    if (lifted.length === 0) {
+      // Nothing left to lift: either only the erasure remains, or a concurrent request lifted the rest.
+      if (existing.some((s) => s.reason === 'erased')) throw conflict('This address was erased at the person\'s request; its suppression cannot be lifted.');
+      throw notFound('Suppression');
+    }
     const recipient = await findRecipient(trx, { by: 'email', value: normalizeEmail(email) });
     const at = nowIso();
     await appendConsentEvents(

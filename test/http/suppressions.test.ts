@@ -63,6 +63,12 @@ describe.each(testDialects())('suppressions on %s', (dialect) => {
     });
   });
 
+  it('lifts once under 10 parallel DELETEs: one 204, the rest 404', async () => {
+    await h.request('POST', '/v1/suppressions', { body: { email: 'race@example.com', reason: 'manual' } });
+    const statuses = (await Promise.all(Array.from({ length: 10 }, () => h.request('DELETE', '/v1/suppressions/race@example.com')))).map((r) => r.status);
+    expect(statuses.sort()).toEqual([204, ...Array(9).fill(404)]);
+  });
+
   describe('errors', () => {
     it('refuses to lift an erased suppression with 409', async () => {
       const email = 'erased@example.com';
