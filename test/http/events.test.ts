@@ -1,14 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LedgerEntry as Entry } from '../../src/domain/consent-ledger.js';
 import { makeHarness, testDialects, type Harness } from '../support/harness.js';
-
-interface Entry {
-  id: string;
-  type: string;
-  recipientId: string | null;
-  category: string | null;
-  source: string;
-  at: string;
-}
 
 describe.each(testDialects())('events on %s', (dialect) => {
   let h: Harness;
