@@ -93,6 +93,15 @@ describe.each(testDialects())('recipients on %s', (dialect) => {
       }
     });
 
+    it('reads an address with "+" in it, encoded or not, and never as a space', async () => {
+      const { id } = await (await put({ email: 'pat+news@example.com' })).json();
+      for (const ref of ['pat%2Bnews%40example.com', 'pat+news@example.com']) {
+        expect((await (await h.request('GET', `/v1/recipients/${ref}`)).json()).id, ref).toBe(id);
+      }
+      expect((await h.request('GET', '/v1/recipients/pat%20news@example.com')).status).toBe(404);
+      expect((await h.request('DELETE', '/v1/suppressions/pat%2Bnews%40example.com')).status).toBe(404);
+    });
+
     it('shows suppressions in the eligibility of a recipient', async () => {
       await put({ email: 'fay@example.com', subscriptions: { newsletter: 'subscribed' } });
       await h.request('POST', '/v1/suppressions', { body: { email: 'FAY@example.com', reason: 'manual' } });
