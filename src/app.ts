@@ -4,8 +4,11 @@ import { bodyLimit } from 'hono/body-limit';
 import { AppError } from './errors.js';
 import { categories } from './http/categories.js';
 import type { AppEnv, Deps } from './http/env.js';
+import { events } from './http/events.js';
 import { health } from './http/health.js';
 import { apiErrorHandler, problemResponse } from './http/problem.js';
+import { recipients } from './http/recipients.js';
+import { suppressions } from './http/suppressions.js';
 
 export function createApp(deps: Deps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -23,6 +26,9 @@ export function createApp(deps: Deps): Hono<AppEnv> {
 
   app.route('/', health);
   app.route('/v1/categories', categories);
+  app.route('/v1/recipients', recipients);
+  app.route('/v1/suppressions', suppressions);
+  app.route('/v1/events', events);
 
   app.notFound((c) => problemResponse(c, new AppError('not_found', `No route for ${c.req.method} ${new URL(c.req.url).pathname}.`)));
   app.onError(apiErrorHandler);

@@ -53,12 +53,14 @@ export function parseConfig(env: Env, devSecrets?: DevSecrets): Config {
   if (!hashKey) throw new ConfigError('HASH_KEY', 'required in production: a random secret of at least 32 characters');
   if (hashKey.length < 32) throw new ConfigError('HASH_KEY', 'must be at least 32 characters');
 
+  const dataDir = env.DATA_DIR ?? './data';
   return Object.freeze({
     production,
     port,
     host: env.HOST ?? '127.0.0.1',
-    databaseUrl: parseDatabaseUrl(env.DATABASE_URL ?? 'file:./data/mailprefs.db'),
-    dataDir: env.DATA_DIR ?? './data',
+    // The embedded database lives beside the dev secrets; with the defaults, file:./data/mailprefs.db.
+    databaseUrl: parseDatabaseUrl(env.DATABASE_URL ?? `file:${dataDir}/mailprefs.db`),
+    dataDir,
     publicUrl,
     signingKeys: Object.freeze(parseSigningKeys(signingKeysText)),
     hashKey,

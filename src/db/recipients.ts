@@ -1,5 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Recipient, Subscription, SubscriptionStatus } from '../domain/types.js';
+import { isPostgres } from './dialect.js';
 import type { Database, RecipientsTable } from './schema.js';
 
 type RecipientRow = Selectable<RecipientsTable>;
@@ -19,9 +20,12 @@ function toRecipient(row: RecipientRow, subscriptions: Record<string, Subscripti
 }
 
 // One recipient by id, normalized email or external id, with its subscriptions keyed by category key.
-export async function findRecipient(db: Kysely<Database>, ref: RecipientRef): Promise<Recipient | undefined> {
+// `forUpdate` holds the row until the transaction ends, so that concurrent changes to one person apply
+// one after the other, each seeing the last (PostgreSQL; SQLite runs one write transaction at a time).
+export async function findRecipient(db: Kysely<Database>, ref: RecipientRef, opts: { forUpdate?: boolean } = {}): Promise<Recipient | undefined> {
   const column = ref.by === 'id' ? 'id' : ref.by === 'email' ? 'email_normalized' : 'external_id';
-  const row = await db.selectFrom('recipients').selectAll().where(column, '=', ref.value).executeTakeFirst();
+  const query = db.selectFrom('recipients').selectAll().where(column, '=', ref.value);
+  const row = await (opts.forUpdate && isPostgres(db) ? query.forUpdate() : query).executeTakeFirst();
   if (!row) return undefined;
   return toRecipient(row, await subscriptionsOf(db, row.id));
 }
@@ -38,8 +42,9 @@ async function subscriptionsOf(db: Kysely<Database>, recipientId: string): Promi
   return Object.fromEntries(rows.map((r) => [r.key, { status: r.status, source: r.source, updatedAt: r.updated_at }]));
 }
 
-export async function insertRecipient(db: Kysely<Database>, r: Omit<Recipient, 'subscriptions'>): Promise<void> {
-  await db
+// Inserts a recipient; returns false when the address is already stored (a concurrent upsert won).
+export async function insertRecipient(db: Kysely<Database>, r: Omit<Recipient, 'subscriptions'>): Promise<boolean> {
+  const inserted = await db
     .insertInto('recipients')
     .values({
       id: r.id,
@@ -51,7 +56,10 @@ export async function insertRecipient(db: Kysely<Database>, r: Omit<Recipient, '
       created_at: r.createdAt,
       updated_at: r.updatedAt,
     })
-    .execute();
+    .onConflict((oc) => oc.column('email_normalized').doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  return inserted !== undefined;
 }
 
 export async function updateRecipientRow(

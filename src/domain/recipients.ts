@@ -41,8 +41,9 @@ export async function upsertRecipient(
 ): Promise<{ recipient: Recipient; created: boolean }> {
   return db.transaction().execute(async (trx) => {
     const categories = await resolveCategories(trx, input.subscriptions);
-    let recipient = await findRecipient(trx, { by: 'email', value: normalizeEmail(input.email) });
-    const created = recipient === undefined;
+    const byEmail = { by: 'email', value: normalizeEmail(input.email) } as const;
+    let recipient = await findRecipient(trx, byEmail, { forUpdate: true });
+    let created = false;
     const at = nowIso();
     if (!recipient) {
       await assertExternalIdFree(trx, input.externalId, undefined);
@@ -55,12 +56,16 @@ export async function upsertRecipient(
         createdAt: at,
         updatedAt: at,
       };
-      await insertRecipient(trx, row);
-      await relinkErasedSuppression(trx, addressHash(hashKey, row.email), normalizeEmail(row.email));
-      recipient = { ...row, subscriptions: {} };
-    } else {
-      await applyProfile(trx, recipient, { externalId: input.externalId, locale: input.locale }, at);
+      created = await insertRecipient(trx, row);
+      if (created) {
+        await relinkErasedSuppression(trx, addressHash(hashKey, row.email), normalizeEmail(row.email));
+        recipient = { ...row, subscriptions: {} };
+      } else {
+        // A concurrent upsert stored the address first (PostgreSQL waited for it to commit): update that one.
+        recipient = (await findRecipient(trx, byEmail, { forUpdate: true }))!;
+      }
     }
+    if (!created) await applyProfile(trx, recipient, { externalId: input.externalId, locale: input.locale }, at);
     await applyConsent(trx, recipient, categories, input, ctx, at);
     return { recipient: (await findRecipient(trx, { by: 'id', value: recipient.id }))!, created };
   });
@@ -75,7 +80,7 @@ export async function patchRecipient(
   ctx: ConsentContext,
 ): Promise<Recipient> {
   return db.transaction().execute(async (trx) => {
-    const recipient = await findRecipient(trx, parseRecipientRef(ref));
+    const recipient = await findRecipient(trx, parseRecipientRef(ref), { forUpdate: true });
     if (!recipient) throw notFound('Recipient');
     const categories = await resolveCategories(trx, patch.subscriptions);
     const at = nowIso();

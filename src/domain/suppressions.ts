@@ -51,7 +51,11 @@ export async function liftSuppressions(db: Kysely<Database>, hashKey: string, em
     const existing = await findSuppressionsByHash(trx, hash);
     if (existing.length === 0) throw notFound('Suppression');
     const lifted = await deleteLiftableSuppressions(trx, hash);
-    if (lifted.length === 0) throw conflict('This address was erased at the person\'s request; its suppression cannot be lifted.');
+    if (lifted.length === 0) {
+      // Nothing left to lift: either only the erasure remains, or a concurrent request lifted the rest.
+      if (existing.some((s) => s.reason === 'erased')) throw conflict('This address was erased at the person\'s request; its suppression cannot be lifted.');
+      throw notFound('Suppression');
+    }
     const recipient = await findRecipient(trx, { by: 'email', value: normalizeEmail(email) });
     const at = nowIso();
     await appendConsentEvents(
@@ -62,6 +66,8 @@ export async function liftSuppressions(db: Kysely<Database>, hashKey: string, em
 }
 
 export async function listSuppressions(db: Kysely<Database>, after: string, limit: number): Promise<{ data: Suppression[]; next: string | null }> {
-  const rows = await listSuppressionsAfter(db, after, limit);
-  return { data: rows.map(toSuppression), next: rows.length === limit ? rows[rows.length - 1]!.id : null };
+  // One extra row tells whether another page follows, so `next` is null on the last page.
+  const rows = await listSuppressionsAfter(db, after, limit + 1);
+  const page = rows.slice(0, limit);
+  return { data: page.map(toSuppression), next: rows.length > limit ? page[page.length - 1]!.id : null };
 }

@@ -35,7 +35,7 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-async function createDatabase(dialect: TestDialect): Promise<{ url: string; drop: () => Promise<void> }> {
+export async function createDatabase(dialect: TestDialect): Promise<{ url: string; drop: () => Promise<void> }> {
   if (dialect === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), 'mailprefs-test-'));
     return { url: `file:${join(dir, 'test.db')}`, drop: async () => rmSync(dir, { recursive: true, force: true }) };

@@ -22,7 +22,7 @@ function pgBin(name: string): string {
   throw new Error(`${name} not found: install PostgreSQL (Debian: apt-get install postgresql) or set MAILPREFS_TEST_DIALECTS=sqlite`);
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
     srv.listen(0, '127.0.0.1', () => {

@@ -1,0 +1,41 @@
+// Input fields shared by the API's route groups. Text that is stored or echoed must be well-formed
+// UTF-8 without NUL (PostgreSQL refuses both); single-line fields refuse every control character,
+// since CR/LF in a value that may reach a mail header or a log line is an injection (RFC 5322 §2.2).
+import { z } from 'zod';
+import { isValidEmail } from '../email.js';
+
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const CONTROL = /[\u0000-\u001f\u007f]/;
+const CONTROL_BUT_LINE_BREAKS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+
+/** One line of text: no control characters, no lone surrogates. */
+export const line = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .refine((s) => !CONTROL.test(s), 'must not contain control characters (CR, LF, NUL…)')
+    .refine((s) => !LONE_SURROGATE.test(s), 'must be well-formed Unicode');
+
+/** Free text that may span lines (the consent wording shown, a note). */
+export const prose = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .refine((s) => !CONTROL_BUT_LINE_BREAKS.test(s), 'must not contain control characters other than line breaks')
+    .refine((s) => !LONE_SURROGATE.test(s), 'must be well-formed Unicode');
+
+export const email = z.string().max(254).refine(isValidEmail, 'not a valid email address');
+
+export const categoryKey = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'not a category key');
+
+/** Paging query `?after=CURSOR&limit=N`: limit defaults to 100 and is at most 1000. */
+export const pageQuery = (cursor: z.ZodString) =>
+  z.object({
+    after: cursor.optional(),
+    limit: z
+      .string()
+      .regex(/^[0-9]{1,4}$/, 'a whole number from 1 to 1000')
+      .transform(Number)
+      .refine((n) => n >= 1 && n <= 1000, 'a whole number from 1 to 1000')
+      .default(100),
+  });

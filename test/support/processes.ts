@@ -1,0 +1,67 @@
+// Running mailprefs' entry points as real processes, with only the environment a test gives them.
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { resolve } from 'node:path';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const TSX = resolve(ROOT, 'node_modules/.bin/tsx');
+
+/** A clean environment: nothing of the test runner's own configuration leaks into the child. */
+export const baseEnv = (env: Record<string, string>): Record<string, string> => ({ PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env });
+
+export interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** `mailprefs ARGS` through tsx, as `npm run cli` does; bounded at 30 s. */
+export function runCli(args: string[], env: Record<string, string>): Promise<Run> {
+  return new Promise((done) => {
+    execFile(TSX, ['src/cli.ts', ...args], { cwd: ROOT, env: baseEnv(env), timeout: 30_000 }, (err, stdout, stderr) => {
+      const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
+      done({ code, stdout, stderr });
+    });
+  });
+}
+
+export interface Server {
+  readonly child: ChildProcess;
+  output(): string;
+  /** Resolves with the output once `pattern` appears, or rejects after `ms`, or when the process exits first. */
+  waitFor(pattern: RegExp, ms?: number): Promise<string>;
+  exited(ms?: number): Promise<number | null>;
+  stop(): Promise<number | null>;
+}
+
+/** `npm start` as one node process (no tsx wrapper), so a signal reaches the server itself. */
+export function startServer(env: Record<string, string>): Server {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], { cwd: ROOT, env: baseEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+  let text = '';
+  child.stdout!.on('data', (b: Buffer) => (text += b.toString()));
+  child.stderr!.on('data', (b: Buffer) => (text += b.toString()));
+  const exit = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+  const exited = (ms = 15_000) =>
+    Promise.race([exit, new Promise<number | null>((_, fail) => setTimeout(() => fail(new Error(`still running after ${ms} ms:\n${text}`)), ms).unref())]);
+  return {
+    child,
+    output: () => text,
+    waitFor: (pattern, ms = 30_000) =>
+      new Promise((done, fail) => {
+        const started = Date.now();
+        const timer = setInterval(() => {
+          if (pattern.test(text)) {
+            clearInterval(timer);
+            done(text);
+          } else if (child.exitCode !== null || Date.now() - started > ms) {
+            clearInterval(timer);
+            fail(new Error(`no ${pattern} in the output (exit ${child.exitCode}):\n${text}`));
+          }
+        }, 50);
+      }),
+    exited,
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      return exited();
+    },
+  };
+}
