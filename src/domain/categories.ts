@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { findCategoryByKey, insertCategory, listCategories, updateCategory } from '../db/categories.js';
 import type { Database } from '../db/schema.js';
-import { conflict, notFound } from '../errors.js';
+import { conflict, invalidField, notFound } from '../errors.js';
 import { newId, nowIso } from '../ids.js';
 import type { Category, CategoryKind, ConsentMode } from './types.js';
 
@@ -45,6 +45,11 @@ export async function editCategory(
   key: string,
   patch: { name?: string; description?: string | null; consent?: ConsentMode; doubleOptIn?: boolean },
 ): Promise<Category> {
+  const current = await getCategory(db, key);
+  // Transactional mail is mandatory: it has no consent mode to change and nothing to confirm.
+  if (current.kind === 'transactional' && (patch.consent !== undefined || patch.doubleOptIn !== undefined)) {
+    throw invalidField(patch.consent !== undefined ? 'consent' : 'doubleOptIn', 'a transactional category has no consent mode or double opt-in');
+  }
   const updated = await updateCategory(db, key, patch, nowIso());
   if (!updated) throw notFound(`Category "${key}"`);
   return updated;

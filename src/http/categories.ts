@@ -3,14 +3,14 @@ import { z } from 'zod';
 import { createCategory, editCategory, listCategories } from '../domain/categories.js';
 import { requireScope } from './auth.js';
 import { readJson } from './body.js';
+import { categoryKey, line, prose } from './fields.js';
 import type { AppEnv } from './env.js';
 
-const key = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'lowercase letters, digits, _ and -, at most 64, starting with a letter or digit');
-const name = z.string().trim().min(1).max(200);
-const description = z.string().max(2000).nullable();
+const name = line(200).pipe(z.string().trim().min(1));
+const description = prose(2000).nullable();
 
 const NewCategory = z.strictObject({
-  key,
+  key: categoryKey,
   name,
   description: description.optional(),
   kind: z.enum(['marketing', 'transactional']),

@@ -26,7 +26,9 @@ export const prose = (max: number) =>
 
 export const email = z.string().max(254).refine(isValidEmail, 'not a valid email address');
 
-export const categoryKey = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'not a category key');
+export const categoryKey = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'lowercase letters, digits, _ and -, at most 64, starting with a letter or digit');
 
 /** Paging query `?after=CURSOR&limit=N`: limit defaults to 100 and is at most 1000. */
 export const pageQuery = (cursor: z.ZodString) =>

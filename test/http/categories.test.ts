@@ -34,6 +34,14 @@ describe.each(testDialects())('categories on %s', (dialect) => {
     expect((await res.json()).errors[0].path).toBe('(body)');
   });
 
+  it('refuses a consent mode or double opt-in on a transactional category', async () => {
+    const res = await h.request('PATCH', '/v1/categories/receipts', { body: { consent: 'opt_in' } });
+    expect(res.status).toBe(422);
+    expect((await res.json()).errors[0].path).toBe('consent');
+    expect((await h.request('PATCH', '/v1/categories/receipts', { body: { doubleOptIn: true } })).status).toBe(422);
+    expect((await h.request('PATCH', '/v1/categories/receipts', { body: { name: 'Your receipts' } })).status).toBe(200);
+  });
+
   it('answers 404 for an unknown category', async () => {
     expect((await h.request('PATCH', '/v1/categories/nope', { body: { name: 'x' } })).status).toBe(404);
   });
@@ -45,6 +53,9 @@ describe.each(testDialects())('categories on %s', (dialect) => {
     ['unknown kind', { key: 'k', name: 'x', kind: 'spam' }, 422],
     ['huge name', { key: 'k', name: 'x'.repeat(10_000), kind: 'marketing' }, 422],
     ['array body', [1, 2], 422],
+    ['NUL in name', { key: 'nul', name: 'a\u0000b', kind: 'marketing' }, 422],
+    ['CRLF in name', { key: 'crlf', name: 'a\r\nBcc: x@y.z', kind: 'marketing' }, 422],
+    ['NUL in description', { key: 'nuld', name: 'ok', description: 'a\u0000b', kind: 'marketing' }, 422],
   ])('rejects %s with a 4xx', async (_label, body, status) => {
     const res = await h.request('POST', '/v1/categories', { body });
     expect(res.status).toBe(status);
