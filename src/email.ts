@@ -12,6 +12,7 @@ export function isValidEmail(text: string): boolean {
   return text.length <= MAX_LENGTH && SHAPE.test(text) && !text.includes('..');
 }
 
+// NFC first, so that an address typed with a composed "é" and one with "e" + combining accent are one.
 export function normalizeEmail(text: string): string {
-  return text.trim().toLowerCase();
+  return text.trim().normalize('NFC').toLowerCase();
 }

@@ -1,3 +1,4 @@
+import { normalizeEmail } from '../email.js';
 import type { Kysely, Selectable } from 'kysely';
 import type { Recipient, Subscription, SubscriptionStatus } from '../domain/types.js';
 import { isPostgres } from './dialect.js';
@@ -49,7 +50,7 @@ export async function insertRecipient(db: Kysely<Database>, r: Omit<Recipient, '
     .values({
       id: r.id,
       email: r.email,
-      email_normalized: r.email.trim().toLowerCase(),
+      email_normalized: normalizeEmail(r.email),
       external_id: r.externalId,
       locale: r.locale,
       marketing_opt_out: r.marketingOptOut ? 1 : 0,
@@ -71,7 +72,7 @@ export async function updateRecipientRow(
   await db
     .updateTable('recipients')
     .set({
-      ...(patch.email !== undefined && { email: patch.email, email_normalized: patch.email.trim().toLowerCase() }),
+      ...(patch.email !== undefined && { email: patch.email, email_normalized: normalizeEmail(patch.email) }),
       ...(patch.externalId !== undefined && { external_id: patch.externalId }),
       ...(patch.locale !== undefined && { locale: patch.locale }),
       ...(patch.marketingOptOut !== undefined && { marketing_opt_out: patch.marketingOptOut ? 1 : 0 }),
