@@ -13,6 +13,7 @@ export const privacy = new Hono<AppEnv>()
     return c.json(data);
   })
   .delete('/:ref', requireScope('privacy'), async (c) => {
-    await eraseRecipient(c.var.deps.db, c.var.deps.config.hashKey, c.req.param('ref'), apiActor(c.var.apiKeyId));
+    const { walTruncated } = await eraseRecipient(c.var.deps.db, c.var.deps.config.hashKey, c.req.param('ref'), apiActor(c.var.apiKeyId));
+    if (!walTruncated) console.warn('erasure: a reader kept the SQLite WAL in use; the erased bytes leave it at the next checkpoint');
     return c.body(null, 204);
   });
