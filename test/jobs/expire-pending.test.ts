@@ -74,6 +74,17 @@ describe.each(testDialects())('double opt-in expiry on %s', (dialect) => {
     expect(await statusOf('timer@example.test')).toBe('unsubscribed');
   });
 
+  it('reports a failing job by its error class, without the driver message, and carries on', async () => {
+    await sql`alter table subscriptions rename to subscriptions_away`.execute(h.handle.db);
+    try {
+      const [result] = await runJobsOnce(h.handle.db, h.config);
+      expect(result).toMatchObject({ name: 'expire-pending', ok: false });
+      expect(result).toHaveProperty('error', expect.stringMatching(/^[A-Za-z0-9_]+$/));
+    } finally {
+      await sql`alter table subscriptions_away rename to subscriptions`.execute(h.handle.db);
+    }
+  });
+
   it('changes nothing from a stale read: the interleaving of two instances, made deterministic', async () => {
     await requestedDaysAgo('raced@example.test', 20);
     const cutoff = new Date(Date.now() - 7 * DAY).toISOString();
