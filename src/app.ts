@@ -6,6 +6,8 @@ import { categories } from './http/categories.js';
 import type { AppEnv, Deps } from './http/env.js';
 import { events } from './http/events.js';
 import { health } from './http/health.js';
+import { ledger } from './http/ledger.js';
+import { privacy } from './http/privacy.js';
 import { apiErrorHandler, problemResponse } from './http/problem.js';
 import { recipients } from './http/recipients.js';
 import { suppressions } from './http/suppressions.js';
@@ -26,6 +28,8 @@ export function createApp(deps: Deps): Hono<AppEnv> {
 
   app.route('/', health);
   app.route('/v1/categories', categories);
+  app.route('/v1/recipients', privacy);
+  app.route('/v1/ledger', ledger);
   app.route('/v1/recipients', recipients);
   app.route('/v1/suppressions', suppressions);
   app.route('/v1/events', events);

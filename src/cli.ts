@@ -2,15 +2,19 @@
 import { parseArgs } from 'node:util';
 import { loadConfig, openAndMigrate } from './bootstrap.js';
 import { ConfigError } from './config.js';
-import { openDatabase } from './db/database.js';
+import { openDatabase, type DatabaseHandle } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import { createApiKey, isScope, listKeys, revokeKey, SCOPES } from './domain/api-keys.js';
+import { verifyLedger } from './domain/ledger.js';
+import { describeJobResult, runJobsOnce } from './jobs/run-jobs.js';
 
 const USAGE = `usage: mailprefs COMMAND
   migrate                                   apply pending migrations
   keys create --name NAME --scope SCOPE…    create an API key (printed once); --json for one JSON line
   keys list                                 list API keys
   keys revoke ID                            revoke an API key
+  ledger verify [--anchor SEQ:HASH]         check the consent ledger's hash chain; exit 1 naming the first broken event
+  jobs run                                  run the periodic jobs once (double opt-in expiry)
 scopes: ${SCOPES.join(', ')}`;
 
 class UsageError extends Error {}
@@ -28,10 +32,19 @@ async function main(argv: string[]): Promise<number> {
     }
     return 0;
   }
-  if (command !== 'keys') throw new UsageError(command ? `unknown command "${command}"` : 'no command given');
+  if (command !== 'keys' && command !== 'ledger' && command !== 'jobs') {
+    throw new UsageError(command ? `unknown command "${command}"` : 'no command given');
+  }
 
   const handle = await openAndMigrate(config);
   try {
+    if (command === 'ledger') return await ledgerCommand(handle.db, sub, rest);
+    if (command === 'jobs') {
+      if (sub !== 'run') throw new UsageError(`unknown jobs command "${sub ?? ''}"`);
+      const results = await runJobsOnce(handle.db, config);
+      for (const r of results) (r.ok ? console.log : console.error)(describeJobResult(r));
+      return results.every((r) => r.ok) ? 0 : 1;
+    }
     if (sub === 'create') {
       const { values } = parseArgs({ args: rest, options: { name: { type: 'string' }, scope: { type: 'string', multiple: true }, json: { type: 'boolean' } } });
       if (!values.name) throw new UsageError('--name is required');
@@ -64,6 +77,25 @@ async function main(argv: string[]): Promise<number> {
   } finally {
     await handle.close();
   }
+}
+
+async function ledgerCommand(db: DatabaseHandle['db'], sub: string | undefined, rest: string[]): Promise<number> {
+  if (sub !== 'verify') throw new UsageError(`unknown ledger command "${sub ?? ''}"`);
+  const { values } = parseArgs({ args: rest, options: { anchor: { type: 'string' } } });
+  let anchor: { seq: number; hash: string } | undefined;
+  if (values.anchor !== undefined) {
+    const m = /^(\d{1,15}):([0-9a-f]{64})$/.exec(values.anchor);
+    if (!m) throw new UsageError('--anchor is SEQ:HASH, as GET /v1/ledger/head gives them');
+    anchor = { seq: Number(m[1]), hash: m[2]! };
+  }
+  const result = await verifyLedger(db, { anchor });
+  if (result.ok) {
+    console.log(`ledger intact: ${result.events} events; head seq ${result.head.seq} hash ${result.head.hash}`);
+    return 0;
+  }
+  const { seq, id, problem } = result.broken;
+  console.error(`ledger broken at event seq ${seq}${id ? ` (id ${id})` : ''}: ${problem}; the ${result.events} events before it verify`);
+  return 1;
 }
 
 main(process.argv.slice(2)).then(

@@ -25,6 +25,8 @@ export interface Config {
   readonly orgPostalAddress: string;
   /** Largest request body accepted by the JSON API, in bytes. */
   readonly maxBodyBytes: number;
+  /** Days a double opt-in subscription may stay pending before it expires. */
+  readonly pendingExpiryDays: number;
 }
 
 export class ConfigError extends Error {
@@ -71,6 +73,7 @@ export function parseConfig(env: Env, devSecrets?: DevSecrets): Config {
     orgName: env.ORG_NAME ?? 'Example Inc.',
     orgPostalAddress: env.ORG_POSTAL_ADDRESS ?? '1 Example Street, Springfield, 00000, Country',
     maxBodyBytes: parsePositiveInt('MAX_BODY_BYTES', env.MAX_BODY_BYTES ?? String(2 * 1024 * 1024)),
+    pendingExpiryDays: parseDays('PENDING_EXPIRY_DAYS', env.PENDING_EXPIRY_DAYS ?? '7'),
   });
 }
 
@@ -84,6 +87,12 @@ function parsePositiveInt(name: string, text: string): number {
   const n = Number(text);
   if (!Number.isInteger(n) || n <= 0) throw new ConfigError(name, `not a positive whole number: "${text}"`);
   return n;
+}
+
+function parseDays(name: string, text: string): number {
+  const days = parsePositiveInt(name, text);
+  if (days > 3650) throw new ConfigError(name, 'at most 3650 days');
+  return days;
 }
 
 function parsePublicUrl(text: string | undefined, production: boolean, port: number): string {

@@ -5,6 +5,7 @@ import { loadConfig, openAndMigrate } from './bootstrap.js';
 import { ConfigError } from './config.js';
 import { countApiKeys } from './db/api-keys.js';
 import { createApiKey } from './domain/api-keys.js';
+import { startJobs } from './jobs/run-jobs.js';
 
 async function main() {
   const config = loadConfig(process.env);
@@ -22,7 +23,9 @@ async function main() {
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     console.log(`mailprefs listening on http://${config.host}:${info.port} (${handle.dialect})`);
   });
+  const stopJobs = startJobs(handle.db, config);
   const stop = () => {
+    stopJobs();
     server.close();
     void handle.close().then(() => process.exit(0));
   };

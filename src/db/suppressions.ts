@@ -38,13 +38,15 @@ export async function listSuppressionsAfter(db: Kysely<Database>, afterId: strin
 /**
  * An erased address that comes back (re-imported, or changed to) is stored again anyway; linking its
  * erased suppression to the address lets eligibility find it by address, without a keyed hash per lookup.
+ * Erasure strips the address from the address's other suppressions too (a hard bounce still stands), so
+ * every suppression left with only the hash is relinked.
  */
 export async function relinkErasedSuppression(db: Kysely<Database>, emailHash: string, emailNormalized: string): Promise<void> {
   await db
     .updateTable('suppressions')
     .set({ email_normalized: emailNormalized })
     .where('email_hash', '=', emailHash)
-    .where('reason', '=', 'erased')
+    .where('email_normalized', 'is', null)
     .execute();
 }
 

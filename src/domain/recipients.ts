@@ -19,8 +19,13 @@ export interface RecipientInput {
   subscriptions?: Record<string, RequestedStatus>;
 }
 
+const MAX_REF_LENGTH = 512;
+
 /** `REF` in a path: `ext:ID`, an address, or a recipient id. */
 export function parseRecipientRef(ref: string): RecipientRef {
+  // PostgreSQL rejects NUL in text outright (an error, not a miss), and no real REF is this long.
+  if (ref.length > MAX_REF_LENGTH) throw invalidField('ref', `at most ${MAX_REF_LENGTH} characters`);
+  if (/[\u0000-\u001f\u007f]/u.test(ref)) throw invalidField('ref', 'control characters are not allowed');
   if (ref.startsWith('ext:')) return { by: 'externalId', value: ref.slice(4) };
   if (ref.includes('@')) return { by: 'email', value: normalizeEmail(ref) };
   return { by: 'id', value: ref };

@@ -13,10 +13,13 @@ export type ConsentSource =
   | 'confirmation'
   | 'webhook'
   | 'import'
-  | 'erasure';
+  | 'erasure'
+  // The double opt-in expiry job: nobody acted. Not `confirmation`, which would claim the person did
+  // the opposite of what happened in the very record that must demonstrate consent (GDPR Art. 7(1)).
+  | 'expiry';
 
 export const CONSENT_SOURCES: readonly ConsentSource[] = [
-  'api', 'one_click', 'unsubscribe_page', 'preference_page', 'confirmation', 'webhook', 'import', 'erasure',
+  'api', 'one_click', 'unsubscribe_page', 'preference_page', 'confirmation', 'webhook', 'import', 'erasure', 'expiry',
 ];
 
 export interface Category {

@@ -1,0 +1,21 @@
+// The person a privacy request is about (GDPR Art. 4(1) "data subject"): their recipient record, if
+// one is left, and the keyed hash of their address, under which their suppressions are filed.
+import type { Kysely } from 'kysely';
+import { findRecipient } from '../db/recipients.js';
+import type { Database } from '../db/schema.js';
+import { addressHash } from './address-hash.js';
+import { parseRecipientRef } from './recipients.js';
+import type { Recipient } from './types.js';
+
+export interface DataSubject {
+  recipient: Recipient | null;
+  /** Null when the REF is an id or external id that matches nobody: there is no address to hash. */
+  emailHash: string | null;
+}
+
+export async function resolveDataSubject(db: Kysely<Database>, hashKey: string, ref: string): Promise<DataSubject> {
+  const parsed = parseRecipientRef(ref);
+  const recipient = (await findRecipient(db, parsed)) ?? null;
+  const email = recipient?.email ?? (parsed.by === 'email' ? parsed.value : null);
+  return { recipient, emailHash: email === null ? null : addressHash(hashKey, email) };
+}

@@ -1,0 +1,29 @@
+// Several instances writing to one database at once must still leave one unbroken chain: appends are
+// serialised (an advisory lock on PostgreSQL; on SQLite, transactions that begin IMMEDIATE and wait for
+// the one writer), never forked and never failed.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCategory } from '../../src/domain/categories.js';
+import { verifyLedger } from '../../src/domain/ledger.js';
+import { runScript } from '../support/cli.js';
+import { makeHarness, testDialects, type Harness } from '../support/harness.js';
+
+const INSTANCES = 4;
+const WRITES_EACH = 40;
+
+describe.each(testDialects())('concurrent ledger writers on %s', (dialect) => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await makeHarness(dialect);
+    await createCategory(h.handle.db, { key: 'news', name: 'Newsletter', kind: 'marketing' });
+  });
+  afterAll(() => h.close());
+
+  it('keeps one verifiable chain when separate instances append at once', { timeout: 120_000 }, async () => {
+    const startAt = Date.now() + 6_000;
+    const args = (i: number) => [h.config.databaseUrl, String(startAt), String(WRITES_EACH), `i${i}`];
+    const runs = await Promise.all(Array.from({ length: INSTANCES }, (_, i) => runScript('test/support/ledger-writer.ts', args(i))));
+    for (const r of runs) expect(r.code, r.stderr).toBe(0);
+    const result = await verifyLedger(h.handle.db, { pageSize: 37 });
+    expect(result).toMatchObject({ ok: true, events: INSTANCES * WRITES_EACH });
+  });
+});
