@@ -2,15 +2,22 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { AppError } from './errors.js';
+import { createNoticeRuntime } from './domain/notices/runtime.js';
 import { categories } from './http/categories.js';
+import { devOutbox } from './http/dev-outbox.js';
 import type { AppEnv, Deps } from './http/env.js';
 import { health } from './http/health.js';
+import { notices } from './http/notices.js';
 import { apiErrorHandler, problemResponse } from './http/problem.js';
+import { templates } from './http/templates.js';
+import { webhooks } from './http/webhooks.js';
 
 export function createApp(deps: Deps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
+  const noticeRuntime = deps.notices ?? createNoticeRuntime(deps.config, deps.db);
   app.use(async (c, next) => {
     c.set('deps', deps);
+    c.set('notices', noticeRuntime);
     await next();
   });
 
@@ -23,6 +30,10 @@ export function createApp(deps: Deps): Hono<AppEnv> {
 
   app.route('/', health);
   app.route('/v1/categories', categories);
+  app.route('/v1/notices', notices);
+  app.route('/v1/templates', templates);
+  app.route('/webhooks', webhooks);
+  if (!deps.config.production) app.route('/dev/outbox', devOutbox);
 
   app.notFound((c) => problemResponse(c, new AppError('not_found', `No route for ${c.req.method} ${new URL(c.req.url).pathname}.`)));
   app.onError(apiErrorHandler);
