@@ -3,7 +3,7 @@
 // timestamps more than 5 minutes off refused). No CSRF middleware here: the signature is the authority.
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { Webhook } from 'svix';
+import { Webhook, WebhookVerificationError } from 'svix';
 import { handleResendEvent, ResendEvent } from '../domain/notices/resend-events.js';
 import { AppError } from '../errors.js';
 import { validate } from './body.js';
@@ -22,8 +22,9 @@ export const webhooks = new Hono<AppEnv>().post(
     let payload: unknown;
     try {
       payload = new Webhook(config.resendWebhookSecret).verify(raw, headers);
-    } catch {
-      throw new AppError('unauthorized', 'The webhook signature is missing, invalid or too old.');
+    } catch (err) {
+      if (err instanceof WebhookVerificationError) throw new AppError('unauthorized', 'The webhook signature is missing, invalid or too old.');
+      throw new AppError('malformed_body', 'The webhook body is not JSON.');
     }
     if (headers['svix-id'].length > 200) throw new AppError('malformed_body', 'svix-id is too long.');
     const event = validate(ResendEvent, payload);

@@ -78,10 +78,13 @@ export async function dispatchNotices(ctx: DispatchContext, category: NoticeCate
   }
 
   const at = nowIso();
+  // Ids ascend in input order, so a resumed call lists its emails exactly as the first one did (a
+  // different payload under the same idempotency key is refused by Resend).
+  const noticeIds = items.map(() => newId()).sort();
   const rows: NewNoticeRow[] = items.map((item, i) => {
     const verdict = verdicts[i]!;
     const base = {
-      id: newId(),
+      id: noticeIds[i]!,
       idempotency_key: item.idempotencyKey ?? null,
       request_hash: item.requestHash ?? null,
       to_address: item.email,
