@@ -31,9 +31,18 @@ export async function findNoticeByProviderId(db: Kysely<Database>, providerId: s
   return db.selectFrom('notices').selectAll().where('provider_id', '=', providerId).executeTakeFirst();
 }
 
-// Notices recorded but not yet accepted by the provider, oldest first: the work a restart resumes.
-export async function listQueuedNotices(db: Kysely<Database>, limit: number): Promise<NoticeRow[]> {
-  return db.selectFrom('notices').selectAll().where('status', '=', 'queued').orderBy('created_at').orderBy('id').limit(limit).execute();
+// Notices recorded before `before` but not yet accepted by the provider, oldest first: the work a
+// restart resumes.
+export async function listQueuedNotices(db: Kysely<Database>, before: string, limit: number): Promise<NoticeRow[]> {
+  return db
+    .selectFrom('notices')
+    .selectAll()
+    .where('status', '=', 'queued')
+    .where('created_at', '<=', before)
+    .orderBy('created_at')
+    .orderBy('id')
+    .limit(limit)
+    .execute();
 }
 
 export async function markNoticesSent(db: Kysely<Database>, sent: readonly { id: string; providerId: string }[], at: string): Promise<void> {

@@ -6,9 +6,16 @@ import type { Database } from '../../db/schema.js';
 import { deliver } from './dispatch.js';
 import type { NoticeRuntime } from './runtime.js';
 
-/** Bounded: at most `limit` notices per run; returns how many were sent and how many still wait. */
-export async function resumeQueuedNotices(db: Kysely<Database>, runtime: NoticeRuntime, limit = 10_000): Promise<{ sent: number; waiting: number; failed: number }> {
-  const rows = await listQueuedNotices(db, limit);
+/**
+ * Sends what was queued before `before` (by default now; later runs pass a time a little in the past, so
+ * a notice whose first call is still under way is left to it). Bounded: at most `limit` per run.
+ */
+export async function resumeQueuedNotices(
+  db: Kysely<Database>,
+  runtime: NoticeRuntime,
+  options: { before?: string; limit?: number } = {},
+): Promise<{ sent: number; waiting: number; failed: number }> {
+  const rows = await listQueuedNotices(db, options.before ?? new Date().toISOString(), options.limit ?? 10_000);
   const groups = new Map<string, typeof rows>();
   for (const row of rows) {
     const key = row.provider_key ?? `notice-${row.id}`;
