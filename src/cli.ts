@@ -5,12 +5,17 @@ import { ConfigError } from './config.js';
 import { openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import { createApiKey, isScope, listKeys, revokeKey, SCOPES } from './domain/api-keys.js';
+import { fillDemo } from './domain/demo.js';
+import { createOutboxTransport } from './domain/notices/outbox-transport.js';
+import { createNoticeRuntime } from './domain/notices/runtime.js';
+import { AppError } from './errors.js';
 
 const USAGE = `usage: mailprefs COMMAND
   migrate                                   apply pending migrations
   keys create --name NAME --scope SCOPE…    create an API key (printed once); --json for one JSON line
   keys list                                 list API keys
   keys revoke ID                            revoke an API key
+  demo                                      fill an empty development database with examples (dev outbox)
 scopes: ${SCOPES.join(', ')}`;
 
 class UsageError extends Error {}
@@ -28,6 +33,7 @@ async function main(argv: string[]): Promise<number> {
     }
     return 0;
   }
+  if (command === 'demo') return demo(config);
   if (command !== 'keys') throw new UsageError(command ? `unknown command "${command}"` : 'no command given');
 
   const handle = await openAndMigrate(config);
@@ -61,6 +67,27 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     throw new UsageError(`unknown keys command "${sub ?? ''}"`);
+  } finally {
+    await handle.close();
+  }
+}
+
+async function demo(config: ReturnType<typeof loadConfig>): Promise<number> {
+  if (config.production) throw new UsageError('demo is for development databases only');
+  const handle = await openAndMigrate(config);
+  try {
+    // Always the outbox: the demo's addresses are examples, never to be mailed for real.
+    const runtime = createNoticeRuntime(config, handle.db, { transport: createOutboxTransport(handle.db) });
+    const { sent, skipped } = await fillDemo(handle.db, config, runtime);
+    console.log(`demo data created: 3 categories, 4 recipients, ${sent} notices sent, ${skipped} skipped (not eligible)`);
+    console.log(`read them at ${config.publicUrl}/dev/outbox (start the server with npm start)`);
+    return 0;
+  } catch (err) {
+    if (err instanceof AppError) {
+      console.error(`mailprefs: ${err.detail}`);
+      return 1;
+    }
+    throw err;
   } finally {
     await handle.close();
   }
