@@ -102,7 +102,7 @@ describe('templates', () => {
     // A line field refuses control characters outright…
     expect(() => validateData(t.schema, { orderNumber: 'A1\r\nBcc: victim@example.com', amount: '1', date: 'd', items: 'i' })).toThrow(AppError);
     // …and the subject writer removes them whatever reaches it.
-    expect(fill(t.compiled.subject, { orderNumber: 'A1\r\nBcc: x@example.com\u2028' })).toBe('Your receipt for order A1 Bcc: x@example.com ');
+    expect(fill(t.compiled.subject, { orderNumber: 'A1\r\nBcc: x@example.com\u2028' }, {})).toBe('Your receipt for order A1 Bcc: x@example.com ');
   });
 
   it('names every missing, mistyped or unknown field', async () => {
@@ -145,7 +145,7 @@ describe('templates', () => {
       utimesSync(file, later, later);
       const second = await watched.get('receipt');
       expect(second).not.toBe(first);
-      expect(fill(second.compiled.html, {})).toContain('Thanks a lot');
+      expect(fill(second.compiled.html, {}, {})).toContain('Thanks a lot');
     });
   });
 });

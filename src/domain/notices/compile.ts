@@ -9,8 +9,20 @@ import type { TemplateSpec } from './template-spec.js';
 export type SlotMode = 'html' | 'html-lines' | 'href' | 'raw' | 'header';
 
 interface Slot {
-  name: string;
+  /** The data field, or for `mp.*` placeholders the key in SystemValues. */
+  key: string;
+  system: boolean;
   mode: SlotMode;
+}
+
+/** What the layout fills in itself (`{{mp.NAME}}` in a template). */
+export interface SystemValues {
+  subject: string;
+  orgName: string;
+  orgPostalAddress: string;
+  categoryName: string;
+  unsubscribeUrl: string;
+  preferencesUrl: string;
 }
 
 /** `statics.length === slots.length + 1`: static, slot, static, slot, …, static. */
@@ -51,7 +63,8 @@ function split(name: string, source: string, spec: TemplateSpec, modeFor: (field
     }
     const before = source.slice(last, m.index);
     statics.push(before);
-    slots.push({ name: field, mode: modeFor(field, source.slice(Math.max(0, m.index - 200), m.index)) });
+    const system = field.startsWith('mp.');
+    slots.push({ key: system ? field.slice(3) : field, system, mode: modeFor(field, source.slice(Math.max(0, m.index - 200), m.index)) });
     last = m.index + m[0].length;
   }
   statics.push(source.slice(last));
@@ -70,13 +83,19 @@ function htmlMode(name: string, spec: TemplateSpec) {
   };
 }
 
+// MJML's output is indented for people; a line break is whitespace enough for HTML (none of our
+// templates has <pre>), and smaller mail stays clear of Gmail's 102 KB clipping.
+function trimIndentation(html: string): string {
+  return html.replace(/\n[ \t]+/g, '\n').replace(/\n{2,}/g, '\n');
+}
+
 export async function compileTemplate(name: string, spec: TemplateSpec, src: TemplateSources): Promise<CompiledTemplate> {
   const mjml = src.layout.replace('{{> content}}', () => src.body).replace('{{> footer}}', () => src.footer);
   const out = await mjml2html(mjml, { validationLevel: 'strict', keepComments: false });
   if (out.errors.length > 0) throw new Error(`template ${name}: ${out.errors[0]!.formattedMessage}`);
   return {
     subject: split(name, spec.subject, spec, () => 'header'),
-    html: split(name, out.html, spec, htmlMode(name, spec)),
+    html: split(name, trimIndentation(out.html), spec, htmlMode(name, spec)),
     text: split(name, `${src.textBody.trimEnd()}\n${src.textFooter}`, spec, () => 'raw'),
   };
 }
@@ -87,11 +106,13 @@ export function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (ch) => HTML_ESCAPES[ch]!);
 }
 
+const NEEDS_ESCAPE = /[&<>"']/;
+
 function write(mode: SlotMode, value: string): string {
   switch (mode) {
     case 'html':
     case 'href':
-      return escapeHtml(value);
+      return NEEDS_ESCAPE.test(value) ? escapeHtml(value) : value;
     case 'html-lines':
       return escapeHtml(value).replace(/\r?\n/g, '<br />');
     case 'raw':
@@ -103,11 +124,12 @@ function write(mode: SlotMode, value: string): string {
 }
 
 /** The per-recipient step: one linear pass, no parsing. */
-export function fill(compiled: Compiled, values: Readonly<Record<string, string>>): string {
+export function fill(compiled: Compiled, data: Readonly<Record<string, string>>, system: Readonly<Partial<SystemValues>>): string {
   let out = compiled.statics[0]!;
   for (let i = 0; i < compiled.slots.length; i++) {
     const slot = compiled.slots[i]!;
-    out += write(slot.mode, values[slot.name] ?? '') + compiled.statics[i + 1]!;
+    const value = slot.system ? system[slot.key as keyof SystemValues] : data[slot.key];
+    out += write(slot.mode, value ?? '') + compiled.statics[i + 1]!;
   }
   return out;
 }

@@ -2,7 +2,7 @@
 // substituted into the compiled template. Headers come from linksFor alone (RFC 8058 for marketing).
 import type { Config } from '../../config.js';
 import type { EmailLinks } from '../links.js';
-import { fill } from './compile.js';
+import { fill, type SystemValues } from './compile.js';
 import type { Template } from './template-store.js';
 
 export interface RenderedEmail {
@@ -20,20 +20,19 @@ export interface RenderContext {
 
 /** `data` must already be validated against the template's schema. */
 export function renderEmail(template: Template, data: Readonly<Record<string, string>>, ctx: RenderContext): RenderedEmail {
-  const values: Record<string, string> = {
-    ...data,
-    'mp.orgName': ctx.config.orgName,
-    'mp.orgPostalAddress': ctx.config.orgPostalAddress,
-    'mp.categoryName': ctx.categoryName,
-    'mp.preferencesUrl': ctx.links.preferencesUrl,
-    'mp.unsubscribeUrl': ctx.links.unsubscribeUrl ?? ctx.links.preferencesUrl,
+  const system: SystemValues = {
+    subject: '',
+    orgName: ctx.config.orgName,
+    orgPostalAddress: ctx.config.orgPostalAddress,
+    categoryName: ctx.categoryName,
+    preferencesUrl: ctx.links.preferencesUrl,
+    unsubscribeUrl: ctx.links.unsubscribeUrl ?? ctx.links.preferencesUrl,
   };
-  const subject = fill(template.compiled.subject, values);
-  values['mp.subject'] = subject;
+  system.subject = fill(template.compiled.subject, data, system);
   return {
-    subject,
-    html: fill(template.compiled.html, values),
-    text: fill(template.compiled.text, values),
+    subject: system.subject,
+    html: fill(template.compiled.html, data, system),
+    text: fill(template.compiled.text, data, system),
     headers: { ...ctx.links.headers },
   };
 }
