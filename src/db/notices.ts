@@ -57,15 +57,23 @@ export async function markNoticesSent(db: Kysely<Database>, sent: readonly { id:
   await addNoticeEvents(db, sent.map((s) => ({ noticeId: s.id, type: 'sent', at })));
 }
 
-// Records a failed provider call: still queued when it may be retried, failed when it may not.
-export async function markNoticesFailed(db: Kysely<Database>, ids: readonly string[], error: string, retryable: boolean, at: string): Promise<void> {
+// Records a failed provider call: still queued when it may be retried (until `maxAttempts` calls
+// have failed), failed when it may not.
+export async function markNoticesFailed(
+  db: Kysely<Database>,
+  ids: readonly string[],
+  error: string,
+  retry: { retryable: boolean; maxAttempts: number },
+  at: string,
+): Promise<void> {
   if (ids.length === 0) return;
+  const status = retry.retryable ? sql<NoticeStatus>`case when attempts + 1 >= ${retry.maxAttempts} then 'failed' else 'queued' end` : 'failed';
   await db
     .updateTable('notices')
-    .set((eb) => ({ status: retryable ? 'queued' : 'failed', last_error: error, attempts: eb('attempts', '+', 1), updated_at: at }))
+    .set((eb) => ({ status, last_error: error, attempts: eb('attempts', '+', 1), updated_at: at }))
     .where('id', 'in', ids)
     .execute();
-  await addNoticeEvents(db, ids.map((id) => ({ noticeId: id, type: retryable ? 'retry_later' : 'failed', at, detail: { error } })));
+  await addNoticeEvents(db, ids.map((id) => ({ noticeId: id, type: retry.retryable ? 'retry_later' : 'failed', at, detail: { error } })));
 }
 
 export async function setNoticeStatus(db: Kysely<Database>, id: string, status: NoticeStatus, at: string): Promise<void> {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findNotice } from '../../src/db/notices.js';
-import { dispatchNotices } from '../../src/domain/notices/dispatch.js';
+import { dispatchNotices, MAX_PROVIDER_CALLS } from '../../src/domain/notices/dispatch.js';
 import { createResendTransport } from '../../src/domain/notices/resend-transport.js';
 import { resumeQueuedNotices } from '../../src/domain/notices/resume.js';
 import type { NoticeRuntime } from '../../src/domain/notices/runtime.js';
@@ -60,6 +60,16 @@ describe.each(testDialects())('delivery through Resend on %s', (dialect) => {
     const view = await (await f.h.request('GET', `/v1/notices/${body.id}`, { key: sender })).json();
     expect(view.status).toBe('sent');
     expect(view.events.map((e: { type: string }) => e.type)).toEqual(['queued', 'retry_later', 'sent']);
+  });
+
+  it('gives a notice up after MAX_PROVIDER_CALLS failed calls', async () => {
+    f.fake.failNext(500, 4);
+    const { id } = await (await send('ada@example.com')).json();
+    await f.h.handle.db.updateTable('notices').set({ attempts: MAX_PROVIDER_CALLS - 1 }).where('id', '=', id).execute();
+    f.fake.failNext(500, 4);
+    await resumeQueuedNotices(f.h.handle.db, runtime);
+    expect((await findNotice(f.h.handle.db, id))!.status).toBe('failed');
+    expect(await resumeQueuedNotices(f.h.handle.db, runtime)).toEqual({ sent: 0, waiting: 0, failed: 0 });
   });
 
   it('reports a permanent refusal as failed without retrying', async () => {

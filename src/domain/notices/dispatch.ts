@@ -16,6 +16,10 @@ import type { NoticeRuntime } from './runtime.js';
 import type { Template } from './template-store.js';
 import { BATCH_LIMIT, type SendCall } from './transport.js';
 
+// A notice whose provider calls keep failing is given up after this many (the server resumes queued
+// notices every minute, so about a day of Resend being unreachable).
+export const MAX_PROVIDER_CALLS = 1440;
+
 export type NoticeCategory = Pick<Category, 'id' | 'key' | 'name' | 'kind' | 'consent'>;
 
 export type NoticeResult =
@@ -56,7 +60,7 @@ export async function deliver(db: Kysely<Database>, runtime: NoticeRuntime, call
       await db.transaction().execute((trx) => markNoticesSent(trx, sent, at));
       for (const s of sent) results.set(s.id, { id: s.id, status: 'sent', providerId: s.providerId });
     } else {
-      await db.transaction().execute((trx) => markNoticesFailed(trx, call.noticeIds, outcome.error, outcome.retryable, at));
+      await db.transaction().execute((trx) => markNoticesFailed(trx, call.noticeIds, outcome.error, { retryable: outcome.retryable, maxAttempts: MAX_PROVIDER_CALLS }, at));
       for (const id of call.noticeIds) {
         results.set(id, outcome.retryable ? { id, status: 'queued', providerId: null } : { id, status: 'failed', reason: 'provider_rejected' });
       }
