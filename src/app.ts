@@ -2,7 +2,9 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { AppError } from './errors.js';
+import { createNoticeRuntime } from './domain/notices/runtime.js';
 import { categories } from './http/categories.js';
+import { devOutbox } from './http/dev-outbox.js';
 import type { AppEnv, Deps } from './http/env.js';
 import { events } from './http/events.js';
 import { health } from './http/health.js';
@@ -11,11 +13,16 @@ import { privacy } from './http/privacy.js';
 import { apiErrorHandler, problemResponse } from './http/problem.js';
 import { recipients } from './http/recipients.js';
 import { suppressions } from './http/suppressions.js';
+import { notices } from './http/notices.js';
+import { templates } from './http/templates.js';
+import { webhooks } from './http/webhooks.js';
 
 export function createApp(deps: Deps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
+  const noticeRuntime = deps.notices ?? createNoticeRuntime(deps.config, deps.db);
   app.use(async (c, next) => {
     c.set('deps', deps);
+    c.set('notices', noticeRuntime);
     await next();
   });
 
@@ -33,6 +40,10 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   app.route('/v1/recipients', recipients);
   app.route('/v1/suppressions', suppressions);
   app.route('/v1/events', events);
+  app.route('/v1/notices', notices);
+  app.route('/v1/templates', templates);
+  app.route('/webhooks', webhooks);
+  if (!deps.config.production) app.route('/dev/outbox', devOutbox);
 
   app.notFound((c) => problemResponse(c, new AppError('not_found', `No route for ${c.req.method} ${new URL(c.req.url).pathname}.`)));
   app.onError(apiErrorHandler);

@@ -7,6 +7,10 @@ import { migrateToLatest } from './db/migrate.js';
 import { createApiKey, isScope, listKeys, revokeKey, SCOPES } from './domain/api-keys.js';
 import { verifyLedger } from './domain/ledger.js';
 import { describeJobResult, runJobsOnce } from './jobs/run-jobs.js';
+import { fillDemo } from './domain/demo.js';
+import { createOutboxTransport } from './domain/notices/outbox-transport.js';
+import { createNoticeRuntime } from './domain/notices/runtime.js';
+import { AppError } from './errors.js';
 
 const USAGE = `usage: mailprefs COMMAND
   migrate                                   apply pending migrations
@@ -15,6 +19,7 @@ const USAGE = `usage: mailprefs COMMAND
   keys revoke ID                            revoke an API key
   ledger verify [--anchor SEQ:HASH]         check the consent ledger's hash chain; exit 1 naming the first broken event
   jobs run                                  run the periodic jobs once (double opt-in expiry)
+  demo                                      fill an empty development database with examples (dev outbox)
 scopes: ${SCOPES.join(', ')}`;
 
 class UsageError extends Error {}
@@ -32,6 +37,7 @@ async function main(argv: string[]): Promise<number> {
     }
     return 0;
   }
+  if (command === 'demo') return demo(config);
   if (command !== 'keys' && command !== 'ledger' && command !== 'jobs') {
     throw new UsageError(command ? `unknown command "${command}"` : 'no command given');
   }
@@ -96,6 +102,27 @@ async function ledgerCommand(db: DatabaseHandle['db'], sub: string | undefined, 
   const { seq, id, problem } = result.broken;
   console.error(`ledger broken at event seq ${seq}${id ? ` (id ${id})` : ''}: ${problem}; the ${result.events} events before it verify`);
   return 1;
+}
+
+async function demo(config: ReturnType<typeof loadConfig>): Promise<number> {
+  if (config.production) throw new UsageError('demo is for development databases only');
+  const handle = await openAndMigrate(config);
+  try {
+    // Always the outbox: the demo's addresses are examples, never to be mailed for real.
+    const runtime = createNoticeRuntime(config, handle.db, { transport: createOutboxTransport(handle.db) });
+    const { sent, skipped } = await fillDemo(handle.db, config, runtime);
+    console.log(`demo data created: 3 categories, 4 recipients, ${sent} notices sent, ${skipped} skipped (not eligible)`);
+    console.log(`read them at ${config.publicUrl}/dev/outbox (start the server with npm start)`);
+    return 0;
+  } catch (err) {
+    if (err instanceof AppError) {
+      console.error(`mailprefs: ${err.detail}`);
+      return 1;
+    }
+    throw err;
+  } finally {
+    await handle.close();
+  }
 }
 
 main(process.argv.slice(2)).then(

@@ -20,6 +20,8 @@ export interface Config {
   readonly resendApiKey: string | undefined;
   readonly resendBaseUrl: string | undefined;
   readonly resendWebhookSecret: string | undefined;
+  /** Provider calls per second at most (Resend's default team limit is 2). */
+  readonly resendMaxRps: number;
   readonly mailFrom: string;
   readonly orgName: string;
   readonly orgPostalAddress: string;
@@ -69,6 +71,7 @@ export function parseConfig(env: Env, devSecrets?: DevSecrets): Config {
     resendApiKey: env.RESEND_API_KEY || undefined,
     resendBaseUrl: env.RESEND_BASE_URL || undefined,
     resendWebhookSecret: env.RESEND_WEBHOOK_SECRET || undefined,
+    resendMaxRps: parsePositiveInt('RESEND_MAX_RPS', env.RESEND_MAX_RPS ?? '2'),
     mailFrom: env.MAIL_FROM ?? 'Example <notices@example.com>',
     orgName: env.ORG_NAME ?? 'Example Inc.',
     orgPostalAddress: env.ORG_POSTAL_ADDRESS ?? '1 Example Street, Springfield, 00000, Country',

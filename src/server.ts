@@ -6,11 +6,26 @@ import { ConfigError } from './config.js';
 import { countApiKeys } from './db/api-keys.js';
 import { createApiKey } from './domain/api-keys.js';
 import { startJobs } from './jobs/run-jobs.js';
+import { resumeQueuedNotices } from './domain/notices/resume.js';
+import { createNoticeRuntime } from './domain/notices/runtime.js';
+import { createSystemMail } from './domain/notices/system-mail.js';
+
+// Notices left queued (provider down, or a crash mid-send) are sent again this often.
+const RESUME_EVERY_MS = 60_000;
 
 async function main() {
   const config = loadConfig(process.env);
   const handle = await openAndMigrate(config);
-  const app = createApp({ config, db: handle.db });
+  const notices = createNoticeRuntime(config, handle.db);
+  const app = createApp({ config, db: handle.db, notices, systemMail: createSystemMail(handle.db, config, notices) });
+  const resume = (before: string) =>
+    resumeQueuedNotices(handle.db, notices, { before }).then(
+      (r) => r.sent + r.waiting + r.failed > 0 && console.log(`resumed queued notices: ${r.sent} sent, ${r.waiting} still waiting, ${r.failed} failed`),
+      (err: unknown) => console.error('resuming queued notices failed:', err instanceof Error ? err.message : err),
+    );
+  void resume(new Date().toISOString());
+  const resumer = setInterval(() => void resume(new Date(Date.now() - RESUME_EVERY_MS).toISOString()), RESUME_EVERY_MS);
+  resumer.unref();
 
   // First run on a laptop: hand the newcomer a key so the API can be tried at once. Never in production.
   if (!config.production && (await countApiKeys(handle.db)) === 0) {
@@ -22,10 +37,12 @@ async function main() {
 
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     console.log(`mailprefs listening on http://${config.host}:${info.port} (${handle.dialect})`);
+    if (!config.resendApiKey) console.log(`No RESEND_API_KEY: emails are kept in the dev outbox at ${config.publicUrl}/dev/outbox`);
   });
   const stopJobs = startJobs(handle.db, config);
   const stop = () => {
     stopJobs();
+    clearInterval(resumer);
     server.close();
     void handle.close().then(() => process.exit(0));
   };

@@ -75,6 +75,62 @@ export interface ApiKeysTable {
   revoked_at: string | null;
 }
 
+export type NoticeStatus = 'queued' | 'sent' | 'skipped' | 'failed' | 'delivered' | 'bounced' | 'complained';
+
+export interface NoticesTable {
+  id: string;
+  /** `API_KEY_ID:KEY` so two clients cannot collide; null when the caller gave none. */
+  idempotency_key: string | null;
+  /** SHA-256 of what was asked, to refuse a reused key with a different request. */
+  request_hash: string | null;
+  recipient_id: string | null;
+  to_address: string;
+  category_key: string;
+  template: string;
+  status: NoticeStatus;
+  reason: string | null;
+  /** The Idempotency-Key given to the provider: one per provider call, shared by a batch. */
+  provider_key: string | null;
+  provider_id: string | null;
+  from_address: string | null;
+  subject: string | null;
+  html: string | null;
+  text: string | null;
+  /** JSON object of extra mail headers. */
+  headers: string | null;
+  attempts: number;
+  last_error: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface NoticeEventsTable {
+  id: string;
+  notice_id: string;
+  type: string;
+  detail: string | null;
+  at: string;
+}
+
+export interface WebhookReceiptsTable {
+  /** The `svix-id` of a delivered webhook: a replay carries the same id. */
+  id: string;
+  type: string;
+  received_at: string;
+}
+
+export interface DevOutboxTable {
+  id: string;
+  idempotency_key: string;
+  from_address: string;
+  to_address: string;
+  subject: string;
+  html: string;
+  text: string;
+  headers: string;
+  created_at: string;
+}
+
 export interface Database {
   categories: CategoriesTable;
   recipients: RecipientsTable;
@@ -82,6 +138,10 @@ export interface Database {
   suppressions: SuppressionsTable;
   consent_events: ConsentEventsTable;
   api_keys: ApiKeysTable;
+  notices: NoticesTable;
+  notice_events: NoticeEventsTable;
+  webhook_receipts: WebhookReceiptsTable;
+  dev_outbox: DevOutboxTable;
 }
 
 export type { Generated };

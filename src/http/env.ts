@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Config } from '../config.js';
 import type { Database } from '../db/schema.js';
+import type { NoticeRuntime } from '../domain/notices/runtime.js';
 import type { ConsentContext } from '../domain/types.js';
 
 /**
@@ -18,12 +19,15 @@ export interface Deps {
   readonly db: Kysely<Database>;
   /** Optional until the notices module provides it; pages answer the same either way. */
   readonly systemMail?: SystemMail;
+  /** Templates and transport for notices; createApp builds the default (Resend or dev outbox) from config. */
+  readonly notices?: NoticeRuntime;
 }
 
 export type AppEnv = {
   Variables: {
     deps: Deps;
     apiKeyId: string;
+    notices: NoticeRuntime;
   };
 };
 

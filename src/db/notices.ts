@@ -1,0 +1,106 @@
+// Notices and their delivery events. A notice row is written, with the whole message, before the
+// provider is called, so a crash between the two is resumed with the very same message and key.
+import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
+import { newId } from '../ids.js';
+import type { Database, NoticeStatus, NoticesTable } from './schema.js';
+
+export type NoticeRow = Selectable<NoticesTable>;
+export type NewNoticeRow = Insertable<NoticesTable>;
+
+// Inserts notices in chunks that stay under every dialect's parameter limit.
+export async function insertNotices(db: Kysely<Database>, rows: readonly NewNoticeRow[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += 500) await db.insertInto('notices').values(rows.slice(i, i + 500)).execute();
+}
+
+// The notice an idempotency key was first used for.
+export async function findNoticeByIdempotencyKey(db: Kysely<Database>, key: string): Promise<NoticeRow | undefined> {
+  return db.selectFrom('notices').selectAll().where('idempotency_key', '=', key).executeTakeFirst();
+}
+
+// Frees a key whose 24 hours are over, so it can name a new notice.
+export async function releaseIdempotencyKey(db: Kysely<Database>, key: string): Promise<void> {
+  await db.updateTable('notices').set({ idempotency_key: null }).where('idempotency_key', '=', key).execute();
+}
+
+export async function findNotice(db: Kysely<Database>, id: string): Promise<NoticeRow | undefined> {
+  return db.selectFrom('notices').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+// Notices the provider accepted under this id (one per id).
+export async function findNoticeByProviderId(db: Kysely<Database>, providerId: string): Promise<NoticeRow | undefined> {
+  return db.selectFrom('notices').selectAll().where('provider_id', '=', providerId).executeTakeFirst();
+}
+
+// Notices recorded before `before` but not yet accepted by the provider, oldest first: the work a
+// restart resumes.
+export async function listQueuedNotices(db: Kysely<Database>, before: string, limit: number): Promise<NoticeRow[]> {
+  return db
+    .selectFrom('notices')
+    .selectAll()
+    .where('status', '=', 'queued')
+    .where('created_at', '<=', before)
+    .orderBy('created_at')
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+}
+
+// Marks the notices of one provider call (at most 100) sent, each with its provider id, in one statement.
+export async function markNoticesSent(db: Kysely<Database>, sent: readonly { id: string; providerId: string }[], at: string): Promise<void> {
+  if (sent.length === 0) return;
+  const providerId = sql<string>`case ${sql.join(sent.map((s) => sql`when id = ${s.id} then ${s.providerId}`), sql` `)} end`;
+  await db
+    .updateTable('notices')
+    .set({ status: 'sent', provider_id: providerId, last_error: null, updated_at: at })
+    .where('id', 'in', sent.map((s) => s.id))
+    .execute();
+  await addNoticeEvents(db, sent.map((s) => ({ noticeId: s.id, type: 'sent', at })));
+}
+
+// Records a failed provider call: still queued when it may be retried (until `maxAttempts` calls
+// have failed), failed when it may not.
+export async function markNoticesFailed(
+  db: Kysely<Database>,
+  ids: readonly string[],
+  error: string,
+  retry: { retryable: boolean; maxAttempts: number },
+  at: string,
+): Promise<void> {
+  if (ids.length === 0) return;
+  const status = retry.retryable ? sql<NoticeStatus>`case when attempts + 1 >= ${retry.maxAttempts} then 'failed' else 'queued' end` : 'failed';
+  await db
+    .updateTable('notices')
+    .set((eb) => ({ status, last_error: error, attempts: eb('attempts', '+', 1), updated_at: at }))
+    .where('id', 'in', ids)
+    .execute();
+  await addNoticeEvents(db, ids.map((id) => ({ noticeId: id, type: retry.retryable ? 'retry_later' : 'failed', at, detail: { error } })));
+}
+
+export async function setNoticeStatus(db: Kysely<Database>, id: string, status: NoticeStatus, at: string): Promise<void> {
+  await db.updateTable('notices').set({ status, updated_at: at }).where('id', '=', id).execute();
+}
+
+export async function addNoticeEvents(
+  db: Kysely<Database>,
+  events: readonly { noticeId: string; type: string; at: string; detail?: Record<string, unknown> }[],
+): Promise<void> {
+  for (let i = 0; i < events.length; i += 1000) {
+    const rows = events.slice(i, i + 1000).map((e) => ({ id: newId(), notice_id: e.noticeId, type: e.type, at: e.at, detail: e.detail ? JSON.stringify(e.detail) : null }));
+    await db.insertInto('notice_events').values(rows).execute();
+  }
+}
+
+// A notice's events, in the order they happened.
+export async function listNoticeEvents(db: Kysely<Database>, noticeId: string): Promise<{ type: string; at: string }[]> {
+  return db.selectFrom('notice_events').select(['type', 'at']).where('notice_id', '=', noticeId).orderBy('at').orderBy('id').execute();
+}
+
+// Recipient ids by normalized address, for the addresses that have a recipient.
+export async function findRecipientIdsByEmail(db: Kysely<Database>, normalized: readonly string[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (let i = 0; i < normalized.length; i += 1000) {
+    const rows = await db.selectFrom('recipients').select(['id', 'email_normalized']).where('email_normalized', 'in', normalized.slice(i, i + 1000)).execute();
+    for (const r of rows) out.set(r.email_normalized, r.id);
+  }
+  return out;
+}

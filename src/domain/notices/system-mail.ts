@@ -1,0 +1,34 @@
+// Mail mailprefs sends on a person's own request (a fresh preferences link, a double opt-in
+// confirmation). Not marketing: it goes through the transactional path, so only a hard bounce stops it.
+import type { Kysely } from 'kysely';
+import type { Config } from '../../config.js';
+import { findCategoryByKey } from '../../db/categories.js';
+import { findRecipient } from '../../db/recipients.js';
+import type { Database } from '../../db/schema.js';
+import { dispatchNotices, type NoticeCategory } from './dispatch.js';
+import { validateData } from './template-spec.js';
+import type { NoticeRuntime } from './runtime.js';
+
+export interface SystemMailer {
+  sendPreferencesLink(recipientId: string, preferencesUrl: string): Promise<void>;
+  sendConfirmation(recipientId: string, categoryKey: string, confirmUrl: string): Promise<void>;
+}
+
+const SYSTEM_CATEGORY: NoticeCategory = { id: 'system', key: 'system', name: 'account messages', kind: 'transactional', consent: 'opt_out' };
+
+export function createSystemMail(db: Kysely<Database>, config: Config, runtime: NoticeRuntime): SystemMailer {
+  const ctx = { db, config, runtime, actor: 'system' };
+  const send = async (recipientId: string, templateName: string, data: Record<string, string>) => {
+    const recipient = await findRecipient(db, { by: 'id', value: recipientId });
+    if (!recipient) return;
+    const template = await runtime.templates.get(templateName);
+    await dispatchNotices(ctx, SYSTEM_CATEGORY, template, [{ email: recipient.email, data: validateData(template.schema, data) }]);
+  };
+  return {
+    sendPreferencesLink: (recipientId, preferencesUrl) => send(recipientId, 'preferences-link', { link: preferencesUrl }),
+    sendConfirmation: async (recipientId, categoryKey, confirmUrl) => {
+      const category = await findCategoryByKey(db, categoryKey);
+      await send(recipientId, 'confirm-subscription', { categoryName: category?.name ?? categoryKey, confirmUrl });
+    },
+  };
+}

@@ -1,0 +1,29 @@
+// What a transport is asked to send and what it answers, whichever provider sits behind it.
+
+export interface OutgoingEmail {
+  from: string;
+  to: string;
+  subject: string;
+  html: string;
+  text: string;
+  headers: Record<string, string>;
+}
+
+/** One provider call: one email or a batch, under one idempotency key. */
+export interface SendCall {
+  idempotencyKey: string;
+  emails: readonly OutgoingEmail[];
+}
+
+export type SendOutcome =
+  | { ok: true; providerIds: string[] }
+  /** `retryable`: the provider was unavailable or rate-limited; the same call may be made again later. */
+  | { ok: false; retryable: boolean; error: string };
+
+export interface Transport {
+  readonly name: 'resend' | 'outbox';
+  /** At most BATCH_LIMIT emails a call (Resend's batch endpoint limit). Never throws for provider errors. */
+  send(call: SendCall): Promise<SendOutcome>;
+}
+
+export const BATCH_LIMIT = 100;

@@ -1,0 +1,82 @@
+// A stand-in for Resend's HTTP API on 127.0.0.1, driven through the real SDK (via its baseUrl option).
+// It records what arrives, keeps idempotency keys like Resend does, and can be told to fail.
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+
+export interface ReceivedCall {
+  path: string;
+  headers: Record<string, string | string[] | undefined>;
+  idempotencyKey: string | undefined;
+  emails: { from: string; to: string[]; subject: string; html: string; text: string; headers?: Record<string, string> }[];
+}
+
+export interface FakeResend {
+  readonly url: string;
+  /** Every accepted call (a replayed idempotency key is not counted twice). */
+  readonly calls: ReceivedCall[];
+  /** Every request that arrived, including failed and replayed ones. */
+  readonly requests: number;
+  /** The next `times` requests answer `status` (with Retry-After when given). */
+  failNext(status: number, times?: number, retryAfter?: string): void;
+  /** Time spent handling requests, in ms (for the benchmark). */
+  busyMs(): number;
+  close(): Promise<void>;
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+export async function startFakeResend(): Promise<FakeResend> {
+  const calls: ReceivedCall[] = [];
+  const answers = new Map<string, string>();
+  const failures: { status: number; retryAfter?: string | undefined }[] = [];
+  let requests = 0;
+  let nextId = 1;
+  let busy = 0;
+
+  const server: Server = createServer(async (req, res) => {
+    const started = performance.now();
+    requests++;
+    const body = await readBody(req);
+    const send = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
+      res.writeHead(status, { 'content-type': 'application/json', ...headers });
+      res.end(JSON.stringify(payload));
+      busy += performance.now() - started;
+    };
+    const failure = failures.shift();
+    if (failure) {
+      const name = failure.status === 429 ? 'rate_limit_exceeded' : failure.status >= 500 ? 'internal_server_error' : 'validation_error';
+      return send(failure.status, { statusCode: failure.status, name, message: 'scripted failure' }, failure.retryAfter ? { 'retry-after': failure.retryAfter } : {});
+    }
+    if (req.headers.authorization !== 'Bearer re_test_key') return send(401, { statusCode: 401, name: 'invalid_api_key', message: 'bad key' });
+    const key = req.headers['idempotency-key'] as string | undefined;
+    if (key && answers.has(key)) return send(200, JSON.parse(answers.get(key)!));
+    const parsed = JSON.parse(body) as ReceivedCall['emails'][number] | ReceivedCall['emails'];
+    const emails = Array.isArray(parsed) ? parsed : [parsed];
+    if (req.url === '/emails/batch' && emails.length > 100) return send(422, { statusCode: 422, name: 'validation_error', message: 'at most 100' });
+    calls.push({ path: req.url ?? '', headers: req.headers, idempotencyKey: key, emails });
+    const ids = emails.map(() => `fake-${nextId++}`);
+    const answer = req.url === '/emails/batch' ? { data: ids.map((id) => ({ id })) } : { id: ids[0] };
+    if (key) answers.set(key, JSON.stringify(answer));
+    send(200, answer);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    calls,
+    get requests() {
+      return requests;
+    },
+    failNext: (status, times = 1, retryAfter) => {
+      for (let i = 0; i < times; i++) failures.push({ status, retryAfter });
+    },
+    busyMs: () => busy,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}

@@ -1,0 +1,47 @@
+// A harness with notices going to a fake Resend on 127.0.0.1, plus categories and recipients to send to.
+import { createCategory } from '../../src/domain/categories.js';
+import { createResendTransport } from '../../src/domain/notices/resend-transport.js';
+import { TEMPLATES_DIR } from '../../src/domain/notices/runtime.js';
+import { createTemplateStore } from '../../src/domain/notices/template-store.js';
+import type { Transport } from '../../src/domain/notices/transport.js';
+import { upsertRecipient } from '../../src/domain/recipients.js';
+import { startFakeResend, type FakeResend } from './fake-resend.js';
+import { makeHarness, TEST_ENV, type Harness } from './harness.js';
+import type { TestDialect } from './dialects.js';
+
+export interface NoticeFixture {
+  h: Harness;
+  fake: FakeResend;
+  transport: Transport;
+  close(): Promise<void>;
+}
+
+export const RESEND_ENV = { RESEND_API_KEY: 're_test_key', RESEND_MAX_RPS: '1000' };
+
+export function testTransport(fake: FakeResend, extra: { maxAttempts?: number } = {}): Transport {
+  return createResendTransport({ apiKey: 're_test_key', baseUrl: fake.url, maxRequestsPerSecond: 1000, baseDelayMs: 5, maxDelayMs: 3000, ...extra });
+}
+
+export async function noticeFixture(dialect: TestDialect, env: Record<string, string> = {}): Promise<NoticeFixture> {
+  const fake = await startFakeResend();
+  const transport = testTransport(fake);
+  const templates = createTemplateStore({ dir: TEMPLATES_DIR, publicUrl: TEST_ENV.PUBLIC_URL, watch: false });
+  const h = await makeHarness(dialect, { ...RESEND_ENV, RESEND_BASE_URL: fake.url, ...env }, { notices: { templates, transport } });
+  await seed(h);
+  return { h, fake, transport, close: async () => { await h.close(); await fake.close(); } };
+}
+
+/** news: marketing opt-in; product: marketing opt-out; receipts and policy: transactional. */
+export async function seed(h: Harness): Promise<void> {
+  const db = h.handle.db;
+  await createCategory(db, { key: 'news', name: 'Weekly news', kind: 'marketing' });
+  await createCategory(db, { key: 'product', name: 'Product updates', kind: 'marketing', consent: 'opt_out' });
+  await createCategory(db, { key: 'receipts', name: 'Receipts', kind: 'transactional' });
+  const ctx = { source: 'api' as const, actor: 'test' };
+  await upsertRecipient(db, h.config.hashKey, { email: 'ada@example.com', externalId: 'u-1', subscriptions: { news: 'subscribed' } }, ctx);
+  await upsertRecipient(db, h.config.hashKey, { email: 'bob@example.com', subscriptions: { news: 'unsubscribed' } }, ctx);
+  await upsertRecipient(db, h.config.hashKey, { email: 'cy@example.com', marketingOptOut: true }, ctx);
+}
+
+export const NEWSLETTER = { headline: 'Hello <friends>', intro: 'Line one\nLine two', ctaLabel: 'Read', ctaUrl: 'https://example.com/post' };
+export const RECEIPT = { orderNumber: 'A-1', amount: '€1.00', date: 'today', items: '1 × mug' };
