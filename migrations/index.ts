@@ -2,7 +2,9 @@
 // under tsx, vitest and a bundler. Names start with a date and never change once released.
 import type { Migration } from 'kysely';
 import * as core from './2026-11-23-0001-core.js';
+import * as pages from './2026-11-23-0002-pages.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-23-0001-core': core,
+  '2026-11-23-0002-pages': pages,
 };

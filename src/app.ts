@@ -5,6 +5,8 @@ import { AppError } from './errors.js';
 import { categories } from './http/categories.js';
 import type { AppEnv, Deps } from './http/env.js';
 import { health } from './http/health.js';
+import { links } from './http/links.js';
+import { pages } from './http/pages/index.js';
 import { apiErrorHandler, problemResponse } from './http/problem.js';
 
 export function createApp(deps: Deps): Hono<AppEnv> {
@@ -23,6 +25,8 @@ export function createApp(deps: Deps): Hono<AppEnv> {
 
   app.route('/', health);
   app.route('/v1/categories', categories);
+  app.route('/v1/links', links);
+  app.route('/', pages);
 
   app.notFound((c) => problemResponse(c, new AppError('not_found', `No route for ${c.req.method} ${new URL(c.req.url).pathname}.`)));
   app.onError(apiErrorHandler);

@@ -75,6 +75,13 @@ export interface ApiKeysTable {
   revoked_at: string | null;
 }
 
+export interface RateLimitsTable {
+  /** `scope:keyed-hash`: never an address or IP in clear. */
+  key: string;
+  hits: number;
+  window_ends_at: string;
+}
+
 export interface Database {
   categories: CategoriesTable;
   recipients: RecipientsTable;
@@ -82,6 +89,7 @@ export interface Database {
   suppressions: SuppressionsTable;
   consent_events: ConsentEventsTable;
   api_keys: ApiKeysTable;
+  rate_limits: RateLimitsTable;
 }
 
 export type { Generated };
