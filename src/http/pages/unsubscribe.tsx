@@ -14,6 +14,7 @@ import { ManageLink, Message, pageContext, preferencesHref, renderPage, requestC
 async function linkOf(c: Context<AppEnv>): Promise<CategoryLink> {
   const link = await resolveCategoryToken(c.var.deps.db, c.var.deps.config, c.req.param('token') ?? '', 'unsubscribe');
   if (!link) throw notFound('Link');
+  if (link.category.kind !== 'marketing') throw new AppError('transactional_refusal', 'Transactional email cannot be refused.');
   return link;
 }
 
