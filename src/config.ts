@@ -25,6 +25,8 @@ export interface Config {
   readonly orgPostalAddress: string;
   /** Largest request body accepted by the JSON API, in bytes. */
   readonly maxBodyBytes: number;
+  /** Reverse proxies in front that append to X-Forwarded-For; 0 = use the socket's address. */
+  readonly trustedProxyHops: number;
 }
 
 export class ConfigError extends Error {
@@ -69,6 +71,7 @@ export function parseConfig(env: Env, devSecrets?: DevSecrets): Config {
     orgName: env.ORG_NAME ?? 'Example Inc.',
     orgPostalAddress: env.ORG_POSTAL_ADDRESS ?? '1 Example Street, Springfield, 00000, Country',
     maxBodyBytes: parsePositiveInt('MAX_BODY_BYTES', env.MAX_BODY_BYTES ?? String(2 * 1024 * 1024)),
+    trustedProxyHops: env.TRUSTED_PROXY_HOPS ? parsePositiveInt('TRUSTED_PROXY_HOPS', env.TRUSTED_PROXY_HOPS) : 0,
   });
 }
 

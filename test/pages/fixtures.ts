@@ -10,7 +10,7 @@ export const ORIGIN = 'https://prefs.example.test';
 export const CATEGORIES = [
   { key: 'newsletter', name: 'Weekly newsletter', description: 'Our best stories, every Friday.', kind: 'marketing' },
   { key: 'offers', name: 'Offers', description: 'Discounts and early access.', kind: 'marketing', consent: 'opt_out' },
-  { key: 'events', name: 'Events', kind: 'marketing', doubleOptIn: true },
+  { key: 'events', name: 'Events', description: 'Invitations to tastings and talks near you.', kind: 'marketing', doubleOptIn: true },
   { key: 'receipts', name: 'Receipts', description: 'A receipt for every purchase.', kind: 'transactional' },
 ] as const;
 

@@ -25,7 +25,7 @@ describe.each(testDialects())('preference page on %s', (dialect) => {
     const html = await res.text();
     expect(html).toMatch(/<input type="checkbox" id="c-newsletter" name="subscribe" value="newsletter" checked=""/);
     expect(html).toMatch(/<input type="checkbox" id="c-offers" name="subscribe" value="offers" checked=""/);
-    expect(html).toMatch(/<input type="checkbox" id="c-events" name="subscribe" value="events"\/>/);
+    expect(html).toMatch(/<input type="checkbox" id="c-events" name="subscribe" value="events" aria-describedby="c-events-desc"\/>/);
     expect(html).toContain('<label for="c-newsletter">Weekly newsletter</label>');
     expect(html).toContain('<legend>Marketing emails</legend>');
     expect(html).toContain('Our best stories, every Friday.');

@@ -85,6 +85,14 @@ describe.each(testDialects())('GET/POST /p (fresh link) on %s', (dialect) => {
     expect(statuses.filter((r) => r.status === 429)).toHaveLength(12 - LINK_LIMIT_PER_ADDRESS.max);
   });
 
+  it('behind TRUSTED_PROXY_HOPS proxies, limits by the forwarded client address, not a spoofed one', async () => {
+    const proxied = createApp({ config: { ...h.config, trustedProxyHops: 1 }, db: h.handle.db, systemMail: mail.mail });
+    const via = (spoof: string, client: string) => ask(`proxied${spoof}@example.com`, { app: proxied, ip: '10.0.0.1', headers: { 'x-forwarded-for': `${spoof}, ${client}` } });
+    for (let i = 0; i < LINK_LIMIT_PER_IP.max; i++) expect((await via(`198.18.0.${i}`, '192.0.2.50')).status).toBe(200);
+    expect((await via('198.18.1.1', '192.0.2.50')).status).toBe(429);
+    expect((await via('198.18.1.1', '192.0.2.51')).status).toBe(200);
+  });
+
   it('refuses a cross-site post and a non-form body', async () => {
     expect((await ask('ann@example.com', { headers: { origin: 'https://evil.example' } })).status).toBe(403);
     const json = await h.app.request('/p', { method: 'POST', body: '{"email":"ann@example.com"}', headers: { 'content-type': 'application/json', origin: ORIGIN } });

@@ -52,9 +52,11 @@ describe.each(testDialects())('unsubscribe pages on %s', (dialect) => {
     const { id, path } = await subscribed('multipart@example.com');
     const body = new FormData();
     body.append('List-Unsubscribe', 'One-Click');
-    const res = await h.app.request(path, { method: 'POST', body, headers: { origin: 'https://mail.provider.example', 'sec-fetch-site': 'cross-site' } });
+    const env = { incoming: { socket: { remoteAddress: '192.0.2.9' } } };
+    const res = await h.app.request(path, { method: 'POST', body, headers: { origin: 'https://mail.provider.example', 'sec-fetch-site': 'cross-site' } }, env);
     expect(res.status).toBe(200);
     expect((await stateOf(h, id)).subs.newsletter).toBe('unsubscribed');
+    expect((await eventsOf(h, id)).at(-1)).toMatchObject({ source: 'one_click', ip: '192.0.2.9' });
   });
 
   it('the page form unsubscribes, offers Undo and Manage, and Undo restores the state', async () => {
@@ -103,7 +105,12 @@ describe.each(testDialects())('unsubscribe pages on %s', (dialect) => {
 
   it('refuses a cross-site form post but not the one-click body', async () => {
     const { id, path } = await subscribed('csrf@example.com');
-    const variants: Record<string, string>[] = [{ origin: 'https://evil.example' }, { origin: 'null' }, { origin: '', 'sec-fetch-site': 'cross-site' }];
+    const variants: Record<string, string>[] = [
+      { origin: 'https://evil.example' },
+      { origin: 'null', 'sec-fetch-site': 'cross-site' },
+      { origin: '' },
+      { origin: 'https://prefs.example.test', 'sec-fetch-site': 'same-site' },
+    ];
     for (const headers of variants) {
       const res = await postForm(h, path, { action: 'unsubscribe' }, headers);
       expect(res.status).toBe(403);
@@ -112,6 +119,10 @@ describe.each(testDialects())('unsubscribe pages on %s', (dialect) => {
     const viaSecFetch = await h.app.request(path, { method: 'POST', body: 'action=unsubscribe', headers: { 'content-type': 'application/x-www-form-urlencoded', 'sec-fetch-site': 'cross-site' } });
     expect(viaSecFetch.status).toBe(403);
     expect((await stateOf(h, id)).subs.newsletter).toBe('subscribed');
+    // What a browser sends from our own page under Referrer-Policy: no-referrer.
+    const own = await postForm(h, path, { action: 'unsubscribe' }, { origin: 'null', 'sec-fetch-site': 'same-origin' });
+    expect(own.status).toBe(200);
+    expect((await stateOf(h, id)).subs.newsletter).toBe('unsubscribed');
   });
 
   it('a transactional unsubscribe token is refused with a page, not a 500', async () => {

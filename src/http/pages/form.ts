@@ -35,8 +35,18 @@ export function fieldValues(form: Form, name: string): string[] {
   return values.slice(0, MAX_VALUES).filter((v): v is string => typeof v === 'string' && v.length <= MAX_FIELD_CHARS);
 }
 
-/** The socket's address; none for an in-process request (tests). Behind a proxy this is the proxy. */
+/**
+ * The client's address. Behind TRUSTED_PROXY_HOPS proxies it is that many entries from the right of
+ * X-Forwarded-For (entries further left are whatever the client claimed); otherwise the socket's
+ * address, none for an in-process request (tests).
+ */
 export function clientIp(c: Context<AppEnv>): string | undefined {
+  const hops = c.var.deps.config.trustedProxyHops;
+  if (hops > 0) {
+    const chain = (c.req.header('x-forwarded-for') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+    const ip = chain[chain.length - hops];
+    if (ip && ip.length <= 64) return ip;
+  }
   try {
     return getConnInfo(c).remote.address;
   } catch {

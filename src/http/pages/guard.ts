@@ -39,14 +39,16 @@ export const pageGuard: MiddlewareHandler<AppEnv> = async (c, next) => {
 };
 
 /**
- * Refuses a form posted from another site. Browsers send Origin on every cross-site POST, and
- * Sec-Fetch-Site where they support it; a request with neither did not come from a browser, so it
- * cannot carry a victim's ambient authority (there are no cookies here anyway).
+ * Refuses a form posted from another site. Our own pages send `Referrer-Policy: no-referrer`, under which
+ * browsers post `Origin: null` even from the same origin (Fetch standard, "serializing a request origin"),
+ * so a `null` Origin is decided by Sec-Fetch-Site. A request with neither did not come from a current
+ * browser, and carries no ambient authority anyway: there are no cookies, the token in the path is the key.
  */
 export function assertSameOrigin(c: Context<AppEnv>): void {
   const expected = new URL(c.var.deps.config.publicUrl).origin;
   const origin = c.req.header('origin');
   const site = c.req.header('sec-fetch-site');
-  const crossSite = origin !== undefined ? origin !== expected : site !== undefined && site !== 'same-origin' && site !== 'none';
-  if (crossSite) throw new AppError('forbidden', 'This form was posted from another site.');
+  const originSays = origin === undefined || origin === 'null' ? undefined : origin === expected;
+  const siteSays = site === undefined ? undefined : site === 'same-origin' || site === 'none';
+  if (originSays === false || siteSays === false) throw new AppError('forbidden', 'This form was posted from another site.');
 }
