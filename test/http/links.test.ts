@@ -1,15 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyToken } from '../../src/domain/tokens.js';
-import { makeHarness, testDialects, type Harness } from '../support/harness.js';
-import { addRecipient, eventsOf, seedCategories } from '../pages/fixtures.js';
+import { testDialects, type Harness } from '../support/harness.js';
+import { addRecipient, eventsOf, seededHarness } from '../pages/fixtures.js';
 
 describe.each(testDialects())('POST /v1/links on %s', (dialect) => {
   let h: Harness;
   let reader: string;
   let annId: string;
   beforeAll(async () => {
-    h = await makeHarness(dialect);
-    await seedCategories(h);
+    h = await seededHarness(dialect);
     annId = await addRecipient(h, 'ann@example.com', { newsletter: 'subscribed' });
     await h.handle.db.updateTable('recipients').set({ external_id: 'user-42' }).where('id', '=', annId).execute();
     reader = await h.key('eligibility:read');

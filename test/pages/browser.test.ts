@@ -10,8 +10,8 @@ import axe from 'axe-core';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { confirmUrlFor } from '../../src/domain/links.js';
-import { makeHarness, testDialects, type Harness } from '../support/harness.js';
-import { addRecipient, linksFor, recordingMail, seedCategories, stateOf } from './fixtures.js';
+import { testDialects, type Harness } from '../support/harness.js';
+import { addRecipient, linksFor, recordingMail, seededHarness, stateOf } from './fixtures.js';
 
 const SCREENSHOT = process.env.UPDATE_SCREENSHOTS === '1' ? 'docs/preference-page.png' : join(mkdtempSync(join(tmpdir(), 'mailprefs-shot-')), 'preference-page.png');
 
@@ -26,9 +26,8 @@ describe.each(testDialects().filter((d) => d === 'sqlite'))('recipient pages in 
     server = serve({ fetch: (req, env) => fetchApp(req, env), port: 0, hostname: '127.0.0.1' });
     await once(server, 'listening');
     const { port } = server.address() as AddressInfo;
-    h = await makeHarness(dialect, { PUBLIC_URL: `http://127.0.0.1:${port}`, ORG_NAME: 'Northwind Coffee', ORG_POSTAL_ADDRESS: '12 Harbour Road, Bristol BS1 4QA, United Kingdom' }, { systemMail: mail.mail });
+    h = await seededHarness(dialect, { PUBLIC_URL: `http://127.0.0.1:${port}`, ORG_NAME: 'Northwind Coffee', ORG_POSTAL_ADDRESS: '12 Harbour Road, Bristol BS1 4QA, United Kingdom' }, mail.mail);
     fetchApp = (req, env) => h.app.fetch(req, env);
-    await seedCategories(h);
     browser = await chromium.launch({
       executablePath: '/usr/bin/chromium',
       args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],

@@ -1,14 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { confirmUrlFor } from '../../src/domain/links.js';
-import { makeHarness, testDialects, type Harness } from '../support/harness.js';
-import { addRecipient, eventsOf, pathOf, postForm, seedCategories, stateOf } from './fixtures.js';
+import { testDialects, type Harness } from '../support/harness.js';
+import { addRecipient, eventsOf, pathOf, postForm, seededHarness, stateOf } from './fixtures.js';
 
 describe.each(testDialects())('confirmation pages on %s', (dialect) => {
   let h: Harness;
   let eventsCategoryId: string;
   beforeAll(async () => {
-    h = await makeHarness(dialect);
-    await seedCategories(h);
+    h = await seededHarness(dialect);
     eventsCategoryId = (await h.handle.db.selectFrom('categories').select('id').where('key', '=', 'events').executeTakeFirstOrThrow()).id;
   });
   afterAll(() => h.close());

@@ -3,7 +3,8 @@ import { listEventsOfRecipient } from '../../src/db/consent-events.js';
 import { findRecipient } from '../../src/db/recipients.js';
 import { upsertRecipient } from '../../src/domain/recipients.js';
 import type { SystemMail } from '../../src/http/env.js';
-import type { Harness } from '../support/harness.js';
+import { makeHarness, type Harness } from '../support/harness.js';
+import type { TestDialect } from '../support/dialects.js';
 
 export const ORIGIN = 'https://prefs.example.test';
 
@@ -14,11 +15,14 @@ export const CATEGORIES = [
   { key: 'receipts', name: 'Receipts', description: 'A receipt for every purchase.', kind: 'transactional' },
 ] as const;
 
-export async function seedCategories(h: Harness): Promise<void> {
+/** A harness with the categories above and, if given, a recording SystemMail. */
+export async function seededHarness(dialect: TestDialect, env: Record<string, string> = {}, mail?: SystemMail): Promise<Harness> {
+  const h = await makeHarness(dialect, env, mail ? { systemMail: mail } : {});
   for (const body of CATEGORIES) {
     const res = await h.request('POST', '/v1/categories', { body });
     if (res.status !== 201) throw new Error(`seeding ${body.key}: ${res.status}`);
   }
+  return h;
 }
 
 /** A recipient created through the domain (this branch has no recipients API), subscribed as given. */

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeHarness, testDialects, type Harness } from '../support/harness.js';
-import { addRecipient, eventsOf, linksFor, pathOf, postForm, recordingMail, seedCategories, stateOf } from './fixtures.js';
+import { testDialects, type Harness } from '../support/harness.js';
+import { addRecipient, eventsOf, linksFor, pathOf, postForm, recordingMail, seededHarness, stateOf } from './fixtures.js';
 
 const SHOWN = ['newsletter', 'offers', 'events'];
 
@@ -8,8 +8,7 @@ describe.each(testDialects())('preference page on %s', (dialect) => {
   let h: Harness;
   const mail = recordingMail();
   beforeAll(async () => {
-    h = await makeHarness(dialect, {}, { systemMail: mail.mail });
-    await seedCategories(h);
+    h = await seededHarness(dialect, {}, mail.mail);
   });
   afterAll(() => h.close());
 

@@ -2,16 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.js';
 import { verifyToken } from '../../src/domain/tokens.js';
 import { LINK_LIMIT_PER_ADDRESS, LINK_LIMIT_PER_IP } from '../../src/domain/preferences-link-request.js';
-import { makeHarness, testDialects, type Harness } from '../support/harness.js';
-import { addRecipient, ORIGIN, recordingMail, seedCategories } from './fixtures.js';
+import { testDialects, type Harness } from '../support/harness.js';
+import { addRecipient, ORIGIN, recordingMail, seededHarness } from './fixtures.js';
 
 describe.each(testDialects())('GET/POST /p (fresh link) on %s', (dialect) => {
   let h: Harness;
   const mail = recordingMail();
   let annId: string;
   beforeAll(async () => {
-    h = await makeHarness(dialect, {}, { systemMail: mail.mail });
-    await seedCategories(h);
+    h = await seededHarness(dialect, {}, mail.mail);
     annId = await addRecipient(h, 'ann@example.com');
   });
   afterAll(() => h.close());

@@ -3,8 +3,8 @@ import { parseSigningKeys } from '../../src/config.js';
 import { confirmUrlFor } from '../../src/domain/links.js';
 import { signToken } from '../../src/domain/tokens.js';
 import { newId } from '../../src/ids.js';
-import { makeHarness, testDialects, type Harness } from '../support/harness.js';
-import { addRecipient, linksFor, ORIGIN, pathOf, postForm, seedCategories, stateOf } from './fixtures.js';
+import { testDialects, type Harness } from '../support/harness.js';
+import { addRecipient, linksFor, ORIGIN, pathOf, postForm, seededHarness, stateOf } from './fixtures.js';
 
 const XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>';
 
@@ -14,8 +14,7 @@ describe.each(testDialects())('recipient pages against hostile input on %s', (di
   let unsub: string;
   let prefs: string;
   beforeAll(async () => {
-    h = await makeHarness(dialect, { ORG_NAME: `Evil & Co ${XSS}` });
-    await seedCategories(h);
+    h = await seededHarness(dialect, { ORG_NAME: `Evil & Co ${XSS}` });
     await h.request('POST', '/v1/categories', { body: { key: 'xss', name: XSS, description: `"><b>${XSS}`, kind: 'marketing', consent: 'opt_out' } });
     id = await addRecipient(h, 'victim@example.com', { newsletter: 'subscribed' });
     const links = await linksFor(h, 'victim@example.com', 'xss');

@@ -1,14 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signToken } from '../../src/domain/tokens.js';
-import { makeHarness, testDialects, type Harness } from '../support/harness.js';
-import { addRecipient, eventsOf, linksFor, pathOf, postForm, recordingMail, seedCategories, stateOf } from './fixtures.js';
+import { testDialects, type Harness } from '../support/harness.js';
+import { addRecipient, eventsOf, linksFor, pathOf, postForm, recordingMail, seededHarness, stateOf } from './fixtures.js';
 
 describe.each(testDialects())('unsubscribe pages on %s', (dialect) => {
   let h: Harness;
   const mail = recordingMail();
   beforeAll(async () => {
-    h = await makeHarness(dialect, {}, { systemMail: mail.mail });
-    await seedCategories(h);
+    h = await seededHarness(dialect, {}, mail.mail);
   });
   afterAll(() => h.close());
 

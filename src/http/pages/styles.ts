@@ -64,7 +64,7 @@ a:hover { color: var(--accent-hover); }
 .notice ul { padding-left: 1.25rem; }
 .always, .links { list-style: none; margin: 0; padding: 0; }
 .always li { padding: .75rem 0; border-bottom: 1px solid var(--line); }
-.always li:last-child { border-bottom: 0; }
+.always li:last-child { border-bottom: 0; padding-bottom: 0; }
 .always .name { font-weight: 600; }
 .badge {
   display: inline-block; margin-left: .4rem; padding: .05rem .55rem; border-radius: 999px;
