@@ -10,6 +10,8 @@ import { events } from './http/events.js';
 import { health } from './http/health.js';
 import { ledger } from './http/ledger.js';
 import { privacy } from './http/privacy.js';
+import { links } from './http/links.js';
+import { pages } from './http/pages/index.js';
 import { apiErrorHandler, problemResponse } from './http/problem.js';
 import { recipients } from './http/recipients.js';
 import { suppressions } from './http/suppressions.js';
@@ -44,6 +46,8 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   app.route('/v1/templates', templates);
   app.route('/webhooks', webhooks);
   if (!deps.config.production) app.route('/dev/outbox', devOutbox);
+  app.route('/v1/links', links);
+  app.route('/', pages);
 
   app.notFound((c) => problemResponse(c, new AppError('not_found', `No route for ${c.req.method} ${new URL(c.req.url).pathname}.`)));
   app.onError(apiErrorHandler);

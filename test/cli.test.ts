@@ -71,7 +71,7 @@ describe.each(testDialects())('cli on %s', (dialect) => {
     expect(await appStatus(key!)).toBe(200);
   }, SLOW);
 
-  it.runIf(dialect === 'sqlite').concurrent.each([
+  it.runIf(dialect === 'sqlite').each([
     [[], 'no command given'],
     [['frobnicate'], 'unknown command "frobnicate"'],
     [['keys'], 'unknown keys command ""'],

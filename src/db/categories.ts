@@ -71,3 +71,8 @@ export async function updateCategory(
     .executeTakeFirst();
   return row && toCategory(row);
 }
+
+export async function findCategoryById(db: Kysely<Database>, id: string): Promise<Category | undefined> {
+  const row = await db.selectFrom('categories').selectAll().where('id', '=', id).executeTakeFirst();
+  return row && toCategory(row);
+}

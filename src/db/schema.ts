@@ -131,6 +131,13 @@ export interface DevOutboxTable {
   created_at: string;
 }
 
+export interface RateLimitsTable {
+  /** `scope:keyed-hash`: never an address or IP in clear. */
+  key: string;
+  hits: number;
+  window_ends_at: string;
+}
+
 export interface Database {
   categories: CategoriesTable;
   recipients: RecipientsTable;
@@ -142,6 +149,7 @@ export interface Database {
   notice_events: NoticeEventsTable;
   webhook_receipts: WebhookReceiptsTable;
   dev_outbox: DevOutboxTable;
+  rate_limits: RateLimitsTable;
 }
 
 export type { Generated };

@@ -12,8 +12,12 @@ export interface EmailLinks {
   headers?: { 'List-Unsubscribe': string; 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' };
 }
 
+export function preferencesUrlFor(config: Pick<Config, 'publicUrl' | 'signingKeys'>, recipientId: string): string {
+  return `${config.publicUrl}/p/${signToken(config.signingKeys, { purpose: 'preferences', subjectId: recipientId })}`;
+}
+
 export function linksFor(config: Pick<Config, 'publicUrl' | 'signingKeys'>, recipientId: string, category: Pick<Category, 'id' | 'kind'>): EmailLinks {
-  const preferencesUrl = `${config.publicUrl}/p/${signToken(config.signingKeys, { purpose: 'preferences', subjectId: recipientId })}`;
+  const preferencesUrl = preferencesUrlFor(config, recipientId);
   if (category.kind !== 'marketing') return { preferencesUrl };
   const unsubscribeUrl = `${config.publicUrl}/u/${signToken(config.signingKeys, { purpose: 'unsubscribe', subjectId: recipientId, categoryId: category.id })}`;
   return {
@@ -23,4 +27,9 @@ export function linksFor(config: Pick<Config, 'publicUrl' | 'signingKeys'>, reci
     // RFC 8058 §3.1: exactly one https URI that identifies recipient and list, plus the Post header.
     headers: { 'List-Unsubscribe': `<${unsubscribeUrl}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
   };
+}
+
+/** The double opt-in confirmation page for one recipient and category (`/c/TOKEN`). */
+export function confirmUrlFor(config: Pick<Config, 'publicUrl' | 'signingKeys'>, recipientId: string, categoryId: string): string {
+  return `${config.publicUrl}/c/${signToken(config.signingKeys, { purpose: 'confirm', subjectId: recipientId, categoryId })}`;
 }

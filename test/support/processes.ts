@@ -14,10 +14,10 @@ export interface Run {
   stderr: string;
 }
 
-/** `mailprefs ARGS` through tsx, as `npm run cli` does; bounded at 30 s. */
+/** `mailprefs ARGS` through tsx, as `npm run cli` does; bounded at 90 s (tsx compiles on start; a loaded CI machine is slow). */
 export function runCli(args: string[], env: Record<string, string>): Promise<Run> {
   return new Promise((done) => {
-    execFile(TSX, ['src/cli.ts', ...args], { cwd: ROOT, env: baseEnv(env), timeout: 30_000 }, (err, stdout, stderr) => {
+    execFile(TSX, ['src/cli.ts', ...args], { cwd: ROOT, env: baseEnv(env), timeout: 90_000 }, (err, stdout, stderr) => {
       const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
       done({ code, stdout, stderr });
     });

@@ -1,0 +1,24 @@
+// Confirming a double opt-in subscription from the link in the confirmation email (GDPR Art. 7(1):
+// the confirmation is the proof that the address's owner asked for the mail).
+import type { Kysely } from 'kysely';
+import { findRecipient } from '../db/recipients.js';
+import type { Database } from '../db/schema.js';
+import { notFound } from '../errors.js';
+import { nowIso } from '../ids.js';
+import { changeSubscription } from './consent.js';
+import type { Category, ConsentContext } from './types.js';
+
+/** `nothing_pending`: refused or never asked since the link was sent; an old link must not resubscribe. */
+export type ConfirmOutcome = 'confirmed' | 'already_confirmed' | 'nothing_pending';
+
+export async function confirmSubscription(db: Kysely<Database>, recipientId: string, category: Category, ctx: ConsentContext): Promise<ConfirmOutcome> {
+  return db.transaction().execute(async (trx) => {
+    const recipient = await findRecipient(trx, { by: 'id', value: recipientId });
+    if (!recipient) throw notFound('Recipient');
+    const status = recipient.subscriptions[category.key]?.status;
+    if (status === 'subscribed') return 'already_confirmed';
+    if (status !== 'pending') return 'nothing_pending';
+    await changeSubscription(trx, recipient, category, 'subscribed', { ...ctx, source: 'confirmation' }, nowIso());
+    return 'confirmed';
+  });
+}

@@ -1,0 +1,27 @@
+// The pages a recipient reaches from an email (API.md "Pages"). Each group is guarded (headers, no-store,
+// body limit); anything a handler throws becomes an HTML page, never problem+json.
+import { Hono } from 'hono';
+import type { AppEnv } from '../env.js';
+import { confirmPages } from './confirm.js';
+import { pageErrorHandler } from './errors.js';
+import { pageGuard } from './guard.js';
+import { preferencePages } from './preferences.js';
+import { requestLinkPages } from './request-link.js';
+import { PAGES_CSS } from './styles.js';
+import { unsubscribePages } from './unsubscribe.js';
+
+export const pages = new Hono<AppEnv>()
+  .use('/u/*', pageGuard)
+  .use('/p/*', pageGuard)
+  .use('/c/*', pageGuard)
+  .route('/u', unsubscribePages)
+  .route('/p', requestLinkPages)
+  .route('/p', preferencePages)
+  .route('/c', confirmPages)
+  .get('/assets/pages.css', (c) => {
+    c.header('Content-Type', 'text/css; charset=utf-8');
+    c.header('Cache-Control', 'public, max-age=3600');
+    c.header('X-Content-Type-Options', 'nosniff');
+    return c.body(PAGES_CSS);
+  })
+  .onError(pageErrorHandler);

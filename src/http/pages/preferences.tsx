@@ -1,0 +1,47 @@
+// `/p/TOKEN`: the preference page. GET shows it; POST saves the form (or refuses, or accepts again, all
+// marketing) and shows it again with what changed. Events carry source `preference_page`.
+import { Hono, type Context } from 'hono';
+import { resolvePreferencesToken } from '../../domain/page-tokens.js';
+import { preferencesOf, savePreferences, setMarketingOptOut } from '../../domain/preferences.js';
+import type { Recipient } from '../../domain/types.js';
+import { AppError, notFound } from '../../errors.js';
+import type { AppEnv } from '../env.js';
+import { field, fieldValues, readForm, recipientActor } from './form.js';
+import { assertSameOrigin } from './guard.js';
+import { pageContext, preferencesHref, renderPage, requestConfirmations } from './page.js';
+import { PreferencesPage, type SavedSummary } from './preferences-view.js';
+
+async function recipientOf(c: Context<AppEnv>): Promise<Recipient> {
+  const recipient = await resolvePreferencesToken(c.var.deps.db, c.var.deps.config, c.req.param('token') ?? '');
+  if (!recipient) throw notFound('Link');
+  return recipient;
+}
+
+async function show(c: Context<AppEnv>, recipient: Recipient, saved?: SavedSummary): Promise<Response> {
+  const p = pageContext(c, recipient.locale);
+  const view = await preferencesOf(c.var.deps.db, recipient);
+  return renderPage(c, p, p.t.preferencesHeading, <PreferencesPage p={p} view={view} selfHref={preferencesHref(c, p, recipient.id)} saved={saved} />);
+}
+
+export const preferencePages = new Hono<AppEnv>()
+  .get('/:token', async (c) => show(c, await recipientOf(c)))
+  .post('/:token', async (c) => {
+    assertSameOrigin(c);
+    const form = await readForm(c);
+    const recipient = await recipientOf(c);
+    const { db } = c.var.deps;
+    const ctx = recipientActor(c, 'preference_page');
+    const action = field(form, 'action') ?? 'save';
+    let saved: SavedSummary;
+    if (action === 'save') {
+      const changes = await savePreferences(db, recipient.id, new Set(fieldValues(form, 'shown')), new Set(fieldValues(form, 'subscribe')), ctx);
+      await requestConfirmations(c, recipient.id, changes.filter((ch) => ch.to === 'pending').map((ch) => ch.category));
+      saved = { changes };
+    } else if (action === 'unsubscribe_all' || action === 'resubscribe') {
+      const optOut = action === 'unsubscribe_all';
+      saved = { changes: [], ...((await setMarketingOptOut(db, recipient.id, optOut, ctx)) && { optOut }) };
+    } else {
+      throw new AppError('malformed_body', 'Unknown action.');
+    }
+    return show(c, await recipientOf(c), saved);
+  });

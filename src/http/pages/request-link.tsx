@@ -1,0 +1,56 @@
+// `/p`: "email me a fresh link to my preferences". The same answer whether the address is known or not.
+import { Hono } from 'hono';
+import { requestPreferencesLink } from '../../domain/preferences-link-request.js';
+import type { AppEnv } from '../env.js';
+import { isValidEmail } from '../../email.js';
+import { clientIp, field, readForm } from './form.js';
+import { assertSameOrigin } from './guard.js';
+import { Message, pageContext, renderPage, type PageContext } from './page.js';
+
+export function RequestLinkForm(props: { p: PageContext; email?: string; error?: string }) {
+  const { t, base } = props.p;
+  return (
+    <form method="post" action={`${base}/p`} class="stack">
+      <label for="email">{t.emailLabel}</label>
+      <input
+        id="email"
+        name="email"
+        type="email"
+        autocomplete="email"
+        inputmode="email"
+        required
+        maxlength={254}
+        value={props.email}
+        aria-invalid={props.error ? 'true' : undefined}
+        aria-describedby={props.error ? 'email-error' : undefined}
+      />
+      {props.error && (
+        <p id="email-error" class="error">
+          {props.error}
+        </p>
+      )}
+      <div>
+        <button type="submit">{t.requestButton}</button>
+      </div>
+    </form>
+  );
+}
+
+export const requestLinkPages = new Hono<AppEnv>()
+  .get('/', (c) => {
+    const p = pageContext(c);
+    return renderPage(c, p, p.t.requestHeading, <Message heading={p.t.requestHeading} lead={p.t.requestLead}><RequestLinkForm p={p} /></Message>);
+  })
+  .post('/', async (c) => {
+    assertSameOrigin(c);
+    const form = await readForm(c);
+    const email = (field(form, 'email') ?? '').trim();
+    const p = pageContext(c);
+    if (!isValidEmail(email)) {
+      const body = <Message heading={p.t.requestHeading} lead={p.t.requestLead}><RequestLinkForm p={p} email={email} error={p.t.invalidEmailLead} /></Message>;
+      return renderPage(c, p, p.t.requestHeading, body, 422);
+    }
+    const { db, config, systemMail } = c.var.deps;
+    await requestPreferencesLink(db, config, email, clientIp(c), systemMail && ((id, url) => systemMail.sendPreferencesLink(id, url)));
+    return renderPage(c, p, p.t.requestSentHeading, <Message role="status" heading={p.t.requestSentHeading} lead={p.t.requestSentLead} />);
+  });
