@@ -3,6 +3,7 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { AppError } from './errors.js';
 import { categories } from './http/categories.js';
+import { eligibility } from './http/eligibility.js';
 import type { AppEnv, Deps } from './http/env.js';
 import { health } from './http/health.js';
 import { apiErrorHandler, problemResponse } from './http/problem.js';
@@ -23,6 +24,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
 
   app.route('/', health);
   app.route('/v1/categories', categories);
+  app.route('/v1/eligibility', eligibility);
 
   app.notFound((c) => problemResponse(c, new AppError('not_found', `No route for ${c.req.method} ${new URL(c.req.url).pathname}.`)));
   app.onError(apiErrorHandler);
