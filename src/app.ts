@@ -20,7 +20,10 @@ export function createApp(deps: Deps): Hono<AppEnv> {
     onError: (c) => problemResponse(c, new AppError('payload_too_large', `The body is larger than ${deps.config.maxBodyBytes} bytes.`)),
   });
   // Streaming NDJSON eligibility is unbounded by design (API.md); it reads line by line instead.
-  app.use('/v1/*', (c, next) => (c.req.header('content-type')?.startsWith('application/x-ndjson') ? next() : limit(c, next)));
+  // GET and HEAD carry no body, and asking for one makes @hono/node-server build a full Request.
+  app.use('/v1/*', (c, next) =>
+    c.req.method === 'GET' || c.req.method === 'HEAD' || c.req.header('content-type')?.startsWith('application/x-ndjson') ? next() : limit(c, next),
+  );
 
   app.route('/', health);
   app.route('/v1/categories', categories);

@@ -4,12 +4,13 @@ import { createApp } from './app.js';
 import { loadConfig, openAndMigrate } from './bootstrap.js';
 import { ConfigError } from './config.js';
 import { countApiKeys } from './db/api-keys.js';
+import { createApiKeyCache } from './domain/api-key-cache.js';
 import { createApiKey } from './domain/api-keys.js';
 
 async function main() {
   const config = loadConfig(process.env);
   const handle = await openAndMigrate(config);
-  const app = createApp({ config, db: handle.db });
+  const app = createApp({ config, db: handle.db, apiKeyCache: createApiKeyCache() });
 
   // First run on a laptop: hand the newcomer a key so the API can be tried at once. Never in production.
   if (!config.production && (await countApiKeys(handle.db)) === 0) {

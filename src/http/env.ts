@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Config } from '../config.js';
 import type { Database } from '../db/schema.js';
+import type { ApiKeyCache } from '../domain/api-key-cache.js';
 import type { ConsentContext } from '../domain/types.js';
 
 /**
@@ -18,6 +19,8 @@ export interface Deps {
   readonly db: Kysely<Database>;
   /** Optional until the notices module provides it; pages answer the same either way. */
   readonly systemMail?: SystemMail;
+  /** Recently verified API keys (the server passes one; without it every request reads the database). */
+  readonly apiKeyCache?: ApiKeyCache;
 }
 
 export type AppEnv = {
