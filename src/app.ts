@@ -6,6 +6,7 @@ import { categories } from './http/categories.js';
 import { eligibility } from './http/eligibility.js';
 import type { AppEnv, Deps } from './http/env.js';
 import { health } from './http/health.js';
+import { isNdjson } from './http/ndjson-lines.js';
 import { apiErrorHandler, problemResponse } from './http/problem.js';
 
 export function createApp(deps: Deps): Hono<AppEnv> {
@@ -22,7 +23,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   // Streaming NDJSON eligibility is unbounded by design (API.md); it reads line by line instead.
   // GET and HEAD carry no body, and asking for one makes @hono/node-server build a full Request.
   app.use('/v1/*', (c, next) =>
-    c.req.method === 'GET' || c.req.method === 'HEAD' || c.req.header('content-type')?.startsWith('application/x-ndjson') ? next() : limit(c, next),
+    c.req.method === 'GET' || c.req.method === 'HEAD' || isNdjson(c.req.header('content-type')) ? next() : limit(c, next),
   );
 
   app.route('/', health);

@@ -8,6 +8,7 @@ import type { Context } from 'hono';
 import { z } from 'zod';
 import { checkEligibilityStream, type Decided } from '../domain/check-eligibility-stream.js';
 import { getCategory } from '../domain/categories.js';
+import type { Category } from '../domain/types.js';
 import { AppError } from '../errors.js';
 import { validate } from './body.js';
 import type { AppEnv } from './env.js';
@@ -25,17 +26,10 @@ export async function streamEligibility(c: Context<AppEnv>): Promise<Response> {
   const body = c.req.raw.body;
   if (!body) throw new AppError('malformed_body', 'The body is empty; the first line must be {"category": KEY}.');
   const lines = ndjsonLines(body);
-  let rest: NdjsonLine[];
-  let category;
-  try {
-    const first = await lines.next();
-    const [head, ...others] = first.done ? [] : first.value;
-    rest = others;
-    category = await getCategory(db, readHeader(head).category);
-  } catch (err) {
+  const { category, rest } = await readHead(c, lines).catch(async (err: unknown) => {
     await lines.return(undefined);
     throw err;
-  }
+  });
 
   const decided = checkEligibilityStream(db, config.hashKey, category, prepend(rest.map(toItem), lines), emailOf);
   const encoder = new TextEncoder();
@@ -61,6 +55,13 @@ export async function streamEligibility(c: Context<AppEnv>): Promise<Response> {
     { highWaterMark: 1 },
   );
   return c.body(out, 200, { 'Content-Type': 'application/x-ndjson; charset=utf-8' });
+}
+
+// The category named by the first line, and whatever other lines came in the same batch.
+async function readHead(c: Context<AppEnv>, lines: AsyncGenerator<NdjsonLine[]>): Promise<{ category: Category; rest: NdjsonLine[] }> {
+  const first = await lines.next();
+  const [head, ...rest] = first.done ? [] : first.value;
+  return { category: await getCategory(c.var.deps.db, readHeader(head).category), rest };
 }
 
 function readHeader(line: NdjsonLine | undefined): z.infer<typeof Header> {

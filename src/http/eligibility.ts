@@ -9,9 +9,9 @@ import { requireScope } from './auth.js';
 import { readJson, validate } from './body.js';
 import { streamEligibility } from './eligibility-stream.js';
 import type { AppEnv } from './env.js';
-import { MAX_LINE_CHARS } from './ndjson-lines.js';
+import { isNdjson, MAX_LINE_CHARS } from './ndjson-lines.js';
 
-export const MAX_BATCH = 10_000;
+const MAX_BATCH = 10_000;
 
 const categoryKey = z.string().min(1).max(64);
 // Longer than any address (RFC 5321 allows 254) and than an NDJSON line: not an address but an error.
@@ -23,8 +23,6 @@ const Batch = z.strictObject({
   category: categoryKey,
   emails: z.array(address).max(MAX_BATCH, `at most ${MAX_BATCH.toLocaleString('en')} addresses per request; send more as application/x-ndjson`),
 });
-
-const isNdjson = (type: string | undefined) => /^application\/x-ndjson\b/i.test(type ?? '');
 
 export const eligibility = new Hono<AppEnv>()
   .use(requireScope('eligibility:read'))

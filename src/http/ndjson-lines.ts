@@ -4,6 +4,9 @@
 /** One physical line: its 1-based number and its text, or the fact that it was too long to read. */
 export type NdjsonLine = { n: number; text: string } | { n: number; tooLong: true };
 
+/** Whether a request's Content-Type announces NDJSON (the streaming eligibility body). */
+export const isNdjson = (contentType: string | undefined): boolean => /^application\/x-ndjson\b/i.test(contentType ?? '');
+
 /** Lines beyond this many characters are reported and skipped, never buffered. */
 export const MAX_LINE_CHARS = 1024;
 
