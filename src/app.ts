@@ -5,6 +5,7 @@ import { AppError } from './errors.js';
 import { createNoticeRuntime } from './domain/notices/runtime.js';
 import { categories } from './http/categories.js';
 import { devOutbox } from './http/dev-outbox.js';
+import { eligibility } from './http/eligibility.js';
 import type { AppEnv, Deps } from './http/env.js';
 import { events } from './http/events.js';
 import { health } from './http/health.js';
@@ -12,6 +13,7 @@ import { ledger } from './http/ledger.js';
 import { privacy } from './http/privacy.js';
 import { links } from './http/links.js';
 import { pages } from './http/pages/index.js';
+import { isNdjson } from './http/ndjson-lines.js';
 import { apiErrorHandler, problemResponse } from './http/problem.js';
 import { recipients } from './http/recipients.js';
 import { suppressions } from './http/suppressions.js';
@@ -33,7 +35,10 @@ export function createApp(deps: Deps): Hono<AppEnv> {
     onError: (c) => problemResponse(c, new AppError('payload_too_large', `The body is larger than ${deps.config.maxBodyBytes} bytes.`)),
   });
   // Streaming NDJSON eligibility is unbounded by design (API.md); it reads line by line instead.
-  app.use('/v1/*', (c, next) => (c.req.header('content-type')?.startsWith('application/x-ndjson') ? next() : limit(c, next)));
+  // GET and HEAD carry no body, and asking for one makes @hono/node-server build a full Request.
+  app.use('/v1/*', (c, next) =>
+    c.req.method === 'GET' || c.req.method === 'HEAD' || isNdjson(c.req.header('content-type')) ? next() : limit(c, next),
+  );
 
   app.route('/', health);
   app.route('/v1/categories', categories);
@@ -47,6 +52,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   app.route('/webhooks', webhooks);
   if (!deps.config.production) app.route('/dev/outbox', devOutbox);
   app.route('/v1/links', links);
+  app.route('/v1/eligibility', eligibility);
   app.route('/', pages);
 
   app.notFound((c) => problemResponse(c, new AppError('not_found', `No route for ${c.req.method} ${new URL(c.req.url).pathname}.`)));

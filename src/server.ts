@@ -4,6 +4,7 @@ import { createApp } from './app.js';
 import { loadConfig, openAndMigrate } from './bootstrap.js';
 import { ConfigError } from './config.js';
 import { countApiKeys } from './db/api-keys.js';
+import { createApiKeyCache } from './domain/api-key-cache.js';
 import { createApiKey } from './domain/api-keys.js';
 import { startJobs } from './jobs/run-jobs.js';
 import { resumeQueuedNotices } from './domain/notices/resume.js';
@@ -17,7 +18,7 @@ async function main() {
   const config = loadConfig(process.env);
   const handle = await openAndMigrate(config);
   const notices = createNoticeRuntime(config, handle.db);
-  const app = createApp({ config, db: handle.db, notices, systemMail: createSystemMail(handle.db, config, notices) });
+  const app = createApp({ config, db: handle.db, notices, systemMail: createSystemMail(handle.db, config, notices), apiKeyCache: createApiKeyCache() });
   const resume = (before: string) =>
     resumeQueuedNotices(handle.db, notices, { before }).then(
       (r) => r.sent + r.waiting + r.failed > 0 && console.log(`resumed queued notices: ${r.sent} sent, ${r.waiting} still waiting, ${r.failed} failed`),

@@ -1,7 +1,14 @@
 // The queries behind eligibility: for a chunk of addresses, everything decideEligibility needs, in two
 // queries however many addresses the chunk holds (never one query per address).
-import type { Kysely } from 'kysely';
+//
+// These are the hottest queries of the service (every send asks), so they are written once per dialect
+// rather than built per call: the chunk is bound as ONE parameter (a JSON array read by json_each on
+// SQLite, a text[] unnested on PostgreSQL) instead of an IN-list of a thousand placeholders, the text
+// never changes so prepared statements are reused, and no query builder runs per request. Binding one
+// value instead of a thousand roughly halves a chunk's lookup on better-sqlite3 (`npm run bench`).
+import { CompiledQuery, type Kysely } from 'kysely';
 import type { SubscriptionStatus, SuppressionReason } from '../domain/types.js';
+import { isPostgres } from './dialect.js';
 import type { Database } from './schema.js';
 
 export interface KnownRecipient {
@@ -9,55 +16,63 @@ export interface KnownRecipient {
   subscription: SubscriptionStatus | null;
 }
 
-// Recipients among the addresses, each with their state in one category.
+type Dialect = 'sqlite' | 'postgres';
+
+// `j(value)`: the chunk as a one-column table, from parameter 1.
+const VALUES: Record<Dialect, string> = { sqlite: 'json_each(?) as j', postgres: 'unnest($1::text[]) as j(value)' };
+const SECOND: Record<Dialect, string> = { sqlite: '?', postgres: '$2' };
+
+// Recipients among the addresses, with their marketing opt-out and their state in one category.
+const RECIPIENTS_IN_CATEGORY = (d: Dialect) =>
+  `select r.email_normalized, r.marketing_opt_out, s.status from ${VALUES[d]}
+   join recipients r on r.email_normalized = j.value
+   left join subscriptions s on s.recipient_id = r.id and s.category_id = ${SECOND[d]}`;
+
+// Suppressions stored with their address (erased ones only where the address was stored again).
+const SUPPRESSIONS_BY_ADDRESS = (d: Dialect) =>
+  `select x.email_normalized, x.reason from ${VALUES[d]} join suppressions x on x.email_normalized = j.value`;
+
+// Erased suppressions among keyed hashes.
+const ERASED_BY_HASH = (d: Dialect) =>
+  `select x.email_hash from ${VALUES[d]} join suppressions x on x.email_hash = j.value and x.reason = 'erased'`;
+
+const TEXT = {
+  sqlite: { recipients: RECIPIENTS_IN_CATEGORY('sqlite'), suppressions: SUPPRESSIONS_BY_ADDRESS('sqlite'), erased: ERASED_BY_HASH('sqlite') },
+  postgres: { recipients: RECIPIENTS_IN_CATEGORY('postgres'), suppressions: SUPPRESSIONS_BY_ADDRESS('postgres'), erased: ERASED_BY_HASH('postgres') },
+};
+
+function run<R>(db: Kysely<Database>, query: keyof typeof TEXT.sqlite, values: readonly string[], ...rest: string[]): Promise<R[]> {
+  const postgres = isPostgres(db);
+  const list = postgres ? values : JSON.stringify(values);
+  return db.executeQuery<R>(CompiledQuery.raw(TEXT[postgres ? 'postgres' : 'sqlite'][query], [list, ...rest])).then((r) => r.rows);
+}
+
 export async function findRecipientsForCategory(
   db: Kysely<Database>,
   categoryId: string,
   normalizedEmails: readonly string[],
 ): Promise<Map<string, KnownRecipient>> {
-  const rows = await db
-    .selectFrom('recipients as r')
-    .leftJoin('subscriptions as s', (j) => j.onRef('s.recipient_id', '=', 'r.id').on('s.category_id', '=', categoryId))
-    .select(['r.email_normalized', 'r.marketing_opt_out', 's.status'])
-    .where('r.email_normalized', 'in', normalizedEmails)
-    .execute();
+  type Row = { email_normalized: string; marketing_opt_out: number; status: SubscriptionStatus | null };
   const found = new Map<string, KnownRecipient>();
-  for (const row of rows) {
+  for (const row of await run<Row>(db, 'recipients', normalizedEmails, categoryId)) {
     found.set(row.email_normalized, { marketingOptOut: Boolean(row.marketing_opt_out), subscription: row.status ?? null });
   }
   return found;
 }
 
-// Suppression reasons among the addresses (erased ones only where the address was stored again).
 export async function findSuppressionReasons(
   db: Kysely<Database>,
   normalizedEmails: readonly string[],
 ): Promise<Map<string, Set<SuppressionReason>>> {
-  const rows = await db
-    .selectFrom('suppressions')
-    .select(['email_normalized', 'reason'])
-    .where('email_normalized', 'in', normalizedEmails)
-    .execute();
-  return groupReasons(rows.map((r) => [r.email_normalized ?? '', r.reason]));
-}
-
-// Which of these keyed hashes belong to erased addresses.
-export async function findErasedHashes(db: Kysely<Database>, hashes: readonly string[]): Promise<Set<string>> {
-  const rows = await db
-    .selectFrom('suppressions')
-    .select('email_hash')
-    .where('reason', '=', 'erased')
-    .where('email_hash', 'in', hashes)
-    .execute();
-  return new Set(rows.map((r) => r.email_hash));
-}
-
-function groupReasons(pairs: Array<[string, SuppressionReason]>): Map<string, Set<SuppressionReason>> {
   const grouped = new Map<string, Set<SuppressionReason>>();
-  for (const [email, reason] of pairs) {
+  for (const { email_normalized: email, reason } of await run<{ email_normalized: string; reason: SuppressionReason }>(db, 'suppressions', normalizedEmails)) {
     let set = grouped.get(email);
     if (!set) grouped.set(email, (set = new Set()));
     set.add(reason);
   }
   return grouped;
+}
+
+export async function findErasedHashes(db: Kysely<Database>, hashes: readonly string[]): Promise<Set<string>> {
+  return new Set((await run<{ email_hash: string }>(db, 'erased', hashes)).map((r) => r.email_hash));
 }

@@ -32,8 +32,13 @@ export async function createApiKey(db: Kysely<Database>, name: string, scopes: S
   return { id, key: `mp_${id}_${secret}` };
 }
 
+export interface VerifiedKey {
+  id: string;
+  scopes: Scope[];
+}
+
 /** The key's id and scopes when the presented key is valid and not revoked; undefined otherwise. */
-export async function verifyApiKey(db: Kysely<Database>, presented: string): Promise<{ id: string; scopes: Scope[] } | undefined> {
+export async function verifyApiKey(db: Kysely<Database>, presented: string): Promise<VerifiedKey | undefined> {
   const match = KEY_SHAPE.exec(presented);
   if (!match) return undefined;
   const row = await findApiKey(db, match[1]!);

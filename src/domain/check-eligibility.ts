@@ -13,7 +13,7 @@ export const ELIGIBILITY_CHUNK = 1000;
 const NONE: ReadonlySet<SuppressionReason> = new Set();
 const ERASED: ReadonlySet<SuppressionReason> = new Set(['erased']);
 
-type CategoryFacts = Pick<Category, 'id' | 'kind' | 'consent'>;
+export type CategoryFacts = Pick<Category, 'id' | 'kind' | 'consent'>;
 
 /** Decides each address in input order. Invalid addresses answer `invalid_email`; no query is made for them. */
 export async function checkEligibility(

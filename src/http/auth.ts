@@ -1,6 +1,7 @@
 // Bearer API keys with scopes. 401 when no valid key, 403 when the key lacks every scope the route accepts.
 import type { MiddlewareHandler } from 'hono';
-import { hasScope, verifyApiKey, type Scope } from '../domain/api-keys.js';
+import { verifyApiKeyCached } from '../domain/api-key-cache.js';
+import { hasScope, type Scope } from '../domain/api-keys.js';
 import { AppError } from '../errors.js';
 import type { AppEnv } from './env.js';
 
@@ -8,7 +9,7 @@ export function requireScope(...accepted: Scope[]): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const header = c.req.header('authorization') ?? '';
     const match = /^Bearer\s+(\S+)$/i.exec(header);
-    const key = match ? await verifyApiKey(c.var.deps.db, match[1]!) : undefined;
+    const key = match ? await verifyApiKeyCached(c.var.deps.db, c.var.deps.apiKeyCache, match[1]!) : undefined;
     if (!key) {
       c.header('WWW-Authenticate', 'Bearer');
       throw new AppError('unauthorized', 'Send a valid API key as "Authorization: Bearer KEY".');

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Config } from '../config.js';
 import type { Database } from '../db/schema.js';
 import type { NoticeRuntime } from '../domain/notices/runtime.js';
+import type { ApiKeyCache } from '../domain/api-key-cache.js';
 import type { ConsentContext } from '../domain/types.js';
 
 /**
@@ -21,6 +22,8 @@ export interface Deps {
   readonly systemMail?: SystemMail;
   /** Templates and transport for notices; createApp builds the default (Resend or dev outbox) from config. */
   readonly notices?: NoticeRuntime;
+  /** Recently verified API keys (the server passes one; without it every request reads the database). */
+  readonly apiKeyCache?: ApiKeyCache;
 }
 
 export type AppEnv = {

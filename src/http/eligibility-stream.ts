@@ -1,0 +1,109 @@
+// POST /v1/eligibility as NDJSON: `{"category": KEY}` on the first line, then one address per line (a
+// JSON string or `{"email": …}`); the answer streams back one line per input line, in order. The body
+// is read as it arrives and the answer is produced only as fast as the client reads it (a pull
+// stream), so neither side's size grows memory. A line that cannot be read answers
+// `{"line": N, "error": …}` in its place and the rest carries on: one bad row in a million-row export
+// should not cost the other rows. A bad first line is a 4xx before any answer starts.
+import type { Context } from 'hono';
+import { z } from 'zod';
+import { checkEligibilityStream, type Decided } from '../domain/check-eligibility-stream.js';
+import { getCategory } from '../domain/categories.js';
+import type { Category } from '../domain/types.js';
+import { AppError } from '../errors.js';
+import { validate } from './body.js';
+import type { AppEnv } from './env.js';
+import { MAX_LINE_CHARS, ndjsonLines, type NdjsonLine } from './ndjson-lines.js';
+
+const Header = z.strictObject({ category: z.string().min(1).max(64) });
+
+type Item = { n: number; email: string } | { n: number; error: string };
+
+const NOT_AN_ADDRESS = 'expected a JSON string or {"email": "…"}';
+const TOO_LONG = `line longer than ${MAX_LINE_CHARS} characters`;
+
+export async function streamEligibility(c: Context<AppEnv>): Promise<Response> {
+  const { db, config } = c.var.deps;
+  const body = c.req.raw.body;
+  if (!body) throw new AppError('malformed_body', 'The body is empty; the first line must be {"category": KEY}.');
+  const lines = ndjsonLines(body);
+  const { category, rest } = await readHead(c, lines).catch(async (err: unknown) => {
+    await lines.return(undefined);
+    throw err;
+  });
+
+  const decided = checkEligibilityStream(db, config.hashKey, category, prepend(rest.map(toItem), lines), emailOf);
+  const encoder = new TextEncoder();
+  // highWaterMark 1: at most one decided chunk waits for a slow client; the next is made on demand.
+  const out = new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        try {
+          const next = await decided.next();
+          if (next.done) controller.close();
+          else controller.enqueue(encoder.encode(encodeChunk(next.value)));
+        } catch (err) {
+          // Headers are gone; say so in-band rather than end as if the answer were whole.
+          console.error('eligibility stream failed:', err instanceof Error ? err.name : 'unknown error');
+          controller.enqueue(encoder.encode('{"error":"internal error: the answer is incomplete"}\n'));
+          controller.close();
+        }
+      },
+      async cancel() {
+        await decided.return(undefined);
+      },
+    },
+    { highWaterMark: 1 },
+  );
+  return c.body(out, 200, { 'Content-Type': 'application/x-ndjson; charset=utf-8' });
+}
+
+// The category named by the first line, and whatever other lines came in the same batch.
+async function readHead(c: Context<AppEnv>, lines: AsyncGenerator<NdjsonLine[]>): Promise<{ category: Category; rest: NdjsonLine[] }> {
+  const first = await lines.next();
+  const [head, ...rest] = first.done ? [] : first.value;
+  return { category: await getCategory(c.var.deps.db, readHeader(head).category), rest };
+}
+
+function readHeader(line: NdjsonLine | undefined): z.infer<typeof Header> {
+  if (!line) throw new AppError('malformed_body', 'The body is empty; the first line must be {"category": KEY}.');
+  if ('tooLong' in line) throw new AppError('malformed_body', `The first line is ${TOO_LONG}.`);
+  return validate(Header, parseLine(line.text, 'The first line is not valid JSON; it must be {"category": KEY}.'));
+}
+
+function parseLine(text: string, complaint: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new AppError('malformed_body', complaint);
+  }
+}
+
+async function* prepend(first: Item[], lines: AsyncIterable<NdjsonLine[]>): AsyncGenerator<Item[]> {
+  if (first.length > 0) yield first;
+  for await (const batch of lines) yield batch.map(toItem);
+}
+
+function toItem(line: NdjsonLine): Item {
+  if ('tooLong' in line) return { n: line.n, error: TOO_LONG };
+  let value: unknown;
+  try {
+    value = JSON.parse(line.text);
+  } catch {
+    return { n: line.n, error: 'not valid JSON' };
+  }
+  if (typeof value === 'string') return { n: line.n, email: value };
+  const email = (value as { email?: unknown } | null)?.email;
+  if (typeof email === 'string') return { n: line.n, email };
+  return { n: line.n, error: NOT_AN_ADDRESS };
+}
+
+const emailOf = (item: Item) => ('email' in item ? item.email : null);
+
+function encodeChunk(chunk: Decided<Item>[]): string {
+  let out = '';
+  for (const [item, answer] of chunk) {
+    if ('error' in item) out += `{"line":${item.n},"error":${JSON.stringify(item.error)}}\n`;
+    else out += `{"email":${JSON.stringify(item.email)},"eligible":${answer!.eligible},"reason":"${answer!.reason}"}\n`;
+  }
+  return out;
+}

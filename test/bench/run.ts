@@ -1,0 +1,104 @@
+// `npm run bench`: each figure beside a baseline measured in the same run, and their ratio.
+// Not a test: nothing here asserts a time. Every phase is bounded in time; the whole run takes ~1–2 min.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { ELIGIBILITY_CHUNK } from '../../src/domain/check-eligibility.js';
+import { ndjsonOverHttp, rawLookup, type Measured } from './bulk.js';
+import { load } from './load.js';
+import { seedDatabase } from './seed.js';
+
+const RECIPIENTS = Number(process.env.BENCH_RECIPIENTS ?? 1_000_000);
+const CONNECTIONS = 64;
+const LOAD_SECONDS = 3;
+const ROUNDS = 2;
+
+const children: ChildProcess[] = [];
+
+async function startServer(mode: 'app' | 'bare', databaseUrl: string): Promise<number> {
+  const script = fileURLToPath(new URL('./server.ts', import.meta.url));
+  const child = spawn(process.execPath, ['--import', 'tsx', script, mode, databaseUrl], { stdio: ['ignore', 'pipe', 'inherit'] });
+  children.push(child);
+  child.on('exit', (code, signal) => signal !== 'SIGTERM' && console.error(`the ${mode} server exited (${code ?? signal})`));
+  const timer = setTimeout(() => child.kill(), 30_000);
+  for await (const line of createInterface({ input: child.stdout! })) {
+    const match = /^listening (\d+)$/.exec(line);
+    if (match) {
+      clearTimeout(timer);
+      return Number(match[1]);
+    }
+  }
+  throw new Error(`the ${mode} server did not start`);
+}
+
+const fmt = (n: number) => Math.round(n).toLocaleString('en');
+const rate = (m: Measured) => m.count / m.seconds;
+const best = (a: Measured | undefined, b: Measured) => (a && a.seconds <= b.seconds ? a : b);
+function row(label: string, value: number, unit: string, baseline: number, target?: number) {
+  const ratio = `${(value / baseline).toFixed(2)}×${target ? ` (target ≥ ${target}×)` : ''}`;
+  console.log(`  ${label.padEnd(44)} ${fmt(value).padStart(10)} ${unit}   baseline ${fmt(baseline).padStart(10)} ${unit}   ratio ${ratio}`);
+}
+
+async function main() {
+  console.log(`seeding ${fmt(RECIPIENTS)} recipients into a SQLite file…`);
+  const t = performance.now();
+  const seeded = await seedDatabase(RECIPIENTS);
+  console.log(`  seeded in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+  const path = seeded.url.replace(/^file:/, '');
+  try {
+    // (a) Best of ROUNDS for each side, alternating, so both see the same (shared, noisy) machine.
+    console.log('(a) bulk: raw lookups and NDJSON over HTTP…');
+    const appPort = await startServer('app', seeded.url);
+    let inList: Measured | undefined;
+    let jsonEach: Measured | undefined;
+    let http: Measured | undefined;
+    for (let round = 0; round < ROUNDS; round++) {
+      inList = best(inList, rawLookup(path, seeded.categoryId, seeded.emails, 'in-list'));
+      jsonEach = best(jsonEach, rawLookup(path, seeded.categoryId, seeded.emails, 'json_each'));
+      const h = await ndjsonOverHttp(appPort, seeded.key, 'news', seeded.emails, 120_000);
+      if (h.count !== RECIPIENTS || h.eligible !== inList.eligible || jsonEach.eligible !== inList.eligible) {
+        throw new Error(`NDJSON answered ${h.count} lines, ${h.eligible} eligible; raw found ${inList.eligible} eligible`);
+      }
+      http = best(http, h);
+    }
+
+    // (b) The same requests against a bare Hono handler and mailprefs, each in its own process.
+    console.log(`(b) single GET, ${CONNECTIONS} keep-alive connections, ${LOAD_SECONDS} s each…`);
+    const requests = Array.from({ length: 1000 }, (_, i) =>
+      `GET /v1/eligibility?email=${encodeURIComponent(seeded.emails[(i * 7919) % RECIPIENTS]!)}&category=news HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${seeded.key}\r\n\r\n`,
+    );
+    const barePort = await startServer('bare', seeded.url);
+    const rates = { bare: 0, app: 0 };
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const [name, port] of [['bare', barePort], ['app', appPort]] as const) {
+        await load(port, requests, CONNECTIONS, 0.5); // warm-up
+        const result = await load(port, requests, CONNECTIONS, LOAD_SECONDS);
+        if (result.failures > 0) throw new Error(`${result.failures} requests to ${name} did not answer 200`);
+        rates[name] = Math.max(rates[name], result.requests / result.seconds);
+      }
+    }
+
+    console.log(`\nmailprefs benchmark: ${fmt(RECIPIENTS)} recipients in SQLite, best of ${ROUNDS}, ${new Date().toISOString()}`);
+    console.log(`(a) bulk eligibility, chunks of ${ELIGIBILITY_CHUNK} (target also ≥ 300,000 addr/s)`);
+    row('NDJSON over HTTP vs raw IN-list lookup', rate(http!), 'addr/s', rate(inList!), 0.5);
+    row('NDJSON over HTTP vs raw json_each lookup', rate(http!), 'addr/s', rate(jsonEach!));
+    console.log(`(b) single GET /v1/eligibility, ${CONNECTIONS} keep-alive connections`);
+    row('mailprefs vs bare Hono handler', rates.app, 'req/s', rates.bare, 0.7);
+  } finally {
+    for (const child of children) child.kill();
+    rmSync(seeded.dir, { recursive: true, force: true });
+  }
+}
+
+const watchdog = setTimeout(() => {
+  console.error('benchmark exceeded 5 minutes; stopping');
+  for (const child of children) child.kill();
+  process.exit(1);
+}, 5 * 60_000);
+watchdog.unref();
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exitCode = 1;
+});

@@ -1,0 +1,27 @@
+// A benchmark server in its own process, so the load generator does not share its event loop:
+// `app` serves mailprefs on the given database as src/server.ts builds it, `bare` a Hono handler that answers a constant.
+import { serve } from '@hono/node-server';
+import { Hono } from 'hono';
+import { createApp } from '../../src/app.js';
+import { parseConfig } from '../../src/config.js';
+import { openDatabase } from '../../src/db/database.js';
+import { createApiKeyCache } from '../../src/domain/api-key-cache.js';
+import { BENCH_ENV } from './seed.js';
+
+const [mode, databaseUrl] = process.argv.slice(2);
+
+function bareApp(): Hono {
+  // Same route shape and answer shape as GET /v1/eligibility, with no key, no database and no rule.
+  return new Hono().get('/v1/eligibility', (c) =>
+    c.json({ email: c.req.query('email'), category: c.req.query('category'), eligible: true, reason: 'subscribed' }),
+  );
+}
+
+const fetch =
+  mode === 'bare'
+    ? bareApp().fetch
+    : createApp({ config: parseConfig({ ...BENCH_ENV, DATABASE_URL: databaseUrl! }), db: openDatabase(databaseUrl!).db, apiKeyCache: createApiKeyCache() }).fetch;
+
+serve({ fetch, port: 0, hostname: '127.0.0.1' }, (info) => {
+  process.stdout.write(`listening ${info.port}\n`);
+});
