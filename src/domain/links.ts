@@ -24,3 +24,8 @@ export function linksFor(config: Pick<Config, 'publicUrl' | 'signingKeys'>, reci
     headers: { 'List-Unsubscribe': `<${unsubscribeUrl}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
   };
 }
+
+/** The double opt-in link: the `/c` page confirms the person's pending subscription to this category. */
+export function confirmUrlFor(config: Pick<Config, 'publicUrl' | 'signingKeys'>, recipientId: string, categoryId: string): string {
+  return `${config.publicUrl}/c/${signToken(config.signingKeys, { purpose: 'confirm', subjectId: recipientId, categoryId })}`;
+}
