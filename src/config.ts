@@ -29,6 +29,8 @@ export interface Config {
   readonly maxBodyBytes: number;
   /** Days a double opt-in subscription may stay pending before it expires. */
   readonly pendingExpiryDays: number;
+  /** Days notice logs, dev outbox copies and webhook receipts are kept (GDPR Art. 5(1)(e)). */
+  readonly noticeRetentionDays: number;
 }
 
 export class ConfigError extends Error {
@@ -77,6 +79,7 @@ export function parseConfig(env: Env, devSecrets?: DevSecrets): Config {
     orgPostalAddress: env.ORG_POSTAL_ADDRESS ?? '1 Example Street, Springfield, 00000, Country',
     maxBodyBytes: parsePositiveInt('MAX_BODY_BYTES', env.MAX_BODY_BYTES ?? String(2 * 1024 * 1024)),
     pendingExpiryDays: parseDays('PENDING_EXPIRY_DAYS', env.PENDING_EXPIRY_DAYS ?? '7'),
+    noticeRetentionDays: parseDays('NOTICE_RETENTION_DAYS', env.NOTICE_RETENTION_DAYS ?? '90'),
   });
 }
 
