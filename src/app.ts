@@ -3,6 +3,7 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { AppError } from './errors.js';
 import { createNoticeRuntime } from './domain/notices/runtime.js';
+import { createSystemMail } from './domain/notices/system-mail.js';
 import { categories } from './http/categories.js';
 import { devOutbox } from './http/dev-outbox.js';
 import { eligibility } from './http/eligibility.js';
@@ -24,8 +25,9 @@ import { webhooks } from './http/webhooks.js';
 export function createApp(deps: Deps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const noticeRuntime = deps.notices ?? createNoticeRuntime(deps.config, deps.db);
+  const full: Deps = { ...deps, systemMail: deps.systemMail ?? createSystemMail(deps.db, deps.config, noticeRuntime) };
   app.use(async (c, next) => {
-    c.set('deps', deps);
+    c.set('deps', full);
     c.set('notices', noticeRuntime);
     await next();
   });

@@ -18,7 +18,7 @@ const USAGE = `usage: mailprefs COMMAND
   keys list                                 list API keys
   keys revoke ID                            revoke an API key
   ledger verify [--anchor SEQ:HASH]         check the consent ledger's hash chain; exit 1 naming the first broken event
-  jobs run                                  run the periodic jobs once (double opt-in expiry)
+  jobs run                                  run the periodic jobs once (double opt-in expiry, notice retention, resume queued notices)
   demo                                      fill an empty development database with examples (dev outbox)
 scopes: ${SCOPES.join(', ')}`;
 
@@ -47,7 +47,7 @@ async function main(argv: string[]): Promise<number> {
     if (command === 'ledger') return await ledgerCommand(handle.db, sub, rest);
     if (command === 'jobs') {
       if (sub !== 'run') throw new UsageError(`unknown jobs command "${sub ?? ''}"`);
-      const results = await runJobsOnce(handle.db, config);
+      const results = await runJobsOnce(handle.db, config, { notices: createNoticeRuntime(config, handle.db) });
       for (const r of results) (r.ok ? console.log : console.error)(describeJobResult(r));
       return results.every((r) => r.ok) ? 0 : 1;
     }

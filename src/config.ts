@@ -31,6 +31,8 @@ export interface Config {
   readonly pendingExpiryDays: number;
   /** Reverse proxies in front that append to X-Forwarded-For; 0 = use the socket's address. */
   readonly trustedProxyHops: number;
+  /** Days notice logs, dev outbox copies and webhook receipts are kept (GDPR Art. 5(1)(e)). */
+  readonly noticeRetentionDays: number;
 }
 
 export class ConfigError extends Error {
@@ -80,6 +82,7 @@ export function parseConfig(env: Env, devSecrets?: DevSecrets): Config {
     maxBodyBytes: parsePositiveInt('MAX_BODY_BYTES', env.MAX_BODY_BYTES ?? String(2 * 1024 * 1024)),
     pendingExpiryDays: parseDays('PENDING_EXPIRY_DAYS', env.PENDING_EXPIRY_DAYS ?? '7'),
     trustedProxyHops: env.TRUSTED_PROXY_HOPS ? parsePositiveInt('TRUSTED_PROXY_HOPS', env.TRUSTED_PROXY_HOPS) : 0,
+    noticeRetentionDays: parseDays('NOTICE_RETENTION_DAYS', env.NOTICE_RETENTION_DAYS ?? '90'),
   });
 }
 

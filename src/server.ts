@@ -7,26 +7,14 @@ import { countApiKeys } from './db/api-keys.js';
 import { createApiKeyCache } from './domain/api-key-cache.js';
 import { createApiKey } from './domain/api-keys.js';
 import { startJobs } from './jobs/run-jobs.js';
-import { resumeQueuedNotices } from './domain/notices/resume.js';
 import { createNoticeRuntime } from './domain/notices/runtime.js';
 import { createSystemMail } from './domain/notices/system-mail.js';
-
-// Notices left queued (provider down, or a crash mid-send) are sent again this often.
-const RESUME_EVERY_MS = 60_000;
 
 async function main() {
   const config = loadConfig(process.env);
   const handle = await openAndMigrate(config);
   const notices = createNoticeRuntime(config, handle.db);
   const app = createApp({ config, db: handle.db, notices, systemMail: createSystemMail(handle.db, config, notices), apiKeyCache: createApiKeyCache() });
-  const resume = (before: string) =>
-    resumeQueuedNotices(handle.db, notices, { before }).then(
-      (r) => r.sent + r.waiting + r.failed > 0 && console.log(`resumed queued notices: ${r.sent} sent, ${r.waiting} still waiting, ${r.failed} failed`),
-      (err: unknown) => console.error('resuming queued notices failed:', err instanceof Error ? err.message : err),
-    );
-  void resume(new Date().toISOString());
-  const resumer = setInterval(() => void resume(new Date(Date.now() - RESUME_EVERY_MS).toISOString()), RESUME_EVERY_MS);
-  resumer.unref();
 
   // First run on a laptop: hand the newcomer a key so the API can be tried at once. Never in production.
   if (!config.production && (await countApiKeys(handle.db)) === 0) {
@@ -40,10 +28,10 @@ async function main() {
     console.log(`mailprefs listening on http://${config.host}:${info.port} (${handle.dialect})`);
     if (!config.resendApiKey) console.log(`No RESEND_API_KEY: emails are kept in the dev outbox at ${config.publicUrl}/dev/outbox`);
   });
-  const stopJobs = startJobs(handle.db, config);
+  // Jobs: double opt-in expiry, notice retention, resuming queued notices (src/jobs/run-jobs.ts).
+  const stopJobs = startJobs(handle.db, config, { notices });
   const stop = () => {
     stopJobs();
-    clearInterval(resumer);
     server.close();
     void handle.close().then(() => process.exit(0));
   };

@@ -46,12 +46,14 @@ export async function listQueuedNotices(db: Kysely<Database>, before: string, li
 }
 
 // Marks the notices of one provider call (at most 100) sent, each with its provider id, in one statement.
+// The message itself is kept only to resume an unsent call; once accepted it goes (data minimisation,
+// GDPR Art. 5(1)(c)): the rendered bodies hold personal data and the person's signed links.
 export async function markNoticesSent(db: Kysely<Database>, sent: readonly { id: string; providerId: string }[], at: string): Promise<void> {
   if (sent.length === 0) return;
   const providerId = sql<string>`case ${sql.join(sent.map((s) => sql`when id = ${s.id} then ${s.providerId}`), sql` `)} end`;
   await db
     .updateTable('notices')
-    .set({ status: 'sent', provider_id: providerId, last_error: null, updated_at: at })
+    .set({ status: 'sent', provider_id: providerId, last_error: null, subject: null, html: null, text: null, headers: null, updated_at: at })
     .where('id', 'in', sent.map((s) => s.id))
     .execute();
   await addNoticeEvents(db, sent.map((s) => ({ noticeId: s.id, type: 'sent', at })));

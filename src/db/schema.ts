@@ -85,6 +85,8 @@ export interface NoticesTable {
   request_hash: string | null;
   recipient_id: string | null;
   to_address: string;
+  /** The address trimmed, NFC and lower-cased (src/email.ts): how a person's notices are found. */
+  to_normalized: string | null;
   category_key: string;
   template: string;
   status: NoticeStatus;
@@ -96,7 +98,7 @@ export interface NoticesTable {
   subject: string | null;
   html: string | null;
   text: string | null;
-  /** JSON object of extra mail headers. */
+  /** JSON object of extra mail headers. Subject, bodies and headers are cleared once the provider accepted them. */
   headers: string | null;
   attempts: number;
   last_error: string | null;
@@ -124,6 +126,8 @@ export interface DevOutboxTable {
   idempotency_key: string;
   from_address: string;
   to_address: string;
+  /** As on notices: how a person's messages are found for export and erasure. */
+  to_normalized: string | null;
   subject: string;
   html: string;
   text: string;

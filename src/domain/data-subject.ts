@@ -3,6 +3,7 @@
 import type { Kysely } from 'kysely';
 import { findRecipient } from '../db/recipients.js';
 import type { Database } from '../db/schema.js';
+import { normalizeEmail } from '../email.js';
 import { addressHash } from './address-hash.js';
 import { parseRecipientRef } from './recipients.js';
 import type { Recipient } from './types.js';
@@ -11,11 +12,14 @@ export interface DataSubject {
   recipient: Recipient | null;
   /** Null when the REF is an id or external id that matches nobody: there is no address to hash. */
   emailHash: string | null;
+  /** The normalized address, under which notices and outbox copies are filed; null as for emailHash. */
+  emailNormalized: string | null;
 }
 
 export async function resolveDataSubject(db: Kysely<Database>, hashKey: string, ref: string): Promise<DataSubject> {
   const parsed = parseRecipientRef(ref);
   const recipient = (await findRecipient(db, parsed)) ?? null;
   const email = recipient?.email ?? (parsed.by === 'email' ? parsed.value : null);
-  return { recipient, emailHash: email === null ? null : addressHash(hashKey, email) };
+  if (email === null) return { recipient, emailHash: null, emailNormalized: null };
+  return { recipient, emailHash: addressHash(hashKey, email), emailNormalized: normalizeEmail(email) };
 }

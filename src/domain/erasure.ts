@@ -19,17 +19,20 @@ import { notFound } from '../errors.js';
 import { newId, nowIso } from '../ids.js';
 import { addressHash } from './address-hash.js';
 import { resolveDataSubject } from './data-subject.js';
+import { eraseNoticeData, holdsNoticeData } from './notices/personal-data.js';
 import type { ConsentContext } from './types.js';
 
 interface ErasedSubject {
   recipientId: string | null;
   emailHash: string;
+  emailNormalized: string;
 }
 
 type ErasureStep = (trx: Kysely<Database>, subject: ErasedSubject) => Promise<unknown>;
 
-/** In order. Whatever else comes to hold personal data (the notices log, the dev outbox) adds its step here. */
+/** In order. Whatever else comes to hold personal data adds its step here. */
 const ERASURE_STEPS: readonly ErasureStep[] = [
+  (trx, s) => eraseNoticeData(trx, s),
   (trx, s) => (s.recipientId ? scrubConsentEvents(trx, s.recipientId) : Promise.resolve()),
   (trx, s) => (s.recipientId ? deleteRecipientAndSubscriptions(trx, s.recipientId) : Promise.resolve()),
   (trx, s) => stripSuppressionAddresses(trx, s.emailHash),
@@ -41,14 +44,16 @@ export interface ErasureOutcome {
 }
 
 /**
- * Erases the person REF names: their profile, subscriptions and the network data of their consent
- * events, and the address text of their suppressions. 404 when nothing about them is stored any more.
+ * Erases the person REF names: their profile, subscriptions, notices (with events, bodies and idempotency
+ * records) and dev outbox copies, the network data of their consent events, and the address text of
+ * their suppressions. 404 when nothing about them is stored any more.
  */
 export async function eraseRecipient(db: Kysely<Database>, hashKey: string, ref: string, ctx: Pick<ConsentContext, 'actor'>): Promise<ErasureOutcome> {
   await db.transaction().execute(async (trx) => {
-    const { recipient, emailHash } = await resolveDataSubject(trx, hashKey, ref);
-    if (emailHash === null || (recipient === null && !(await hasSuppressionWithAddress(trx, emailHash)))) throw notFound('Recipient');
-    const subject = { recipientId: recipient?.id ?? null, emailHash };
+    const { recipient, emailHash, emailNormalized } = await resolveDataSubject(trx, hashKey, ref);
+    if (emailHash === null || emailNormalized === null) throw notFound('Recipient');
+    const subject = { recipientId: recipient?.id ?? null, emailHash, emailNormalized };
+    if (recipient === null && !(await hasSuppressionWithAddress(trx, emailHash)) && !(await holdsNoticeData(trx, subject))) throw notFound('Recipient');
     for (const step of ERASURE_STEPS) await step(trx, subject);
     const at = nowIso();
     await insertSuppression(trx, { id: newId(), email: null, email_normalized: null, email_hash: emailHash, reason: 'erased', note: null, created_at: at });

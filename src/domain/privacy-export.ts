@@ -8,13 +8,16 @@ import { findSuppressionsByHash } from '../db/suppressions.js';
 import { notFound } from '../errors.js';
 import { nowIso } from '../ids.js';
 import { resolveDataSubject, type DataSubject } from './data-subject.js';
+import { exportNotices, exportOutbox } from './notices/personal-data.js';
 
 type ExportSection = (db: Kysely<Database>, subject: DataSubject) => Promise<unknown>;
 
 /**
  * One entry per kind of stored data. This is the extension point: whatever else comes to hold personal
- * data (the notices log, the development outbox) adds its section here, and erasure.ts its step.
+ * data adds its section here, and erasure.ts its step.
  */
+const personOf = ({ recipient, emailNormalized }: DataSubject) => ({ recipientId: recipient?.id ?? null, emailNormalized });
+
 const SECTIONS = {
   recipient: async (_db, { recipient }) => {
     if (!recipient) return null;
@@ -41,17 +44,19 @@ const SECTIONS = {
     if (emailHash === null) return [];
     return (await findSuppressionsByHash(db, emailHash)).map((s) => ({ reason: s.reason, email: s.email, note: s.note, createdAt: s.created_at }));
   },
+  notices: async (db, subject) => exportNotices(db, personOf(subject)),
+  devOutbox: async (db, subject) => exportOutbox(db, personOf(subject)),
 } satisfies Record<string, ExportSection>;
 
 export type RecipientExport = { exportedAt: string } & { [K in keyof typeof SECTIONS]: Awaited<ReturnType<(typeof SECTIONS)[K]>> };
 
-/** Everything stored about the person REF names; 404 when nothing is. */
+/** Everything stored about the person REF names; 404 when nothing is (only `exportedAt` would be filled). */
 export async function exportRecipientData(db: Kysely<Database>, hashKey: string, ref: string): Promise<RecipientExport> {
   return db.transaction().execute(async (trx) => {
     const subject = await resolveDataSubject(trx, hashKey, ref);
-    const result: Record<string, unknown> = { exportedAt: nowIso() };
-    for (const [name, gather] of Object.entries(SECTIONS) as [string, ExportSection][]) result[name] = await gather(trx, subject);
-    if (subject.recipient === null && (result.suppressions as unknown[]).length === 0) throw notFound('Recipient');
-    return result as RecipientExport;
+    const sections: Record<string, unknown> = {};
+    for (const [name, gather] of Object.entries(SECTIONS) as [string, ExportSection][]) sections[name] = await gather(trx, subject);
+    if (Object.values(sections).every((part) => part === null || (Array.isArray(part) && part.length === 0))) throw notFound('Recipient');
+    return { exportedAt: nowIso(), ...sections } as RecipientExport;
   });
 }

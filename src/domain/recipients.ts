@@ -9,6 +9,7 @@ import { conflict, invalidField, notFound } from '../errors.js';
 import { newId, nowIso } from '../ids.js';
 import { addressHash } from './address-hash.js';
 import { changeMarketingOptOut, changeSubscription, type RequestedStatus } from './consent.js';
+import { sendConfirmations, type ConfirmationSender } from './double-opt-in.js';
 import type { Category, ConsentContext, Recipient } from './types.js';
 
 export interface RecipientInput {
@@ -37,14 +38,18 @@ export async function getRecipient(db: Kysely<Database>, ref: string): Promise<R
   return recipient;
 }
 
-/** Creates or updates the recipient with this address. `created` tells which (201 or 200). */
+/**
+ * Creates or updates the recipient with this address. `created` tells which (201 or 200). With `confirm`,
+ * each subscription that became pending is sent its double opt-in mail once the change has committed.
+ */
 export async function upsertRecipient(
   db: Kysely<Database>,
   hashKey: string,
   input: RecipientInput,
   ctx: ConsentContext,
+  confirm?: ConfirmationSender,
 ): Promise<{ recipient: Recipient; created: boolean }> {
-  return db.transaction().execute(async (trx) => {
+  const { pending, ...result } = await db.transaction().execute(async (trx) => {
     const categories = await resolveCategories(trx, input.subscriptions);
     const byEmail = { by: 'email', value: normalizeEmail(input.email) } as const;
     let recipient = await findRecipient(trx, byEmail, { forUpdate: true });
@@ -71,20 +76,23 @@ export async function upsertRecipient(
       }
     }
     if (!created) await applyProfile(trx, recipient, { externalId: input.externalId, locale: input.locale }, at);
-    await applyConsent(trx, recipient, categories, input, ctx, at);
-    return { recipient: (await findRecipient(trx, { by: 'id', value: recipient.id }))!, created };
+    const pending = await applyConsent(trx, recipient, categories, input, ctx, at);
+    return { recipient: (await findRecipient(trx, { by: 'id', value: recipient.id }))!, created, pending };
   });
+  if (confirm) await sendConfirmations(confirm, result.recipient.id, pending);
+  return result;
 }
 
-/** Corrects a recipient (GDPR Art. 16) and changes its consent, all in one transaction. */
+/** Corrects a recipient (GDPR Art. 16) and changes its consent, all in one transaction; `confirm` as for upsert. */
 export async function patchRecipient(
   db: Kysely<Database>,
   hashKey: string,
   ref: string,
   patch: Partial<RecipientInput>,
   ctx: ConsentContext,
+  confirm?: ConfirmationSender,
 ): Promise<Recipient> {
-  return db.transaction().execute(async (trx) => {
+  const { recipient, pending } = await db.transaction().execute(async (trx) => {
     const recipient = await findRecipient(trx, parseRecipientRef(ref), { forUpdate: true });
     if (!recipient) throw notFound('Recipient');
     const categories = await resolveCategories(trx, patch.subscriptions);
@@ -95,9 +103,11 @@ export async function patchRecipient(
       await relinkErasedSuppression(trx, addressHash(hashKey, patch.email), normalizeEmail(patch.email));
     }
     await applyProfile(trx, recipient, { email: patch.email?.trim(), externalId: patch.externalId, locale: patch.locale }, at);
-    await applyConsent(trx, recipient, categories, patch, ctx, at);
-    return (await findRecipient(trx, { by: 'id', value: recipient.id }))!;
+    const pending = await applyConsent(trx, recipient, categories, patch, ctx, at);
+    return { recipient: (await findRecipient(trx, { by: 'id', value: recipient.id }))!, pending };
   });
+  if (confirm) await sendConfirmations(confirm, recipient.id, pending);
+  return recipient;
 }
 
 async function resolveCategories(trx: Kysely<Database>, wanted: Record<string, unknown> | undefined): Promise<Map<string, Category>> {
@@ -137,9 +147,12 @@ async function applyConsent(
   input: Partial<RecipientInput>,
   ctx: ConsentContext,
   at: string,
-) {
+): Promise<Category[]> {
   if (input.marketingOptOut !== undefined) await changeMarketingOptOut(trx, recipient, input.marketingOptOut, ctx, at);
+  const becamePending: Category[] = [];
   for (const [key, status] of Object.entries(input.subscriptions ?? {})) {
-    await changeSubscription(trx, recipient, categories.get(key)!, status, ctx, at);
+    const category = categories.get(key)!;
+    if ((await changeSubscription(trx, recipient, category, status, ctx, at)) && recipient.subscriptions[key]?.status === 'pending') becamePending.push(category);
   }
+  return becamePending;
 }

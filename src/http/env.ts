@@ -18,7 +18,7 @@ export interface SystemMail {
 export interface Deps {
   readonly config: Config;
   readonly db: Kysely<Database>;
-  /** Optional until the notices module provides it; pages answer the same either way. */
+  /** createApp builds the default from the notice runtime when none is given; pages answer the same either way. */
   readonly systemMail?: SystemMail;
   /** Templates and transport for notices; createApp builds the default (Resend or dev outbox) from config. */
   readonly notices?: NoticeRuntime;

@@ -2,6 +2,7 @@ import { isIP } from 'node:net';
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { listRecipientEvents } from '../domain/consent-ledger.js';
+import type { ConfirmationSender } from '../domain/double-opt-in.js';
 import { getRecipientWithEligibility } from '../domain/recipient-eligibility.js';
 import { patchRecipient, upsertRecipient } from '../domain/recipients.js';
 import type { ConsentContext } from '../domain/types.js';
@@ -52,6 +53,12 @@ function consentContext(c: Context<AppEnv>, given: z.infer<typeof consent> | und
   return { source: given?.source ?? 'api', ...apiActor(c.var.apiKeyId), ip: given?.ip, userAgent: given?.userAgent, text: given?.text };
 }
 
+// A subscription that becomes pending through the API is sent its double opt-in mail.
+function confirmationSender(c: Context<AppEnv>): ConfirmationSender | undefined {
+  const { config, systemMail } = c.var.deps;
+  return systemMail && { config, mailer: systemMail };
+}
+
 // A REF holding control characters or a lone surrogate can name no stored recipient (the fields
 // refuse them), and PostgreSQL would reject it as a parameter: it is simply unknown.
 const refShape = line(320);
@@ -67,12 +74,12 @@ const read = requireScope('recipients:write', 'eligibility:read');
 export const recipients = new Hono<AppEnv>()
   .put('/', write, async (c) => {
     const { consent: given, ...input } = await readJson(c, RecipientPut);
-    const { recipient, created } = await upsertRecipient(c.var.deps.db, c.var.deps.config.hashKey, input, consentContext(c, given));
+    const { recipient, created } = await upsertRecipient(c.var.deps.db, c.var.deps.config.hashKey, input, consentContext(c, given), confirmationSender(c));
     return c.json(recipient, created ? 201 : 200);
   })
   .get('/:ref', read, async (c) => c.json(await getRecipientWithEligibility(c.var.deps.db, ref(c))))
   .patch('/:ref', write, async (c) => {
     const { consent: given, ...patch } = await readJson(c, RecipientPatch);
-    return c.json(await patchRecipient(c.var.deps.db, c.var.deps.config.hashKey, ref(c), patch, consentContext(c, given)));
+    return c.json(await patchRecipient(c.var.deps.db, c.var.deps.config.hashKey, ref(c), patch, consentContext(c, given), confirmationSender(c)));
   })
   .get('/:ref/events', read, async (c) => c.json({ data: await listRecipientEvents(c.var.deps.db, ref(c)) }));

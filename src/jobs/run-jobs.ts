@@ -1,35 +1,65 @@
-// Periodic housekeeping. Every job is safe to run on several instances at once (each change is
-// conditional on the state it read), so each server simply runs them all on its own timer.
+// Periodic housekeeping, one scheduler for all of it. Every job is safe to run on several instances at
+// once (each change is conditional on the state it read; resumed notices reuse their provider
+// idempotency key), so each server simply runs them all on its own timers.
 import type { Kysely } from 'kysely';
 import type { Config } from '../config.js';
 import type { Database } from '../db/schema.js';
+import { resumeQueuedNotices } from '../domain/notices/resume.js';
+import type { NoticeRuntime } from '../domain/notices/runtime.js';
 import { expirePendingSubscriptions } from './expire-pending.js';
+import { purgeOldNotices } from './notice-retention.js';
+
+export interface JobDeps {
+  db: Kysely<Database>;
+  config: Config;
+  /** Needed by the jobs that send; without it they do nothing. */
+  notices?: NoticeRuntime | undefined;
+}
 
 interface Job {
   name: string;
+  /** How often the server runs it (default 15 minutes) and how soon after start (default 30 s). */
+  everyMs?: number;
+  firstDelayMs?: number;
   /** Counts of what was done, for the log and `mailprefs jobs run`; never personal data. */
-  run(db: Kysely<Database>, config: Config, now: Date): Promise<Record<string, number>>;
+  run(deps: JobDeps, now: Date): Promise<Record<string, number>>;
 }
 
+// A notice younger than this may still have its first provider call under way in some instance.
+const RESUME_EVERY_MS = 60_000;
+
 export const JOBS: readonly Job[] = [
-  { name: 'expire-pending', run: async (db, config, now) => ({ expired: await expirePendingSubscriptions(db, config.pendingExpiryDays, now) }) },
-  // The notice-log retention job (issue 5) joins here: { name: 'notice-retention', run: … }.
+  { name: 'expire-pending', run: async ({ db, config }, now) => ({ expired: await expirePendingSubscriptions(db, config.pendingExpiryDays, now) }) },
+  { name: 'notice-retention', run: ({ db, config }, now) => purgeOldNotices(db, config.noticeRetentionDays, now) },
+  {
+    // Notices left queued (provider down, or a crash mid-send) are sent again, at start and every minute.
+    name: 'resume-notices',
+    everyMs: RESUME_EVERY_MS,
+    firstDelayMs: 0,
+    run: async ({ db, notices }, now) => (notices ? resumeQueuedNotices(db, notices, { before: new Date(now.getTime() - RESUME_EVERY_MS).toISOString() }) : {}),
+  },
 ];
 
 export type JobResult = { name: string; ok: true; counts: Record<string, number> } | { name: string; ok: false; error: string };
 
-/** Runs every job once, in order; one failing does not stop the others. */
-export async function runJobsOnce(db: Kysely<Database>, config: Config, now: Date = new Date()): Promise<JobResult[]> {
-  const results: JobResult[] = [];
-  for (const job of JOBS) {
-    try {
-      results.push({ name: job.name, ok: true, counts: await job.run(db, config, now) });
-    } catch (err) {
-      // The code or class only: a driver message can quote the values of the row (personal data).
-      const code = (err as { code?: unknown } | null)?.code;
-      results.push({ name: job.name, ok: false, error: typeof code === 'string' ? code : err instanceof Error ? err.name : 'error' });
-    }
+async function runJob(job: Job, deps: JobDeps, now: Date): Promise<JobResult> {
+  try {
+    return { name: job.name, ok: true, counts: await job.run(deps, now) };
+  } catch (err) {
+    // The code or class only: a driver message can quote the values of the row (personal data).
+    const code = (err as { code?: unknown } | null)?.code;
+    return { name: job.name, ok: false, error: typeof code === 'string' ? code : err instanceof Error ? err.name : 'error' };
   }
+}
+
+/** Runs every job once, in order; one failing does not stop the others. */
+export async function runJobsOnce(
+  db: Kysely<Database>,
+  config: Config,
+  opts: { now?: Date; notices?: NoticeRuntime } = {},
+): Promise<JobResult[]> {
+  const results: JobResult[] = [];
+  for (const job of JOBS) results.push(await runJob(job, { db, config, notices: opts.notices }, opts.now ?? new Date()));
   return results;
 }
 
@@ -39,29 +69,32 @@ export function describeJobResult(r: JobResult): string {
 }
 
 /**
- * Runs the jobs every `intervalMs` (a first run after `firstDelayMs`) until the returned function is
- * called. The timer is unref'd so it never keeps the process alive, and runs never overlap.
+ * Runs each job on its own timer (`intervalMs` and `firstDelayMs`, when given, override every job's own)
+ * until the returned function is called. Timers are unref'd so they never keep the process alive, and
+ * runs of one job never overlap.
  */
 export function startJobs(
   db: Kysely<Database>,
   config: Config,
-  opts: { intervalMs?: number; firstDelayMs?: number; log?: (line: string) => void } = {},
+  opts: { intervalMs?: number; firstDelayMs?: number; log?: (line: string) => void; notices?: NoticeRuntime } = {},
 ): () => void {
-  const intervalMs = opts.intervalMs ?? 15 * 60_000;
   const log = opts.log ?? ((line: string) => console.log(line));
-  let timer: NodeJS.Timeout | undefined;
+  const deps: JobDeps = { db, config, notices: opts.notices };
+  const timers = new Map<string, NodeJS.Timeout>();
   let stopped = false;
-  const tick = async () => {
-    for (const r of await runJobsOnce(db, config)) if (!r.ok || Object.values(r.counts).some((n) => n > 0)) log(`jobs: ${describeJobResult(r)}`);
-    if (!stopped) schedule(intervalMs);
-  };
-  const schedule = (ms: number) => {
-    timer = setTimeout(() => void tick(), ms);
+  const schedule = (job: Job, ms: number) => {
+    const timer = setTimeout(() => void tick(job), ms);
     timer.unref();
+    timers.set(job.name, timer);
   };
-  schedule(opts.firstDelayMs ?? 30_000);
+  const tick = async (job: Job) => {
+    const r = await runJob(job, deps, new Date());
+    if (!r.ok || Object.values(r.counts).some((n) => n > 0)) log(`jobs: ${describeJobResult(r)}`);
+    if (!stopped) schedule(job, opts.intervalMs ?? job.everyMs ?? 15 * 60_000);
+  };
+  for (const job of JOBS) schedule(job, opts.firstDelayMs ?? job.firstDelayMs ?? 30_000);
   return () => {
     stopped = true;
-    clearTimeout(timer);
+    for (const timer of timers.values()) clearTimeout(timer);
   };
 }

@@ -1,7 +1,8 @@
 // A harness with notices going to a fake Resend on 127.0.0.1, plus categories and recipients to send to.
 import { createCategory } from '../../src/domain/categories.js';
+import { createOutboxTransport } from '../../src/domain/notices/outbox-transport.js';
 import { createResendTransport } from '../../src/domain/notices/resend-transport.js';
-import { TEMPLATES_DIR } from '../../src/domain/notices/runtime.js';
+import { TEMPLATES_DIR, type NoticeRuntime } from '../../src/domain/notices/runtime.js';
 import { createTemplateStore } from '../../src/domain/notices/template-store.js';
 import type { Transport } from '../../src/domain/notices/transport.js';
 import { upsertRecipient } from '../../src/domain/recipients.js';
@@ -45,3 +46,12 @@ export async function seed(h: Harness): Promise<void> {
 
 export const NEWSLETTER = { headline: 'Hello <friends>', intro: 'Line one\nLine two', ctaLabel: 'Read', ctaUrl: 'https://example.com/post' };
 export const RECEIPT = { orderNumber: 'A-1', amount: '€1.00', date: 'today', items: '1 × mug' };
+
+/** The dev outbox, or a provider that is down while `down.now` is set. */
+export function switchableOutbox(h: () => Harness, down: { now: boolean }): NoticeRuntime {
+  const transport: Transport = {
+    name: 'outbox',
+    send: (call) => (down.now ? Promise.resolve({ ok: false, retryable: true, error: '503 down' }) : createOutboxTransport(h().handle.db).send(call)),
+  };
+  return { templates: createTemplateStore({ dir: TEMPLATES_DIR, publicUrl: TEST_ENV.PUBLIC_URL, watch: false }), transport };
+}

@@ -73,7 +73,8 @@ export async function dispatchNotices(ctx: DispatchContext, category: NoticeCate
   const { db, config } = ctx;
   const verdicts = await checkEligibility(db, config.hashKey, category, items.map((i) => i.email));
   const eligibleEmails = [...new Set(items.filter((_, i) => verdicts[i]!.eligible).map((i) => normalizeEmail(i.email)))];
-  const ids = await findRecipientIdsByEmail(db, eligibleEmails);
+  // Skipped notices name their recipient too, so that export and erasure find them (GDPR Art. 15, 17).
+  const ids = await findRecipientIdsByEmail(db, [...new Set(items.filter((_, i) => verdicts[i]!.reason !== 'invalid_email').map((i) => normalizeEmail(i.email)))]);
   // Transactional mail may go to an address never seen; it becomes a recipient so its footer's
   // preferences link has someone to point at.
   for (const email of eligibleEmails.filter((e) => !ids.has(e))) {
@@ -91,7 +92,9 @@ export async function dispatchNotices(ctx: DispatchContext, category: NoticeCate
       id: noticeIds[i]!,
       idempotency_key: item.idempotencyKey ?? null,
       request_hash: item.requestHash ?? null,
+      recipient_id: ids.get(normalizeEmail(item.email)) ?? null,
       to_address: item.email,
+      to_normalized: normalizeEmail(item.email),
       category_key: category.key,
       template: template.name,
       attempts: 0,
@@ -101,7 +104,7 @@ export async function dispatchNotices(ctx: DispatchContext, category: NoticeCate
     if (!verdict.eligible) return { ...base, status: 'skipped', reason: verdict.reason };
     const recipientId = ids.get(normalizeEmail(item.email))!;
     const email = renderEmail(template, item.data, { config, categoryName: category.name, links: linksFor(config, recipientId, category) });
-    return { ...base, recipient_id: recipientId, status: 'queued', from_address: config.mailFrom, subject: email.subject, html: email.html, text: email.text, headers: JSON.stringify(email.headers) };
+    return { ...base, status: 'queued', from_address: config.mailFrom, subject: email.subject, html: email.html, text: email.text, headers: JSON.stringify(email.headers) };
   });
 
   const queued = rows.filter((r) => r.status === 'queued');

@@ -3,6 +3,7 @@
 import type { Kysely } from 'kysely';
 import { insertOutboxEmails } from '../../db/dev-outbox.js';
 import type { Database } from '../../db/schema.js';
+import { normalizeEmail } from '../../email.js';
 import { newId, nowIso } from '../../ids.js';
 import type { Transport } from './transport.js';
 
@@ -16,6 +17,7 @@ export function createOutboxTransport(db: Kysely<Database>): Transport {
         idempotency_key: `${call.idempotencyKey}#${i}`,
         from_address: e.from,
         to_address: e.to,
+        to_normalized: normalizeEmail(e.to),
         subject: e.subject,
         html: e.html,
         text: e.text,
