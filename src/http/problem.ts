@@ -5,6 +5,7 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { AppError, type ErrorCode } from '../errors.js';
+import { logUnexpectedError } from '../log-error.js';
 
 export const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   malformed_body: 400,
@@ -77,7 +78,7 @@ export function apiErrorHandler(err: Error, c: Context): Response {
     const code: ErrorCode = status === 413 ? 'payload_too_large' : status === 401 ? 'unauthorized' : status === 403 ? 'forbidden' : 'malformed_body';
     return problemResponse(c, new AppError(code, err.message || TITLE[code]));
   }
-  console.error(`unhandled error on ${c.req.method} ${c.req.routePath}:`, err.stack ?? err.name);
+  logUnexpectedError(`${c.req.method} ${c.req.routePath}`, err);
   c.header('Content-Type', 'application/problem+json');
   return c.body(JSON.stringify({ type: 'about:blank', title: 'Internal Server Error', status: 500, detail: 'An unexpected error occurred.' }), 500);
 }

@@ -9,6 +9,7 @@ import type { AppEnv } from '../env.js';
 import { STATUS, toAppError } from '../problem.js';
 import { Message, pageContext, renderPage } from './page.js';
 import { RequestLinkForm } from './request-link.js';
+import { logUnexpectedError } from '../../log-error.js';
 
 function leadFor(code: ErrorCode, t: Messages): string {
   switch (code) {
@@ -32,7 +33,7 @@ export async function pageErrorHandler(err: Error, c: Context<AppEnv>): Promise<
   const known = toAppError(err) ?? (err instanceof HTTPException && err.status === 413 ? new AppError('payload_too_large', err.message) : undefined);
   const p = pageContext(c);
   if (!known) {
-    console.error(`unhandled error on ${c.req.method} ${c.req.routePath}:`, err.stack ?? err.name);
+    logUnexpectedError(`${c.req.method} ${c.req.routePath}`, err);
     return renderPage(c, p, p.t.errorHeading, <Message role="alert" heading={p.t.errorHeading} lead={p.t.errorLead} />, 500);
   }
   const status = STATUS[known.code];
