@@ -4,9 +4,11 @@ import type { Migration } from 'kysely';
 import * as core from './2026-11-23-0001-core.js';
 import * as notices from './2026-11-23-0003-notices.js';
 import * as privacy from './2026-11-23-0004-privacy.js';
+import * as broadcasts from './2026-11-23-0005-broadcasts.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-23-0001-core': core,
   '2026-11-23-0003-notices': notices,
   '2026-11-23-0004-privacy': privacy,
+  '2026-11-23-0005-broadcasts': broadcasts,
 };

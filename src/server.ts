@@ -6,11 +6,13 @@ import { ConfigError } from './config.js';
 import { countApiKeys } from './db/api-keys.js';
 import { createApiKey } from './domain/api-keys.js';
 import { startJobs } from './jobs/run-jobs.js';
+import { resumeBroadcasts } from './domain/broadcasts/walk-broadcast.js';
 import { resumeQueuedNotices } from './domain/notices/resume.js';
 import { createNoticeRuntime } from './domain/notices/runtime.js';
 import { createSystemMail } from './domain/notices/system-mail.js';
 
-// Notices left queued (provider down, or a crash mid-send) are sent again this often.
+// Notices left queued (provider down, or a crash mid-send) are sent again this often, and broadcasts
+// left unfinished (a crash, or an instance stopped mid-walk) are taken up again.
 const RESUME_EVERY_MS = 60_000;
 
 async function main() {
@@ -19,10 +21,16 @@ async function main() {
   const notices = createNoticeRuntime(config, handle.db);
   const app = createApp({ config, db: handle.db, notices, systemMail: createSystemMail(handle.db, config, notices) });
   const resume = (before: string) =>
-    resumeQueuedNotices(handle.db, notices, { before }).then(
-      (r) => r.sent + r.waiting + r.failed > 0 && console.log(`resumed queued notices: ${r.sent} sent, ${r.waiting} still waiting, ${r.failed} failed`),
-      (err: unknown) => console.error('resuming queued notices failed:', err instanceof Error ? err.message : err),
-    );
+    resumeQueuedNotices(handle.db, notices, { before })
+      .then(
+        (r) => r.sent + r.waiting + r.failed > 0 && console.log(`resumed queued notices: ${r.sent} sent, ${r.waiting} still waiting, ${r.failed} failed`),
+        (err: unknown) => console.error('resuming queued notices failed:', err instanceof Error ? err.message : err),
+      )
+      .then(() => resumeBroadcasts({ db: handle.db, config, runtime: notices, actor: 'system' }))
+      .then(
+        (r) => r.done + r.failed + r.paused > 0 && console.log(`resumed broadcasts: ${r.done} done, ${r.paused} to continue, ${r.failed} failed`),
+        (err: unknown) => console.error('resuming broadcasts failed:', err instanceof Error ? err.name : 'error'),
+      );
   void resume(new Date().toISOString());
   const resumer = setInterval(() => void resume(new Date(Date.now() - RESUME_EVERY_MS).toISOString()), RESUME_EVERY_MS);
   resumer.unref();
