@@ -10,6 +10,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('category_key', 'text', (c) => c.notNull())
     .addColumn('template', 'text', (c) => c.notNull())
     .addColumn('data', 'text', (c) => c.notNull())
+    .addColumn('idempotency_key', 'text', (c) => c.unique())
+    .addColumn('request_hash', 'text', (c) => c.notNull())
     .addColumn('status', 'text', (c) => c.notNull().check(sql`status in ('queued', 'running', 'done', 'failed')`))
     .addColumn('actor', 'text', (c) => c.notNull())
     .addColumn('cursor', 'text')

@@ -12,8 +12,14 @@ export interface PageTally {
   failed: number;
 }
 
-export async function insertBroadcast(db: Kysely<Database>, row: Insertable<BroadcastsTable>): Promise<void> {
-  await db.insertInto('broadcasts').values(row).execute();
+// Records a broadcast; false when its idempotency key already names one (a retried or concurrent request).
+export async function insertBroadcast(db: Kysely<Database>, row: Insertable<BroadcastsTable>): Promise<boolean> {
+  const inserted = await db.insertInto('broadcasts').values(row).onConflict((oc) => oc.column('idempotency_key').doNothing()).returning('id').executeTakeFirst();
+  return inserted !== undefined;
+}
+
+export async function findBroadcastByIdempotencyKey(db: Kysely<Database>, key: string): Promise<BroadcastRow | undefined> {
+  return db.selectFrom('broadcasts').selectAll().where('idempotency_key', '=', key).executeTakeFirst();
 }
 
 export async function findBroadcast(db: Kysely<Database>, id: string): Promise<BroadcastRow | undefined> {

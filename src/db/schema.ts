@@ -139,6 +139,10 @@ export interface BroadcastsTable {
   template: string;
   /** JSON object: the template data, validated when the broadcast was created. */
   data: string;
+  /** `API_KEY_ID:KEY`: one broadcast per key, so a retried request never announces twice. */
+  idempotency_key: string | null;
+  /** SHA-256 of category, template and data, to refuse a reused key with a different request. */
+  request_hash: string;
   status: BroadcastStatus;
   /** `key:ID` of the API key that asked. */
   actor: string;

@@ -6,32 +6,40 @@ import { z } from 'zod';
 import { createBroadcast, getBroadcast, listBroadcasts } from '../domain/broadcasts/broadcasts.js';
 import { walkBroadcast } from '../domain/broadcasts/walk-broadcast.js';
 import type { DispatchContext } from '../domain/notices/dispatch.js';
+import { notFound } from '../errors.js';
 import { requireScope } from './auth.js';
 import { readJson, validate } from './body.js';
 import type { AppEnv } from './env.js';
-import { categoryKey, pageQuery } from './fields.js';
+import { categoryKey, idempotencyKey, idempotencyKeyOf, pageQuery, uuid } from './fields.js';
 
 const NewBroadcast = z.strictObject({
   category: categoryKey,
   template: z.string().min(1).max(64),
   data: z.record(z.string(), z.unknown()).optional(),
+  idempotencyKey: idempotencyKey.optional(),
 });
-
-const BroadcastsQuery = pageQuery(z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, 'a cursor from a previous page\'s "next"'));
+const BroadcastId = z.object({ id: uuid });
+const BroadcastsQuery = pageQuery(uuid);
 
 export const broadcasts = new Hono<AppEnv>()
   .use(requireScope('notices:send'))
   .post('/', async (c) => {
     const ctx: DispatchContext = { db: c.var.deps.db, config: c.var.deps.config, runtime: c.var.notices, actor: `key:${c.var.apiKeyId}` };
-    const broadcast = await createBroadcast(ctx, await readJson(c, NewBroadcast));
-    if (broadcast.status === 'queued') {
+    const { idempotencyKey: inBody, ...input } = await readJson(c, NewBroadcast);
+    const key = idempotencyKeyOf(inBody, c.req.header('idempotency-key'));
+    const { broadcast, created } = await createBroadcast(ctx, { ...input, idempotencyKey: key === undefined ? undefined : `${c.var.apiKeyId}:${key}` });
+    if (created && broadcast.status === 'queued') {
       // The error's class only: a driver message can quote a row's values (personal data).
       void walkBroadcast(ctx, broadcast.id).catch((err: unknown) => console.error(`broadcast ${broadcast.id}: walk stopped (${err instanceof Error ? err.name : 'error'}); it resumes later`));
     }
-    return c.json(broadcast, 202);
+    return c.json(broadcast, created ? 202 : 200);
   })
   .get('/', async (c) => {
     const { after, limit } = validate(BroadcastsQuery, c.req.query());
     return c.json(await listBroadcasts(c.var.deps, after, limit));
   })
-  .get('/:id', async (c) => c.json(await getBroadcast(c.var.deps, c.req.param('id'))));
+  .get('/:id', async (c) => {
+    // Ids are UUIDs; anything else names no broadcast (and never reaches the database: PostgreSQL refuses NUL).
+    if (!BroadcastId.safeParse(c.req.param()).success) throw notFound('Broadcast');
+    return c.json(await getBroadcast(c.var.deps, c.req.param('id')));
+  });

@@ -66,13 +66,60 @@ describe.each(testDialects())('broadcasts over the API on %s', (dialect) => {
     expect(mailedSince(f.fake, middle)).toEqual(['ada@example.com', 'bob@example.com', 'eve@example.com', 'finn@example.com', 'hal@example.com']);
   });
 
+  it('announces once per idempotency key, however often or concurrently the request is repeated', async () => {
+    const before = f.fake.calls.length;
+    const body = { category: 'policy', template: 'policy-update', data: { ...POLICY, policyName: 'Terms' } };
+    const headers = { 'Idempotency-Key': 'terms-2027' };
+    const answers = await Promise.all([1, 2, 3].map(() => f.h.request('POST', '/v1/broadcasts', { body, key: sender, headers })));
+    expect(answers.map((r) => r.status).sort()).toEqual([200, 200, 202]);
+    const ids = new Set(await Promise.all(answers.map(async (r) => (await r.json()).id)));
+    expect(ids.size).toBe(1);
+    const [id] = [...ids];
+    await settled(id);
+    const again = await f.h.request('POST', '/v1/broadcasts', { body: { ...body, idempotencyKey: 'terms-2027' }, key: sender });
+    expect(again.status).toBe(200);
+    expect(await again.json()).toMatchObject({ id, status: 'done', sent: 7 });
+    expect(mailedSince(f.fake, before)).toHaveLength(7);
+
+    const clash = await f.h.request('POST', '/v1/broadcasts', { body: { ...body, data: POLICY }, key: sender, headers });
+    expect(clash.status).toBe(409);
+    const badHeader = await f.h.request('POST', '/v1/broadcasts', { body, key: sender, headers: { 'Idempotency-Key': 'a b' } });
+    expect(badHeader.status).toBe(422);
+    // Keys belong to the API key that used them.
+    const other = await f.h.key('notices:send');
+    const elsewhere = await f.h.request('POST', '/v1/broadcasts', { body, key: other, headers });
+    expect(elsewhere.status).toBe(202);
+    await settled((await elsewhere.json()).id);
+  });
+
+  it('carries unicode data through unharmed', async () => {
+    const before = f.fake.calls.length;
+    const data = { ...POLICY, policyName: 'Política de privacidad 🔒 שלום', summary: '<script>alert(1)</script>\n"quoted" & done' };
+    const done = await settled((await (await post({ category: 'policy', template: 'policy-update', data })).json()).id);
+    expect(done).toMatchObject({ status: 'done', sent: 7, data });
+    const email = f.fake.calls[before]!.emails[0]!;
+    expect(email.subject).toBe('Changes to our Política de privacidad 🔒 שלום');
+    expect(email.html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;<br />&quot;quoted&quot; &amp; done');
+    expect(email.html).not.toContain('<script>');
+  });
+
   it('lists broadcasts newest first, in pages', async () => {
-    const first = await (await f.h.request('GET', '/v1/broadcasts?limit=2', { key: sender })).json();
-    expect(first.data.map((b: { category: string }) => b.category)).toEqual(['product', 'news']);
-    expect(first.next).toEqual(first.data[1].id);
-    const second = await (await f.h.request('GET', `/v1/broadcasts?limit=2&after=${first.next}`, { key: sender })).json();
-    expect(second.data.map((b: { category: string }) => b.category)).toEqual(['policy']);
-    expect(second.next).toBeNull();
+    const stored = await f.h.handle.db.selectFrom('broadcasts').select(['id', 'created_at']).execute();
+    expect(stored.length).toBeGreaterThanOrEqual(5);
+    const newestFirst = stored.sort((a, b) => b.created_at.localeCompare(a.created_at) || b.id.localeCompare(a.id)).map((b) => b.id);
+    const seen: string[] = [];
+    let path = '/v1/broadcasts?limit=2';
+    for (let page = 0; page < 20; page++) {
+      const body = await (await f.h.request('GET', path, { key: sender })).json();
+      expect(body.data.length).toBeLessThanOrEqual(2);
+      seen.push(...body.data.map((b: { id: string }) => b.id));
+      if (body.next === null) break;
+      expect(body.next).toBe(body.data.at(-1).id);
+      path = `/v1/broadcasts?limit=2&after=${body.next}`;
+    }
+    expect(seen).toEqual(newestFirst);
+    const first = (await (await f.h.request('GET', '/v1/broadcasts?limit=1', { key: sender })).json()).data[0];
+    expect(Object.keys(first).sort()).toEqual(['category', 'createdAt', 'data', 'failed', 'finishedAt', 'id', 'sent', 'skipped', 'startedAt', 'status', 'template', 'total']);
   });
 
   it.each([
@@ -111,7 +158,7 @@ describe.each(testDialects())('broadcasts over the API on %s', (dialect) => {
   });
 
   it('answers 404 for an unknown broadcast and 422 for a bad cursor or limit', async () => {
-    for (const id of ['does-not-exist', '00000000-0000-7000-8000-000000000000', "1' OR '1'='1"]) {
+    for (const id of ['does-not-exist', '00000000-0000-7000-8000-000000000000', "1' OR '1'='1", 'a\u0000b', 'x'.repeat(5000)]) {
       expect((await f.h.request('GET', `/v1/broadcasts/${encodeURIComponent(id)}`, { key: sender })).status).toBe(404);
     }
     expect((await f.h.request('GET', '/v1/broadcasts?after=x%27--', { key: sender })).status).toBe(422);

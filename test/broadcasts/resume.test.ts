@@ -31,7 +31,7 @@ describe.each(testDialects())('resuming broadcasts on %s', (dialect) => {
   });
 
   const ctxWith = (transport: Transport) => dispatchContext(f, { ...runtime, transport });
-  const policyBroadcast = async () => (await createBroadcast(dispatchContext(f, runtime), { category: 'policy', template: 'policy-update', data: POLICY })).id;
+  const policyBroadcast = async () => (await createBroadcast(dispatchContext(f, runtime), { category: 'policy', template: 'policy-update', data: POLICY })).broadcast.id;
   /** Accepts the first `calls` provider calls, then dies: before the call, or just after it was accepted. */
   const dyingAfter = (calls: number, when: 'before' | 'after'): Transport => {
     let made = 0;
@@ -46,7 +46,7 @@ describe.each(testDialects())('resuming broadcasts on %s', (dialect) => {
   };
 
   it('walks in pages and counts each outcome', async () => {
-    const id = (await createBroadcast(dispatchContext(f, runtime), { category: 'news', template: 'newsletter', data: NEWSLETTER })).id;
+    const id = (await createBroadcast(dispatchContext(f, runtime), { category: 'news', template: 'newsletter', data: NEWSLETTER })).broadcast.id;
     expect(await walkBroadcast(dispatchContext(f, runtime), id, PAGE)).toBe('done');
     expect(mailedSince(f.fake, before)).toEqual(['ada@example.com', 'hal@example.com']);
     const row = (await findBroadcast(f.h.handle.db, id))!;

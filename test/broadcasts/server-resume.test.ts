@@ -39,7 +39,7 @@ describe.each(testDialects())('a starting server resumes broadcasts on %s', (dia
         await upsertRecipient(handle.db, config.hashKey, { email }, { source: 'api', actor: 'test' });
       }
       const runtime = createNoticeRuntime(config, handle.db);
-      id = (await createBroadcast({ db: handle.db, config, runtime, actor: 'test' }, { category: 'policy', template: 'policy-update', data: POLICY })).id;
+      id = (await createBroadcast({ db: handle.db, config, runtime, actor: 'test' }, { category: 'policy', template: 'policy-update', data: POLICY })).broadcast.id;
     } finally {
       await handle.close();
     }

@@ -1,11 +1,11 @@
 // A broadcast is one template sent to everyone eligible in a category: a privacy policy's promise
 // that changes are announced, kept and provable. Creating one checks everything a send needs once,
 // up front, and records it; the walk (walk-broadcast.ts) does the sending, in the background.
-import { findBroadcast, insertBroadcast, listBroadcastsBefore, recipientExtent, type BroadcastRow } from '../../db/broadcasts.js';
-import { notFound } from '../../errors.js';
+import { findBroadcast, findBroadcastByIdempotencyKey, insertBroadcast, listBroadcastsBefore, recipientExtent, type BroadcastRow } from '../../db/broadcasts.js';
+import { conflict, notFound } from '../../errors.js';
 import { newId, nowIso } from '../../ids.js';
 import { getCategory } from '../categories.js';
-import type { DispatchContext } from '../notices/dispatch.js';
+import { requestHash, type DispatchContext } from '../notices/dispatch.js';
 import { resolveTemplate } from '../notices/send-notices.js';
 import { validateData } from '../notices/template-spec.js';
 
@@ -13,6 +13,8 @@ export interface NewBroadcast {
   category: string;
   template: string;
   data?: unknown;
+  /** Already scoped to the API key (`KEY_ID:KEY`). */
+  idempotencyKey?: string | undefined;
 }
 
 export interface BroadcastView {
@@ -50,8 +52,21 @@ function toView(row: BroadcastRow): BroadcastView {
   };
 }
 
-/** 404 for an unknown category, 422 for an unknown template, one of the wrong kind, or bad data. */
-export async function createBroadcast(ctx: DispatchContext, input: NewBroadcast): Promise<BroadcastView> {
+/** The broadcast a key already names: the same one for the same request, 409 for another. */
+async function earlierBroadcast(ctx: DispatchContext, key: string | undefined, hash: string): Promise<BroadcastView | undefined> {
+  const earlier = key === undefined ? undefined : await findBroadcastByIdempotencyKey(ctx.db, key);
+  if (earlier && earlier.request_hash !== hash) throw conflict('This idempotency key was used for a different broadcast.');
+  return earlier && toView(earlier);
+}
+
+/**
+ * Records a broadcast, queued for the walk; `created` is false when the idempotency key named one
+ * already. 404 for an unknown category, 422 for an unknown template, one of the wrong kind, or bad data.
+ */
+export async function createBroadcast(ctx: DispatchContext, input: NewBroadcast): Promise<{ broadcast: BroadcastView; created: boolean }> {
+  const hash = requestHash([input.category, input.template, input.data ?? {}]);
+  const first = await earlierBroadcast(ctx, input.idempotencyKey, hash);
+  if (first) return { broadcast: first, created: false };
   const category = await getCategory(ctx.db, input.category);
   const template = await resolveTemplate(ctx, input.template, category);
   const data = validateData(template.schema, input.data);
@@ -62,6 +77,8 @@ export async function createBroadcast(ctx: DispatchContext, input: NewBroadcast)
     category_key: category.key,
     template: template.name,
     data: JSON.stringify(data),
+    idempotency_key: input.idempotencyKey ?? null,
+    request_hash: hash,
     status: lastId === null ? 'done' : 'queued',
     actor: ctx.actor,
     cursor: null,
@@ -78,8 +95,9 @@ export async function createBroadcast(ctx: DispatchContext, input: NewBroadcast)
     finished_at: lastId === null ? at : null,
     updated_at: at,
   };
-  await insertBroadcast(ctx.db, row);
-  return toView(row);
+  if (await insertBroadcast(ctx.db, row)) return { broadcast: toView(row), created: true };
+  // A concurrent request with the same key recorded its broadcast first.
+  return { broadcast: (await earlierBroadcast(ctx, input.idempotencyKey, hash))!, created: false };
 }
 
 export async function getBroadcast(ctx: Pick<DispatchContext, 'db'>, id: string): Promise<BroadcastView> {
