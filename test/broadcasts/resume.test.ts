@@ -101,6 +101,18 @@ describe.each(testDialects())('resuming broadcasts on %s', (dialect) => {
     expect(mailedSince(f.fake, before)).toEqual(POLICY_REACH);
   });
 
+  it('fails a broadcast whose template went away, naming it, and sends nothing', async () => {
+    const id = await policyBroadcast();
+    await f.h.handle.db.updateTable('broadcasts').set({ template: 'retired-template' }).where('id', '=', id).execute();
+    expect(await walkBroadcast(dispatchContext(f, runtime), id, PAGE)).toBe('failed');
+    const row = (await findBroadcast(f.h.handle.db, id))!;
+    expect(row).toMatchObject({ status: 'failed', sent: 0, lease_owner: null });
+    expect(row.error).toMatch(/retired-template/);
+    expect(row.finished_at).not.toBeNull();
+    expect(mailedSince(f.fake, before)).toEqual([]);
+    expect(await resumeBroadcasts(dispatchContext(f, runtime), PAGE)).toMatchObject({ done: 0, failed: 0, busy: 0 });
+  });
+
   it('two resumers on separate connections walk a broadcast once', async () => {
     const id = await policyBroadcast();
     const other = openDatabase(f.h.config.databaseUrl);
