@@ -137,6 +137,8 @@ describe.each(testDialects())('broadcasts over the API on %s', (dialect) => {
     ['a path as template', { category: 'policy', template: '../../package', data: POLICY }, 422, 'template'],
     ['unicode junk as category', { category: 'ñ\u0000💥', template: 'policy-update', data: POLICY }, 422, 'category'],
     ['an unknown top-level field', { category: 'policy', template: 'policy-update', data: POLICY, to: 'everyone' }, 422, undefined],
+    ['a prototype key in data', `{"category":"policy","template":"policy-update","data":{"__proto__":{"policyName":"x"},"constructor":"y"}}`, 422, undefined],
+    ['a data string instead of an object', { category: 'policy', template: 'policy-update', data: 'everything' }, 422, 'data'],
     ['an array', [1], 422, undefined],
     ['malformed JSON', '{"category":', 400, undefined],
   ])('refuses %s with a problem, records and sends nothing', async (_label, body, status, path) => {
