@@ -49,7 +49,6 @@ async function sendPage(ctx: DispatchContext, broadcast: BroadcastRow, plan: Pla
   const recorded = await findNoticesByIdempotencyKeys(ctx.db, page.map((r) => keyFor(broadcast.id, r.id)));
   const seen = new Set(recorded.map((n) => n.idempotency_key));
   for (const notice of recorded.filter((n) => n.status !== 'queued')) add(tally, resultOf(notice));
-  for (const result of (await redeliverNotices(ctx.db, ctx.runtime, recorded.filter((n) => n.status === 'queued'))).values()) add(tally, result);
 
   const fresh = page.filter((r) => !seen.has(keyFor(broadcast.id, r.id)));
   // Only eligible recipients become notices: a marketing broadcast to an opt-in category would otherwise
@@ -61,6 +60,9 @@ async function sendPage(ctx: DispatchContext, broadcast: BroadcastRow, plan: Pla
     const items = eligible.map((r) => ({ email: r.email, data: plan.data, idempotencyKey: keyFor(broadcast.id, r.id) }));
     for (const result of await dispatchNotices(ctx, plan.category, plan.template, items)) add(tally, result);
   }
+  // Only after the fresh ones: dispatchNotices makes a recipient of an address it does not find, so the
+  // time between reading the page and dispatching it (when a person may be erased) is kept short.
+  for (const result of (await redeliverNotices(ctx.db, ctx.runtime, recorded.filter((n) => n.status === 'queued'))).values()) add(tally, result);
   return tally;
 }
 
