@@ -5,6 +5,7 @@ import * as core from './2026-11-23-0001-core.js';
 import * as pages from './2026-11-23-0002-pages.js';
 import * as notices from './2026-11-23-0003-notices.js';
 import * as privacy from './2026-11-23-0004-privacy.js';
+import * as broadcasts from './2026-11-23-0005-broadcasts.js';
 import * as retention from './2026-11-23-0006-retention.js';
 
 export const migrations: Record<string, Migration> = {
@@ -12,5 +13,6 @@ export const migrations: Record<string, Migration> = {
   '2026-11-23-0002-pages': pages,
   '2026-11-23-0003-notices': notices,
   '2026-11-23-0004-privacy': privacy,
+  '2026-11-23-0005-broadcasts': broadcasts,
   '2026-11-23-0006-retention': retention,
 };

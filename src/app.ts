@@ -4,6 +4,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { AppError } from './errors.js';
 import { createNoticeRuntime } from './domain/notices/runtime.js';
 import { createSystemMail } from './domain/notices/system-mail.js';
+import { broadcasts } from './http/broadcasts.js';
 import { categories } from './http/categories.js';
 import { devOutbox } from './http/dev-outbox.js';
 import { eligibility } from './http/eligibility.js';
@@ -51,6 +52,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   app.route('/v1/events', events);
   app.route('/v1/notices', notices);
   app.route('/v1/templates', templates);
+  app.route('/v1/broadcasts', broadcasts);
   app.route('/webhooks', webhooks);
   if (!deps.config.production) app.route('/dev/outbox', devOutbox);
   app.route('/v1/links', links);

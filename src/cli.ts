@@ -6,11 +6,19 @@ import { openDatabase, type DatabaseHandle } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import { createApiKey, isScope, listKeys, revokeKey, SCOPES } from './domain/api-keys.js';
 import { verifyLedger } from './domain/ledger.js';
-import { describeJobResult, runJobsOnce } from './jobs/run-jobs.js';
-import { fillDemo } from './domain/demo.js';
-import { createOutboxTransport } from './domain/notices/outbox-transport.js';
-import { createNoticeRuntime } from './domain/notices/runtime.js';
 import { AppError } from './errors.js';
+
+// The notices machinery (MJML and its dependencies) takes seconds to load; only `jobs` and `demo` need it,
+// so the everyday commands (keys, migrate, ledger) load without it.
+const loadNotices = async () => {
+  const [jobs, demo, outbox, runtime] = await Promise.all([
+    import('./jobs/run-jobs.js'),
+    import('./domain/demo.js'),
+    import('./domain/notices/outbox-transport.js'),
+    import('./domain/notices/runtime.js'),
+  ]);
+  return { ...jobs, ...demo, ...outbox, ...runtime };
+};
 
 const USAGE = `usage: mailprefs COMMAND
   migrate                                   apply pending migrations
@@ -47,6 +55,7 @@ async function main(argv: string[]): Promise<number> {
     if (command === 'ledger') return await ledgerCommand(handle.db, sub, rest);
     if (command === 'jobs') {
       if (sub !== 'run') throw new UsageError(`unknown jobs command "${sub ?? ''}"`);
+      const { runJobsOnce, describeJobResult, createNoticeRuntime } = await loadNotices();
       const results = await runJobsOnce(handle.db, config, { notices: createNoticeRuntime(config, handle.db) });
       for (const r of results) (r.ok ? console.log : console.error)(describeJobResult(r));
       return results.every((r) => r.ok) ? 0 : 1;
@@ -109,6 +118,7 @@ async function demo(config: ReturnType<typeof loadConfig>): Promise<number> {
   const handle = await openAndMigrate(config);
   try {
     // Always the outbox: the demo's addresses are examples, never to be mailed for real.
+    const { createNoticeRuntime, createOutboxTransport, fillDemo } = await loadNotices();
     const runtime = createNoticeRuntime(config, handle.db, { transport: createOutboxTransport(handle.db) });
     const { sent, skipped } = await fillDemo(handle.db, config, runtime);
     console.log(`demo data created: 3 categories, 4 recipients, ${sent} notices sent, ${skipped} skipped (not eligible)`);

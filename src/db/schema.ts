@@ -142,6 +142,39 @@ export interface RateLimitsTable {
   window_ends_at: string;
 }
 
+export type BroadcastStatus = 'queued' | 'running' | 'done' | 'failed';
+
+export interface BroadcastsTable {
+  id: string;
+  category_key: string;
+  template: string;
+  /** JSON object: the template data, validated when the broadcast was created. */
+  data: string;
+  /** `API_KEY_ID:KEY`: one broadcast per key, so a retried request never announces twice. */
+  idempotency_key: string | null;
+  /** SHA-256 of category, template and data, to refuse a reused key with a different request. */
+  request_hash: string;
+  status: BroadcastStatus;
+  /** `key:ID` of the API key that asked. */
+  actor: string;
+  /** The last recipient id walked; null before the first page. */
+  cursor: string | null;
+  /** The highest recipient id when the broadcast was created: the walk ends there. Null: nobody to walk. */
+  last_recipient_id: string | null;
+  total: number;
+  sent: number;
+  skipped: number;
+  failed: number;
+  /** A random token of the walker holding the broadcast, until lease_until. */
+  lease_owner: string | null;
+  lease_until: string | null;
+  error: string | null;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+  updated_at: string;
+}
+
 export interface Database {
   categories: CategoriesTable;
   recipients: RecipientsTable;
@@ -154,6 +187,7 @@ export interface Database {
   webhook_receipts: WebhookReceiptsTable;
   dev_outbox: DevOutboxTable;
   rate_limits: RateLimitsTable;
+  broadcasts: BroadcastsTable;
 }
 
 export type { Generated };

@@ -3,6 +3,7 @@
 // since CR/LF in a value that may reach a mail header or a log line is an injection (RFC 5322 §2.2).
 import { z } from 'zod';
 import { isValidEmail } from '../email.js';
+import { invalidField } from '../errors.js';
 
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 const CONTROL = /[\u0000-\u001f\u007f]/;
@@ -29,6 +30,17 @@ export const email = z.string().max(254).refine(isValidEmail, 'not a valid email
 export const categoryKey = z
   .string()
   .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'lowercase letters, digits, _ and -, at most 64, starting with a letter or digit');
+
+// Resend keeps idempotency keys of at most 256 characters; ours are prefixed with the API key id.
+export const idempotencyKey = z.string().min(1).max(200).regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces');
+
+/** The key given in the body, else in the `Idempotency-Key` header; a bad header is refused either way. */
+export function idempotencyKeyOf(fromBody: string | undefined, header: string | undefined): string | undefined {
+  if (header !== undefined && !idempotencyKey.safeParse(header).success) throw invalidField('Idempotency-Key', 'at most 200 printable ASCII characters');
+  return fromBody ?? header;
+}
+
+export const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, 'not an id');
 
 /** Paging query `?after=CURSOR&limit=N`: limit defaults to 100 and is at most 1000. */
 export const pageQuery = (cursor: z.ZodString) =>

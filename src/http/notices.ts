@@ -4,17 +4,15 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import type { DispatchContext } from '../domain/notices/dispatch.js';
 import { getNoticeView, sendNotice, sendNoticeBatch } from '../domain/notices/send-notices.js';
-import { invalidField } from '../errors.js';
 import { requireScope } from './auth.js';
 import { readJson } from './body.js';
 import type { AppEnv } from './env.js';
+import { idempotencyKey, idempotencyKeyOf } from './fields.js';
 
 const to = z.string().trim().min(1).max(320);
 const key = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'not a category key');
 const templateName = z.string().min(1).max(64);
 const data = z.record(z.string(), z.unknown()).optional();
-// Resend keeps idempotency keys of at most 256 characters; ours are prefixed with the API key id.
-const idempotencyKey = z.string().min(1).max(200).regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces');
 
 const NoticeBody = z.strictObject({ to, category: key, template: templateName, data, idempotencyKey: idempotencyKey.optional() });
 const BatchBody = z.strictObject({
@@ -32,9 +30,8 @@ export const notices = new Hono<AppEnv>()
   .use(requireScope('notices:send'))
   .post('/', async (c) => {
     const body = await readJson(c, NoticeBody);
-    const header = c.req.header('idempotency-key');
-    if (header !== undefined && !idempotencyKey.safeParse(header).success) throw invalidField('Idempotency-Key', 'at most 200 printable ASCII characters');
-    const result = await sendNotice(dispatchContext(c), { ...body, idempotencyKey: body.idempotencyKey ?? header, keyScope: c.var.apiKeyId });
+    const clientKey = idempotencyKeyOf(body.idempotencyKey, c.req.header('idempotency-key'));
+    const result = await sendNotice(dispatchContext(c), { ...body, idempotencyKey: clientKey, keyScope: c.var.apiKeyId });
     return c.json(result, result.status === 'sent' || result.status === 'queued' ? 202 : 200);
   })
   .post('/batch', async (c) => {

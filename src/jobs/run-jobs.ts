@@ -4,6 +4,7 @@
 import type { Kysely } from 'kysely';
 import type { Config } from '../config.js';
 import type { Database } from '../db/schema.js';
+import { resumeBroadcasts } from '../domain/broadcasts/walk-broadcast.js';
 import { resumeQueuedNotices } from '../domain/notices/resume.js';
 import type { NoticeRuntime } from '../domain/notices/runtime.js';
 import { expirePendingSubscriptions } from './expire-pending.js';
@@ -37,6 +38,14 @@ export const JOBS: readonly Job[] = [
     everyMs: RESUME_EVERY_MS,
     firstDelayMs: 0,
     run: async ({ db, notices }, now) => (notices ? resumeQueuedNotices(db, notices, { before: new Date(now.getTime() - RESUME_EVERY_MS).toISOString() }) : {}),
+  },
+  {
+    // Broadcasts left unfinished (a crash, an instance stopped mid-walk) are taken up again; a lease
+    // keeps two instances from walking the same one.
+    name: 'resume-broadcasts',
+    everyMs: RESUME_EVERY_MS,
+    firstDelayMs: 0,
+    run: async ({ db, config, notices }) => (notices ? resumeBroadcasts({ db, config, runtime: notices, actor: 'system' }) : {}),
   },
 ];
 

@@ -1,9 +1,9 @@
 // Resuming after a crash: notices recorded but never confirmed by the provider are sent again, in the
 // same groups and under the same idempotency keys as the first try, so none is sent twice.
 import type { Kysely } from 'kysely';
-import { listQueuedNotices } from '../../db/notices.js';
+import { listQueuedNotices, type NoticeRow } from '../../db/notices.js';
 import type { Database } from '../../db/schema.js';
-import { deliver } from './dispatch.js';
+import { deliver, type NoticeResult } from './dispatch.js';
 import type { NoticeRuntime } from './runtime.js';
 
 /**
@@ -16,7 +16,17 @@ export async function resumeQueuedNotices(
   options: { before?: string; limit?: number } = {},
 ): Promise<{ sent: number; waiting: number; failed: number }> {
   const rows = await listQueuedNotices(db, options.before ?? new Date().toISOString(), options.limit ?? 10_000);
-  const groups = new Map<string, typeof rows>();
+  const results = [...(await redeliverNotices(db, runtime, rows)).values()];
+  return {
+    sent: results.filter((r) => r.status === 'sent').length,
+    waiting: results.filter((r) => r.status === 'queued').length,
+    failed: results.filter((r) => r.status === 'failed').length,
+  };
+}
+
+/** Sends recorded notices again, grouped by the provider key they were first given. */
+export async function redeliverNotices(db: Kysely<Database>, runtime: NoticeRuntime, rows: readonly NoticeRow[]): Promise<Map<string, NoticeResult>> {
+  const groups = new Map<string, NoticeRow[]>();
   for (const row of rows) {
     const key = row.provider_key ?? `notice-${row.id}`;
     groups.set(key, [...(groups.get(key) ?? []), row]);
@@ -26,10 +36,5 @@ export async function resumeQueuedNotices(
     noticeIds: group.map((r) => r.id),
     emails: group.map((r) => ({ from: r.from_address ?? '', to: r.to_address, subject: r.subject ?? '', html: r.html ?? '', text: r.text ?? '', headers: JSON.parse(r.headers ?? '{}') as Record<string, string> })),
   }));
-  const results = [...(await deliver(db, runtime, calls)).values()];
-  return {
-    sent: results.filter((r) => r.status === 'sent').length,
-    waiting: results.filter((r) => r.status === 'queued').length,
-    failed: results.filter((r) => r.status === 'failed').length,
-  };
+  return deliver(db, runtime, calls);
 }

@@ -17,7 +17,7 @@ export interface NoticeInput {
   data?: unknown;
 }
 
-async function resolveTemplate(ctx: DispatchContext, name: string, category: NoticeCategory): Promise<Template> {
+export async function resolveTemplate(ctx: DispatchContext, name: string, category: NoticeCategory): Promise<Template> {
   const template = await ctx.runtime.templates.get(name);
   // A marketing template in a transactional category would dodge opt-outs and the unsubscribe footer.
   if (template.spec.kind !== category.kind) {
