@@ -6,6 +6,7 @@ import * as pages from './2026-11-23-0002-pages.js';
 import * as notices from './2026-11-23-0003-notices.js';
 import * as privacy from './2026-11-23-0004-privacy.js';
 import * as retention from './2026-11-23-0006-retention.js';
+import * as selfservice from './2026-11-23-0007-selfservice.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-23-0001-core': core,
@@ -13,4 +14,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-23-0003-notices': notices,
   '2026-11-23-0004-privacy': privacy,
   '2026-11-23-0006-retention': retention,
+  '2026-11-23-0007-selfservice': selfservice,
 };

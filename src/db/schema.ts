@@ -142,6 +142,15 @@ export interface RateLimitsTable {
   window_ends_at: string;
 }
 
+export interface EmailChangesTable {
+  /** The subject of the `email_change` token mailed to the new address. */
+  id: string;
+  recipient_id: string;
+  new_email: string;
+  created_at: string;
+  expires_at: string;
+}
+
 export interface Database {
   categories: CategoriesTable;
   recipients: RecipientsTable;
@@ -154,6 +163,7 @@ export interface Database {
   webhook_receipts: WebhookReceiptsTable;
   dev_outbox: DevOutboxTable;
   rate_limits: RateLimitsTable;
+  email_changes: EmailChangesTable;
 }
 
 export type { Generated };
