@@ -10,34 +10,10 @@ import { assertSameOrigin } from './guard.js';
 import { ManageLink, Message, pageContext, preferencesHref, renderPage, type PageContext } from './page.js';
 import { recipientOf } from './preferences.js';
 import { maskAddress } from './preferences-view.js';
+import { EmailForm } from './request-link.js';
 
 function NewEmailForm(props: { p: PageContext; email?: string; error?: string }) {
-  const { t } = props.p;
-  return (
-    <form method="post" class="stack">
-      <label for="new-email">{t.newEmailLabel}</label>
-      <input
-        id="new-email"
-        name="email"
-        type="email"
-        autocomplete="email"
-        inputmode="email"
-        required
-        maxlength={254}
-        value={props.email}
-        aria-invalid={props.error ? 'true' : undefined}
-        aria-describedby={props.error ? 'new-email-error' : undefined}
-      />
-      {props.error && (
-        <p id="new-email-error" class="error">
-          {props.error}
-        </p>
-      )}
-      <div>
-        <button type="submit">{t.emailChangeButton}</button>
-      </div>
-    </form>
-  );
+  return <EmailForm id="new-email" label={props.p.t.newEmailLabel} button={props.p.t.emailChangeButton} email={props.email} error={props.error} />;
 }
 
 async function pendingOf(c: Context<AppEnv>): Promise<PendingEmailChange> {
