@@ -7,6 +7,7 @@ import * as notices from './2026-11-23-0003-notices.js';
 import * as privacy from './2026-11-23-0004-privacy.js';
 import * as broadcasts from './2026-11-23-0005-broadcasts.js';
 import * as retention from './2026-11-23-0006-retention.js';
+import * as selfservice from './2026-11-23-0007-selfservice.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-23-0001-core': core,
@@ -15,4 +16,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-23-0004-privacy': privacy,
   '2026-11-23-0005-broadcasts': broadcasts,
   '2026-11-23-0006-retention': retention,
+  '2026-11-23-0007-selfservice': selfservice,
 };

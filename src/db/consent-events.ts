@@ -75,6 +75,19 @@ export async function listEventsOfRecipient(db: Kysely<Database>, recipientId: s
   return rows.map(normalizeSeq);
 }
 
+// The latest event of one recipient in one category, if any.
+export async function lastEventOf(db: Kysely<Database>, recipientId: string, categoryKey: string): Promise<ConsentEventRow | undefined> {
+  const row = await db
+    .selectFrom('consent_events')
+    .selectAll()
+    .where('recipient_id', '=', recipientId)
+    .where('category_key', '=', categoryKey)
+    .orderBy('seq', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row && normalizeSeq(row);
+}
+
 // Every event after a cursor (a seq), for systems that mirror the ledger.
 export async function listEventsAfter(db: Kysely<Database>, afterSeq: number, limit: number): Promise<ConsentEventRow[]> {
   const rows = await db.selectFrom('consent_events').selectAll().where('seq', '>', afterSeq).orderBy('seq').limit(limit).execute();

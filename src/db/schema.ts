@@ -175,6 +175,15 @@ export interface BroadcastsTable {
   updated_at: string;
 }
 
+export interface EmailChangesTable {
+  /** The subject of the `email_change` token mailed to the new address. */
+  id: string;
+  recipient_id: string;
+  new_email: string;
+  created_at: string;
+  expires_at: string;
+}
+
 export interface Database {
   categories: CategoriesTable;
   recipients: RecipientsTable;
@@ -188,6 +197,7 @@ export interface Database {
   dev_outbox: DevOutboxTable;
   rate_limits: RateLimitsTable;
   broadcasts: BroadcastsTable;
+  email_changes: EmailChangesTable;
 }
 
 export type { Generated };

@@ -6,12 +6,17 @@ import type { Database } from '../db/schema.js';
 import { notFound } from '../errors.js';
 import { nowIso } from '../ids.js';
 import { changeSubscription } from './consent.js';
+import { liftErasedSuppression } from './erasure.js';
 import type { Category, ConsentContext } from './types.js';
 
 /** `nothing_pending`: refused or never asked since the link was sent; an old link must not resubscribe. */
 export type ConfirmOutcome = 'confirmed' | 'already_confirmed' | 'nothing_pending';
 
-export async function confirmSubscription(db: Kysely<Database>, recipientId: string, category: Category, ctx: ConsentContext): Promise<ConfirmOutcome> {
+/**
+ * Confirms, and in the same transaction lifts an `erased` suppression of the address: a new confirmed
+ * double opt-in is the person's own fresh consent (Art. 7(1)), the one thing that may end it.
+ */
+export async function confirmSubscription(db: Kysely<Database>, hashKey: string, recipientId: string, category: Category, ctx: ConsentContext): Promise<ConfirmOutcome> {
   return db.transaction().execute(async (trx) => {
     const recipient = await findRecipient(trx, { by: 'id', value: recipientId });
     if (!recipient) throw notFound('Recipient');
@@ -19,6 +24,7 @@ export async function confirmSubscription(db: Kysely<Database>, recipientId: str
     if (status === 'subscribed') return 'already_confirmed';
     if (status !== 'pending') return 'nothing_pending';
     await changeSubscription(trx, recipient, category, 'subscribed', { ...ctx, source: 'confirmation' }, nowIso());
+    await liftErasedSuppression(trx, hashKey, recipient.email);
     return 'confirmed';
   });
 }

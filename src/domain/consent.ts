@@ -24,19 +24,30 @@ function event(recipientId: string, type: string, category: string | null, ctx: 
 }
 
 /**
+ * Putting back a state that the same person's own unsubscribe replaced moments ago (the unsubscribe
+ * page's Undo): the id of the event being undone, and the state it replaced. Only unsubscribe.ts makes
+ * one, after checking the ledger, so a restore can never stand in for a double opt-in confirmation.
+ */
+export interface Restore {
+  undoes: string;
+  to: SubscriptionStatus;
+}
+
+/**
  * Sets the recipient's state in one category. Subscribing to a double opt-in category leaves it
- * `pending` until the person confirms, unless the change is that confirmation. Transactional categories
- * cannot be refused (CAN-SPAM exempts them; API.md answers 409) and need no subscription.
- * Returns true when something changed.
+ * `pending` until the person confirms, unless the change is that confirmation or a `restore`.
+ * Transactional categories cannot be refused (CAN-SPAM exempts them; API.md answers 409) and need no
+ * subscription. Returns true when something changed.
  */
 export async function changeSubscription(
   trx: Kysely<Database>,
   recipient: Pick<Recipient, 'id' | 'subscriptions'>,
   category: Category,
-  requested: RequestedStatus,
+  requested: RequestedStatus | Restore,
   ctx: ConsentContext,
   at: string,
 ): Promise<boolean> {
+  if (typeof requested !== 'string') return restoreSubscription(trx, recipient, category, requested, ctx, at);
   if (category.kind === 'transactional') {
     if (requested === 'unsubscribed') {
       throw new AppError('transactional_refusal', `"${category.key}" is transactional: it cannot be refused while the person uses the service.`);
@@ -51,6 +62,23 @@ export async function changeSubscription(
   await appendConsentEvents(trx, [event(recipient.id, next, category.key, ctx, at, { from: current, to: next })]);
   recipient.subscriptions[category.key] = { status: next, source: ctx.source, updatedAt: at };
   return true;
+}
+
+async function restoreSubscription(trx: Kysely<Database>, recipient: Pick<Recipient, 'id' | 'subscriptions'>, category: Category, restore: Restore, ctx: ConsentContext, at: string) {
+  const current = recipient.subscriptions[category.key]?.status ?? null;
+  if (category.kind === 'transactional' || current === restore.to) return false;
+  await upsertSubscription(trx, { recipientId: recipient.id, categoryId: category.id, status: restore.to, source: ctx.source, updatedAt: at });
+  await appendConsentEvents(trx, [event(recipient.id, restore.to, category.key, ctx, at, { from: current, to: restore.to, undoes: restore.undoes })]);
+  recipient.subscriptions[category.key] = { status: restore.to, source: ctx.source, updatedAt: at };
+  return true;
+}
+
+/**
+ * Records that the recipient's address changed. The detail holds no address: the ledger is kept for
+ * ever (Art. 17(3)(e)) and must not keep what erasure removes; the recipient id links the event.
+ */
+export async function recordEmailChange(trx: Kysely<Database>, recipientId: string, ctx: ConsentContext, at: string): Promise<void> {
+  await appendConsentEvents(trx, [event(recipientId, 'email_changed', null, ctx, at, {})]);
 }
 
 /** Refuses (or accepts again) all marketing. Objection to direct marketing is absolute (GDPR Art. 21). */

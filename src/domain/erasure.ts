@@ -11,6 +11,7 @@ import {
   scrubConsentEvents,
   stripSuppressionAddresses,
 } from '../db/privacy.js';
+import { deleteEmailChangesOf } from '../db/email-changes.js';
 import { findRecipient } from '../db/recipients.js';
 import type { Database } from '../db/schema.js';
 import { insertSuppression } from '../db/suppressions.js';
@@ -34,6 +35,7 @@ type ErasureStep = (trx: Kysely<Database>, subject: ErasedSubject) => Promise<un
 const ERASURE_STEPS: readonly ErasureStep[] = [
   (trx, s) => eraseNoticeData(trx, s),
   (trx, s) => (s.recipientId ? scrubConsentEvents(trx, s.recipientId) : Promise.resolve()),
+  (trx, s) => (s.recipientId ? deleteEmailChangesOf(trx, s.recipientId) : Promise.resolve()),
   (trx, s) => (s.recipientId ? deleteRecipientAndSubscriptions(trx, s.recipientId) : Promise.resolve()),
   (trx, s) => stripSuppressionAddresses(trx, s.emailHash),
 ];

@@ -33,3 +33,8 @@ export function linksFor(config: Pick<Config, 'publicUrl' | 'signingKeys'>, reci
 export function confirmUrlFor(config: Pick<Config, 'publicUrl' | 'signingKeys'>, recipientId: string, categoryId: string): string {
   return `${config.publicUrl}/c/${signToken(config.signingKeys, { purpose: 'confirm', subjectId: recipientId, categoryId })}`;
 }
+
+/** Confirming a pending email change (`/e/TOKEN`); the token names the change, not the recipient. */
+export function emailChangeUrlFor(config: Pick<Config, 'publicUrl' | 'signingKeys'>, changeId: string): string {
+  return `${config.publicUrl}/e/${signToken(config.signingKeys, { purpose: 'email_change', subjectId: changeId })}`;
+}

@@ -2,6 +2,7 @@
 // person, as machine-readable JSON, read in one transaction so the parts agree with each other.
 import type { Kysely } from 'kysely';
 import { listEventsOfRecipient } from '../db/consent-events.js';
+import { listEmailChangesOf } from '../db/email-changes.js';
 import { listSubscriptionsWithCategory } from '../db/privacy.js';
 import type { Database } from '../db/schema.js';
 import { findSuppressionsByHash } from '../db/suppressions.js';
@@ -44,6 +45,9 @@ const SECTIONS = {
     if (emailHash === null) return [];
     return (await findSuppressionsByHash(db, emailHash)).map((s) => ({ reason: s.reason, email: s.email, note: s.note, createdAt: s.created_at }));
   },
+  // A new address asked for on the preference page and not confirmed yet.
+  pendingEmailChanges: async (db, { recipient }) =>
+    recipient ? (await listEmailChangesOf(db, recipient.id)).map((ch) => ({ newEmail: ch.newEmail, createdAt: ch.createdAt, expiresAt: ch.expiresAt })) : [],
   notices: async (db, subject) => exportNotices(db, personOf(subject)),
   devOutbox: async (db, subject) => exportOutbox(db, personOf(subject)),
 } satisfies Record<string, ExportSection>;

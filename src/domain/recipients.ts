@@ -8,7 +8,7 @@ import { normalizeEmail } from '../email.js';
 import { conflict, invalidField, notFound } from '../errors.js';
 import { newId, nowIso } from '../ids.js';
 import { addressHash } from './address-hash.js';
-import { changeMarketingOptOut, changeSubscription, type RequestedStatus } from './consent.js';
+import { changeMarketingOptOut, changeSubscription, recordEmailChange, type RequestedStatus } from './consent.js';
 import { sendConfirmations, type ConfirmationSender } from './double-opt-in.js';
 import type { Category, ConsentContext, Recipient } from './types.js';
 
@@ -92,22 +92,35 @@ export async function patchRecipient(
   ctx: ConsentContext,
   confirm?: ConfirmationSender,
 ): Promise<Recipient> {
-  const { recipient, pending } = await db.transaction().execute(async (trx) => {
-    const recipient = await findRecipient(trx, parseRecipientRef(ref), { forUpdate: true });
-    if (!recipient) throw notFound('Recipient');
-    const categories = await resolveCategories(trx, patch.subscriptions);
-    const at = nowIso();
-    if (patch.email !== undefined && normalizeEmail(patch.email) !== normalizeEmail(recipient.email)) {
-      const taken = await findRecipient(trx, { by: 'email', value: normalizeEmail(patch.email) });
-      if (taken) throw conflict('Another recipient already has that email address.');
-      await relinkErasedSuppression(trx, addressHash(hashKey, patch.email), normalizeEmail(patch.email));
-    }
-    await applyProfile(trx, recipient, { email: patch.email?.trim(), externalId: patch.externalId, locale: patch.locale }, at);
-    const pending = await applyConsent(trx, recipient, categories, patch, ctx, at);
-    return { recipient: (await findRecipient(trx, { by: 'id', value: recipient.id }))!, pending };
-  });
+  const { recipient, pending } = await db.transaction().execute((trx) => patchRecipientIn(trx, hashKey, ref, patch, ctx));
   if (confirm) await sendConfirmations(confirm, recipient.id, pending);
   return recipient;
+}
+
+/**
+ * patchRecipient inside the caller's transaction, for a change that must commit together with
+ * something else (a confirmed email change consumes its link). Returns the categories left pending.
+ */
+export async function patchRecipientIn(
+  trx: Kysely<Database>,
+  hashKey: string,
+  ref: string,
+  patch: Partial<RecipientInput>,
+  ctx: ConsentContext,
+): Promise<{ recipient: Recipient; pending: Category[] }> {
+  const recipient = await findRecipient(trx, parseRecipientRef(ref), { forUpdate: true });
+  if (!recipient) throw notFound('Recipient');
+  const categories = await resolveCategories(trx, patch.subscriptions);
+  const at = nowIso();
+  if (patch.email !== undefined && normalizeEmail(patch.email) !== normalizeEmail(recipient.email)) {
+    const taken = await findRecipient(trx, { by: 'email', value: normalizeEmail(patch.email) });
+    if (taken) throw conflict('Another recipient already has that email address.');
+    await relinkErasedSuppression(trx, addressHash(hashKey, patch.email), normalizeEmail(patch.email));
+  }
+  await applyProfile(trx, recipient, { email: patch.email?.trim(), externalId: patch.externalId, locale: patch.locale }, at);
+  if (patch.email !== undefined && patch.email.trim() !== recipient.email) await recordEmailChange(trx, recipient.id, ctx, at);
+  const pending = await applyConsent(trx, recipient, categories, patch, ctx, at);
+  return { recipient: (await findRecipient(trx, { by: 'id', value: recipient.id }))!, pending };
 }
 
 async function resolveCategories(trx: Kysely<Database>, wanted: Record<string, unknown> | undefined): Promise<Map<string, Category>> {

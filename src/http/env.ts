@@ -7,11 +7,13 @@ import type { ConsentContext } from '../domain/types.js';
 
 /**
  * Mail that mailprefs sends on its own behalf, on a person's request: a fresh preferences link (the `/p`
- * form) and a double opt-in confirmation. The notices module implements it over the real transport.
+ * form), a double opt-in confirmation and an email change link. The notices module implements it over the real transport.
  */
 export interface SystemMail {
   sendPreferencesLink(recipientId: string, preferencesUrl: string): Promise<void>;
   sendConfirmation(recipientId: string, categoryKey: string, confirmUrl: string): Promise<void>;
+  /** Mailed to the NEW address: whoever reads it there confirms the change (src/domain/email-change.ts). */
+  sendEmailChangeLink(recipientId: string, newEmail: string, confirmUrl: string): Promise<void>;
 }
 
 /** What the app is built from: configuration plus the handles it talks to. */

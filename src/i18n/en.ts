@@ -79,6 +79,37 @@ export const en = {
   transactionalLead409: 'These emails are about your account and cannot be turned off while you use the service.',
   tooManyHeading: 'Too many requests',
   tooManyLead: (minutes: number) => `Please wait ${minutes} ${minutes === 1 ? 'minute' : 'minutes'} and try again.`,
+
+  emailChangeHeading: 'Change your email address',
+  emailChangeLead: (address: string) => `We send to ${address} now. Enter the new address: we will email it a link, and the change happens only when that link is opened.`,
+  newEmailLabel: 'New email address',
+  emailChangeButton: 'Send confirmation link',
+  emailChangeSentLead: 'If this address can be used, a link to confirm it is on its way there. It works once, for 24 hours. Until it is opened, nothing changes.',
+  confirmEmailHeading: 'Confirm your new email address',
+  confirmEmailLead: (org: string, address: string) => `${org} will send its emails to ${address} instead of the old address. Your choices stay the same.`,
+  confirmEmailButton: 'Confirm new address',
+  emailChangedHeading: 'Your email address is changed',
+  emailChangedLead: (address: string) => `From now on we send to ${address}. Your choices have not changed.`,
+  emailTakenHeading: 'This address is already in use',
+  emailTakenLead: 'Another subscriber already receives email at this address, so nothing was changed.',
+  deleteHeading: 'Delete your data',
+  deleteLead: (org: string) => `${org} will delete what it keeps about you for sending email. This cannot be undone.`,
+  deleteGoesHeading: 'What is deleted',
+  deleteGoes: [
+    'Your email address, language and email choices',
+    'The emails we sent you and their delivery records',
+    'Where and with which browser you made your choices (IP address and user agent)',
+  ],
+  deleteKeptHeading: 'What we keep',
+  deleteKept: [
+    'A keyed fingerprint of your address, not the address itself, so that we never send you marketing email again, even if your address reaches us again. Only you can lift it, by confirming a new subscription.',
+    'The record of when consent was given or withdrawn, without your address, IP address or browser: the law asks us to be able to prove it.',
+  ],
+  deleteTransactionalNote: 'If you later open a new account with us, emails you must receive about it (such as receipts and security alerts) are not blocked.',
+  deleteButton: 'Delete my data',
+  backToPreferences: 'Back to my preferences',
+  deletedHeading: 'Your data has been deleted',
+  deletedLead: 'We will not send you marketing email again. The links in our earlier emails no longer work.',
 };
 
 export type Messages = typeof en;

@@ -122,7 +122,7 @@ describe.each(testDialects())('recipients on %s', (dialect) => {
       expect(res.status).toBe(200);
       expect(await res.json()).toMatchObject({ id, email: 'Gil.New@example.com', externalId: 'g-7', locale: 'de', marketingOptOut: true, subscriptions: { newsletter: { status: 'unsubscribed' } } });
       const events = await eventsOf('ext:g-7');
-      expect(events.map((e) => e.type)).toEqual(['subscribed', 'marketing_opt_out', 'unsubscribed']);
+      expect(events.map((e) => e.type)).toEqual(['subscribed', 'email_changed', 'marketing_opt_out', 'unsubscribed']);
       expect(events.slice(1).every((e) => e.actor === `key:${writerId}` && e.userAgent === 'Support desk')).toBe(true);
       const got = await (await h.request('GET', '/v1/recipients/gil.new@example.com')).json();
       expect(got.eligibility['product-updates']).toEqual({ eligible: false, reason: 'marketing_opt_out' });

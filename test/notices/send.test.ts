@@ -172,7 +172,7 @@ describe.each(testDialects())('sending notices on %s', (dialect) => {
 
   it('lists templates and previews them', async () => {
     const list = await (await f.h.request('GET', '/v1/templates', { key: sender })).json();
-    expect(list.data.map((t: { name: string }) => t.name)).toEqual(['confirm-subscription', 'newsletter', 'policy-update', 'preferences-link', 'receipt']);
+    expect(list.data.map((t: { name: string }) => t.name)).toEqual(['confirm-subscription', 'email-change', 'newsletter', 'policy-update', 'preferences-link', 'receipt']);
     expect(list.data.find((t: { name: string }) => t.name === 'receipt')).toMatchObject({ kind: 'transactional', fields: expect.arrayContaining([{ name: 'orderNumber', type: 'line', required: true, maxLength: 64 }]) });
     const preview = await f.h.request('POST', '/v1/templates/newsletter/preview', { key: sender, body: { data: { ...NEWSLETTER, headline: '<b>Hi</b>' } } });
     expect(preview.status).toBe(200);

@@ -1,57 +1,32 @@
 // The recipient pages in real headless Chromium against the app served on 127.0.0.1: clicking, forms
 // without JavaScript, languages, and an axe-core audit of each page. SQLite only (the brief allows it).
-import { once } from 'node:events';
 import { mkdtempSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { serve } from '@hono/node-server';
-import axe from 'axe-core';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { confirmUrlFor } from '../../src/domain/links.js';
 import { testDialects, type Harness } from '../support/harness.js';
-import { addRecipient, linksFor, recordingMail, seededHarness, stateOf } from './fixtures.js';
+import { startBrowserRig, type BrowserRig } from './browser-fixture.js';
+import { addRecipient, linksFor, recordingMail, stateOf } from './fixtures.js';
 
 const SCREENSHOT = process.env.UPDATE_SCREENSHOTS === '1' ? 'docs/preference-page.png' : join(mkdtempSync(join(tmpdir(), 'mailprefs-shot-')), 'preference-page.png');
 
 describe.each(testDialects().filter((d) => d === 'sqlite'))('recipient pages in Chromium on %s', (dialect) => {
+  let rig: BrowserRig;
   let h: Harness;
-  let browser: Browser;
-  let server: ReturnType<typeof serve>;
   const mail = recordingMail();
+  const newPage = (opts?: Parameters<BrowserRig['newPage']>[0]) => rig.newPage(opts);
+  const audit = (page: Page) => rig.audit(page);
 
   beforeAll(async () => {
-    let fetchApp: (req: Request, env: unknown) => Response | Promise<Response> = () => new Response('starting', { status: 503 });
-    server = serve({ fetch: (req, env) => fetchApp(req, env), port: 0, hostname: '127.0.0.1' });
-    await once(server, 'listening');
-    const { port } = server.address() as AddressInfo;
-    h = await seededHarness(dialect, { PUBLIC_URL: `http://127.0.0.1:${port}`, ORG_NAME: 'Northwind Coffee', ORG_POSTAL_ADDRESS: '12 Harbour Road, Bristol BS1 4QA, United Kingdom' }, mail.mail);
-    fetchApp = (req, env) => h.app.fetch(req, env);
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    rig = await startBrowserRig(dialect, { ORG_NAME: 'Northwind Coffee', ORG_POSTAL_ADDRESS: '12 Harbour Road, Bristol BS1 4QA, United Kingdom' }, mail.mail);
+    h = rig.h;
   }, 60_000);
 
   afterAll(async () => {
-    await browser?.close();
-    server?.close();
-    await h?.close();
+    await rig?.close();
   });
-
-  async function newPage(opts: { javaScriptEnabled?: boolean; locale?: string; viewport?: { width: number; height: number } } = {}): Promise<Page> {
-    const context = await browser.newContext({ viewport: opts.viewport ?? { width: 960, height: 900 }, ...opts });
-    context.setDefaultTimeout(5_000);
-    return context.newPage();
-  }
-
-  /** Runs axe-core in the page (injected over the DevTools protocol, so the page's CSP still applies to the page itself). */
-  async function audit(page: Page): Promise<string[]> {
-    await page.evaluate(axe.source);
-    const results = await page.evaluate(() => (window as unknown as { axe: typeof axe }).axe.run(document, { resultTypes: ['violations'] }));
-    return results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  }
 
   it('has an audit that can fail', async () => {
     const page = await newPage();

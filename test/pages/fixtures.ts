@@ -56,10 +56,11 @@ export async function stateOf(h: Harness, recipientId: string) {
 export const eventsOf = (h: Harness, recipientId: string) => listEventsOfRecipient(h.handle.db, recipientId);
 
 export function recordingMail() {
-  const sent: { kind: 'link' | 'confirm'; recipientId: string; url: string; category?: string }[] = [];
+  const sent: { kind: 'link' | 'confirm' | 'email_change'; recipientId: string; url: string; category?: string; to?: string }[] = [];
   const mail: SystemMail = {
     sendPreferencesLink: async (recipientId, url) => void sent.push({ kind: 'link', recipientId, url }),
     sendConfirmation: async (recipientId, category, url) => void sent.push({ kind: 'confirm', recipientId, url, category }),
+    sendEmailChangeLink: async (recipientId, to, url) => void sent.push({ kind: 'email_change', recipientId, url, to }),
   };
   return { sent, mail };
 }

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getCategory } from '../../src/domain/categories.js';
 import { signToken } from '../../src/domain/tokens.js';
+import { UNDO_WINDOW_SECONDS, undoUnsubscribe } from '../../src/domain/unsubscribe.js';
 import { testDialects, type Harness } from '../support/harness.js';
 import { addRecipient, eventsOf, linksFor, pathOf, postForm, recordingMail, seededHarness, stateOf } from './fixtures.js';
 
@@ -81,16 +83,53 @@ describe.each(testDialects())('unsubscribe pages on %s', (dialect) => {
     expect((await eventsOf(h, id)).at(-1)).toMatchObject({ source: 'unsubscribe_page', type: 'subscribed' });
   });
 
-  it('Undo on a double opt-in category asks for confirmation again', async () => {
+  it('Undo right after unsubscribing from a confirmed double opt-in category restores it exactly, with no new confirmation', async () => {
     const id = await addRecipient(h, 'doi@example.com');
     await h.handle.db.insertInto('subscriptions').values({ recipient_id: id, category_id: (await h.handle.db.selectFrom('categories').select('id').where('key', '=', 'events').executeTakeFirstOrThrow()).id, status: 'subscribed', source: 'confirmation', updated_at: new Date().toISOString() }).execute();
     const path = pathOf((await linksFor(h, 'doi@example.com', 'events')).unsubscribeUrl!);
     await postForm(h, path, { action: 'unsubscribe' });
+    const unsubscribed = (await eventsOf(h, id)).at(-1)!;
+    const mailsBefore = mail.sent.length;
     const undo = await postForm(h, path, { action: 'undo', previous: 'subscribed' });
-    expect(await undo.text()).toContain('Please confirm “Events”');
-    expect((await stateOf(h, id)).subs.events).toBe('pending');
-    expect(mail.sent.at(-1)).toMatchObject({ kind: 'confirm', recipientId: id, category: 'events' });
+    expect(await undo.text()).toContain('You are subscribed to “Events” again');
+    expect((await stateOf(h, id)).subs.events).toBe('subscribed');
+    expect(mail.sent).toHaveLength(mailsBefore);
+    const restored = (await eventsOf(h, id)).at(-1)!;
+    expect(restored).toMatchObject({ type: 'subscribed', source: 'unsubscribe_page', actor: 'recipient' });
+    expect(JSON.parse(restored.detail!)).toEqual({ from: 'unsubscribed', to: 'subscribed', undoes: unsubscribed.id });
+    // A second Undo has nothing left to undo: the latest event is no longer the unsubscribe.
+    await postForm(h, path, { action: 'undo', previous: 'subscribed' });
+    expect((await eventsOf(h, id)).at(-1)!.id).toBe(restored.id);
+  });
+
+  it('an Undo that does not match the last unsubscribe is a new subscribe: double opt-in asks for confirmation', async () => {
+    const eventsId = (await h.handle.db.selectFrom('categories').select('id').where('key', '=', 'events').executeTakeFirstOrThrow()).id;
+    // Never confirmed (pending), unsubscribed, then a forged "previous: subscribed" must not skip the confirmation.
+    const pendingId = await addRecipient(h, 'forged-undo@example.com', { events: 'subscribed' });
+    const forged = pathOf((await linksFor(h, 'forged-undo@example.com', 'events')).unsubscribeUrl!);
+    await postForm(h, forged, { action: 'unsubscribe' });
+    const res = await postForm(h, forged, { action: 'undo', previous: 'subscribed' });
+    expect(await res.text()).toContain('Please confirm “Events”');
+    expect((await stateOf(h, pendingId)).subs.events).toBe('pending');
+    expect(mail.sent.at(-1)).toMatchObject({ kind: 'confirm', recipientId: pendingId, category: 'events' });
     expect(mail.sent.at(-1)!.url).toMatch(/^https:\/\/prefs\.example\.test\/c\/k2\./);
+
+    // Too late: beyond the undo window the same Undo is a fresh subscribe.
+    const lateId = await addRecipient(h, 'late-undo@example.com');
+    await h.handle.db.insertInto('subscriptions').values({ recipient_id: lateId, category_id: eventsId, status: 'subscribed', source: 'confirmation', updated_at: new Date().toISOString() }).execute();
+    const late = pathOf((await linksFor(h, 'late-undo@example.com', 'events')).unsubscribeUrl!);
+    await postForm(h, late, { action: 'unsubscribe' });
+    const category = (await getCategory(h.handle.db, 'events'))!;
+    const later = new Date(Date.now() + (UNDO_WINDOW_SECONDS + 60) * 1000);
+    expect(await undoUnsubscribe(h.handle.db, lateId, category, 'subscribed', { source: 'unsubscribe_page', actor: 'recipient' }, later)).toBe('pending');
+
+    // A one-click unsubscribe (a mailbox provider's button) is not undone by the page's Undo either.
+    const oneClickId = await addRecipient(h, 'oneclick-undo@example.com');
+    await h.handle.db.insertInto('subscriptions').values({ recipient_id: oneClickId, category_id: eventsId, status: 'subscribed', source: 'confirmation', updated_at: new Date().toISOString() }).execute();
+    const oc = pathOf((await linksFor(h, 'oneclick-undo@example.com', 'events')).unsubscribeUrl!);
+    await h.app.request(oc, { method: 'POST', body: 'List-Unsubscribe=One-Click', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    await postForm(h, oc, { action: 'undo', previous: 'subscribed' });
+    expect((await stateOf(h, oneClickId)).subs.events).toBe('pending');
   });
 
   it('says so when there is nothing to unsubscribe from', async () => {

@@ -35,6 +35,11 @@ export interface PreparedNotice {
   data: Record<string, string>;
   idempotencyKey?: string | null;
   requestHash?: string | null;
+  /**
+   * The recipient the mail is about, when the address is not theirs yet (an email change link goes to
+   * the new address): the notice is filed under them and no recipient is made for the address.
+   */
+  recipientId?: string;
 }
 
 export interface DispatchContext {
@@ -75,6 +80,7 @@ export async function dispatchNotices(ctx: DispatchContext, category: NoticeCate
   const eligibleEmails = [...new Set(items.filter((_, i) => verdicts[i]!.eligible).map((i) => normalizeEmail(i.email)))];
   // Skipped notices name their recipient too, so that export and erasure find them (GDPR Art. 15, 17).
   const ids = await findRecipientIdsByEmail(db, [...new Set(items.filter((_, i) => verdicts[i]!.reason !== 'invalid_email').map((i) => normalizeEmail(i.email)))]);
+  for (const item of items) if (item.recipientId) ids.set(normalizeEmail(item.email), item.recipientId);
   // Transactional mail may go to an address never seen; it becomes a recipient so its footer's
   // preferences link has someone to point at.
   for (const email of eligibleEmails.filter((e) => !ids.has(e))) {

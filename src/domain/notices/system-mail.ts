@@ -1,5 +1,6 @@
 // Mail mailprefs sends on a person's own request (a fresh preferences link, a double opt-in
-// confirmation). Not marketing: it goes through the transactional path, so only a hard bounce stops it.
+// confirmation, a link confirming a new address). Not marketing: it goes through the transactional
+// path, so only a hard bounce stops it.
 import type { Kysely } from 'kysely';
 import type { Config } from '../../config.js';
 import { findCategoryByKey } from '../../db/categories.js';
@@ -12,6 +13,7 @@ import type { NoticeRuntime } from './runtime.js';
 export interface SystemMailer {
   sendPreferencesLink(recipientId: string, preferencesUrl: string): Promise<void>;
   sendConfirmation(recipientId: string, categoryKey: string, confirmUrl: string): Promise<void>;
+  sendEmailChangeLink(recipientId: string, newEmail: string, confirmUrl: string): Promise<void>;
 }
 
 const SYSTEM_CATEGORY: NoticeCategory = { id: 'system', key: 'system', name: 'account messages', kind: 'transactional', consent: 'opt_out' };
@@ -24,11 +26,16 @@ export function createSystemMail(db: Kysely<Database>, config: Config, runtime: 
     const template = await runtime.templates.get(templateName);
     await dispatchNotices(ctx, SYSTEM_CATEGORY, template, [{ email: recipient.email, data: validateData(template.schema, data) }]);
   };
+  const sendTo = async (recipientId: string, email: string, templateName: string, data: Record<string, string>) => {
+    const template = await runtime.templates.get(templateName);
+    await dispatchNotices(ctx, SYSTEM_CATEGORY, template, [{ email, recipientId, data: validateData(template.schema, data) }]);
+  };
   return {
     sendPreferencesLink: (recipientId, preferencesUrl) => send(recipientId, 'preferences-link', { link: preferencesUrl }),
     sendConfirmation: async (recipientId, categoryKey, confirmUrl) => {
       const category = await findCategoryByKey(db, categoryKey);
       await send(recipientId, 'confirm-subscription', { categoryName: category?.name ?? categoryKey, confirmUrl });
     },
+    sendEmailChangeLink: (recipientId, newEmail, confirmUrl) => sendTo(recipientId, newEmail, 'email-change', { confirmUrl }),
   };
 }

@@ -33,7 +33,7 @@ export const confirmPages = new Hono<AppEnv>()
     await readForm(c);
     const { recipient, category } = await linkOf(c);
     const p = pageContext(c, recipient.locale);
-    const outcome = await confirmSubscription(c.var.deps.db, recipient.id, category, recipientActor(c, 'confirmation'));
+    const outcome = await confirmSubscription(c.var.deps.db, c.var.deps.config.hashKey, recipient.id, category, recipientActor(c, 'confirmation'));
     const manage = <ManageLink href={preferencesHref(c, p, recipient.id)} label={p.t.manageAll} />;
     if (outcome === 'nothing_pending') {
       return renderPage(c, p, p.t.nothingPendingHeading, <Message role="status" heading={p.t.nothingPendingHeading} lead={p.t.nothingPendingLead}>{manage}</Message>, 409);

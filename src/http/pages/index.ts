@@ -3,9 +3,11 @@
 import { Hono } from 'hono';
 import type { AppEnv } from '../env.js';
 import { confirmPages } from './confirm.js';
+import { emailChangeConfirmPages, emailChangeRequestPages } from './email-change.js';
 import { pageErrorHandler } from './errors.js';
 import { pageGuard } from './guard.js';
 import { preferencePages } from './preferences.js';
+import { privacyActionPages } from './privacy-actions.js';
 import { requestLinkPages } from './request-link.js';
 import { PAGES_CSS } from './styles.js';
 import { unsubscribePages } from './unsubscribe.js';
@@ -14,10 +16,14 @@ export const pages = new Hono<AppEnv>()
   .use('/u/*', pageGuard)
   .use('/p/*', pageGuard)
   .use('/c/*', pageGuard)
+  .use('/e/*', pageGuard)
   .route('/u', unsubscribePages)
   .route('/p', requestLinkPages)
   .route('/p', preferencePages)
+  .route('/p', privacyActionPages)
+  .route('/p', emailChangeRequestPages)
   .route('/c', confirmPages)
+  .route('/e', emailChangeConfirmPages)
   .get('/assets/pages.css', (c) => {
     c.header('Content-Type', 'text/css; charset=utf-8');
     c.header('Cache-Control', 'public, max-age=3600');

@@ -11,7 +11,8 @@ import { assertSameOrigin } from './guard.js';
 import { pageContext, preferencesHref, renderPage, requestConfirmations } from './page.js';
 import { PreferencesPage, type SavedSummary } from './preferences-view.js';
 
-async function recipientOf(c: Context<AppEnv>): Promise<Recipient> {
+/** The recipient a `/p/TOKEN…` link names; an invalid link of any kind is the one 404 page. */
+export async function recipientOf(c: Context<AppEnv>): Promise<Recipient> {
   const recipient = await resolvePreferencesToken(c.var.deps.db, c.var.deps.config, c.req.param('token') ?? '');
   if (!recipient) throw notFound('Link');
   return recipient;

@@ -7,13 +7,14 @@ import { clientIp, field, readForm } from './form.js';
 import { assertSameOrigin } from './guard.js';
 import { Message, pageContext, renderPage, type PageContext } from './page.js';
 
-export function RequestLinkForm(props: { p: PageContext; email?: string; error?: string }) {
-  const { t, base } = props.p;
+/** One labelled address field and a submit button; an error is tied to the field for screen readers. */
+export function EmailForm(props: { id: string; label: string; button: string; action?: string; email?: string; error?: string }) {
+  const errorId = `${props.id}-error`;
   return (
-    <form method="post" action={`${base}/p`} class="stack">
-      <label for="email">{t.emailLabel}</label>
+    <form method="post" action={props.action} class="stack">
+      <label for={props.id}>{props.label}</label>
       <input
-        id="email"
+        id={props.id}
         name="email"
         type="email"
         autocomplete="email"
@@ -22,18 +23,23 @@ export function RequestLinkForm(props: { p: PageContext; email?: string; error?:
         maxlength={254}
         value={props.email}
         aria-invalid={props.error ? 'true' : undefined}
-        aria-describedby={props.error ? 'email-error' : undefined}
+        aria-describedby={props.error ? errorId : undefined}
       />
       {props.error && (
-        <p id="email-error" class="error">
+        <p id={errorId} class="error">
           {props.error}
         </p>
       )}
       <div>
-        <button type="submit">{t.requestButton}</button>
+        <button type="submit">{props.button}</button>
       </div>
     </form>
   );
+}
+
+export function RequestLinkForm(props: { p: PageContext; email?: string; error?: string }) {
+  const { t, base } = props.p;
+  return <EmailForm id="email" label={t.emailLabel} button={t.requestButton} action={`${base}/p`} email={props.email} error={props.error} />;
 }
 
 export const requestLinkPages = new Hono<AppEnv>()

@@ -1,0 +1,84 @@
+// `/p/TOKEN/email` asks for a new address and mails a link to it; `/e/TOKEN` (from that mail) confirms.
+// GET /e only shows a button: mail scanners open links, and must not change anyone's address.
+import { Hono, type Context } from 'hono';
+import { confirmEmailChange, requestEmailChange, resolveEmailChangeToken, type PendingEmailChange } from '../../domain/email-change.js';
+import { notFound } from '../../errors.js';
+import type { AppEnv } from '../env.js';
+import { toAppError } from '../problem.js';
+import { clientIp, field, readForm, recipientActor } from './form.js';
+import { assertSameOrigin } from './guard.js';
+import { ManageLink, Message, pageContext, preferencesHref, renderPage, type PageContext } from './page.js';
+import { recipientOf } from './preferences.js';
+import { maskAddress } from './preferences-view.js';
+import { EmailForm } from './request-link.js';
+
+function NewEmailForm(props: { p: PageContext; email?: string; error?: string }) {
+  return <EmailForm id="new-email" label={props.p.t.newEmailLabel} button={props.p.t.emailChangeButton} email={props.email} error={props.error} />;
+}
+
+async function pendingOf(c: Context<AppEnv>): Promise<PendingEmailChange> {
+  const pending = await resolveEmailChangeToken(c.var.deps.db, c.var.deps.config, c.req.param('token') ?? '');
+  if (!pending) throw notFound('Link');
+  return pending;
+}
+
+export const emailChangeRequestPages = new Hono<AppEnv>()
+  .get('/:token/email', async (c) => {
+    const recipient = await recipientOf(c);
+    const p = pageContext(c, recipient.locale);
+    const body = (
+      <Message heading={p.t.emailChangeHeading} lead={p.t.emailChangeLead(maskAddress(recipient.email))}>
+        <NewEmailForm p={p} />
+        <ManageLink href={preferencesHref(c, p, recipient.id)} label={p.t.backToPreferences} />
+      </Message>
+    );
+    return renderPage(c, p, p.t.emailChangeHeading, body);
+  })
+  .post('/:token/email', async (c) => {
+    assertSameOrigin(c);
+    const form = await readForm(c);
+    const recipient = await recipientOf(c);
+    const p = pageContext(c, recipient.locale);
+    const email = (field(form, 'email') ?? '').trim();
+    const back = <ManageLink href={preferencesHref(c, p, recipient.id)} label={p.t.backToPreferences} />;
+    const { db, config, systemMail } = c.var.deps;
+    try {
+      await requestEmailChange(db, config, recipient, email, clientIp(c), systemMail && ((id, to, url) => systemMail.sendEmailChangeLink(id, to, url)));
+    } catch (err) {
+      if (toAppError(err)?.code !== 'invalid_field') throw err;
+      const body = <Message heading={p.t.emailChangeHeading} lead={p.t.emailChangeLead(maskAddress(recipient.email))}><NewEmailForm p={p} email={email} error={p.t.invalidEmailLead} />{back}</Message>;
+      return renderPage(c, p, p.t.emailChangeHeading, body, 422);
+    }
+    return renderPage(c, p, p.t.requestSentHeading, <Message role="status" heading={p.t.requestSentHeading} lead={p.t.emailChangeSentLead}>{back}</Message>);
+  });
+
+export const emailChangeConfirmPages = new Hono<AppEnv>()
+  .get('/:token', async (c) => {
+    const { change, recipient } = await pendingOf(c);
+    const p = pageContext(c, recipient.locale);
+    const body = (
+      <Message heading={p.t.confirmEmailHeading} lead={p.t.confirmEmailLead(p.org, change.newEmail)}>
+        <form method="post" class="actions">
+          <button type="submit">{p.t.confirmEmailButton}</button>
+        </form>
+      </Message>
+    );
+    return renderPage(c, p, p.t.confirmEmailHeading, body);
+  })
+  .post('/:token', async (c) => {
+    assertSameOrigin(c);
+    await readForm(c);
+    const pending = await pendingOf(c);
+    const p = pageContext(c, pending.recipient.locale);
+    const back = <ManageLink href={preferencesHref(c, p, pending.recipient.id)} label={p.t.backToPreferences} />;
+    try {
+      const recipient = await confirmEmailChange(c.var.deps.db, c.var.deps.config.hashKey, pending, recipientActor(c, 'preference_page'));
+      return renderPage(c, p, p.t.emailChangedHeading, <Message role="status" heading={p.t.emailChangedHeading} lead={p.t.emailChangedLead(recipient.email)}>{back}</Message>);
+    } catch (err) {
+      if (toAppError(err)?.code !== 'conflict') throw err;
+      return renderPage(c, p, p.t.emailTakenHeading, <Message role="alert" heading={p.t.emailTakenHeading} lead={p.t.emailTakenLead}>{back}</Message>, 409);
+    }
+  })
+  .all('*', () => {
+    throw notFound('Link');
+  });

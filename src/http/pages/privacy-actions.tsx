@@ -1,0 +1,61 @@
+// `/p/TOKEN/export` and `/p/TOKEN/delete`: a person's rights of access, portability and erasure
+// (GDPR Art. 15, 17, 20) from the preference page, with the token as their only credential.
+import { Hono } from 'hono';
+import { eraseOwnData, exportOwnData } from '../../domain/self-service.js';
+import { AppError } from '../../errors.js';
+import type { AppEnv } from '../env.js';
+import { field, readForm } from './form.js';
+import { assertSameOrigin } from './guard.js';
+import { ManageLink, Message, pageContext, preferencesHref, renderPage, type PageContext } from './page.js';
+import { recipientOf } from './preferences.js';
+
+function DeleteExplained(props: { p: PageContext }) {
+  const { t } = props.p;
+  return (
+    <>
+      <section aria-labelledby="deleted-parts">
+        <h2 id="deleted-parts">{t.deleteGoesHeading}</h2>
+        <ul>{t.deleteGoes.map((line) => <li>{line}</li>)}</ul>
+      </section>
+      <section aria-labelledby="kept-parts">
+        <h2 id="kept-parts">{t.deleteKeptHeading}</h2>
+        <ul>{t.deleteKept.map((line) => <li>{line}</li>)}</ul>
+        <p class="muted">{t.deleteTransactionalNote}</p>
+      </section>
+    </>
+  );
+}
+
+export const privacyActionPages = new Hono<AppEnv>()
+  .get('/:token/export', async (c) => {
+    const recipient = await recipientOf(c);
+    const data = await exportOwnData(c.var.deps.db, c.var.deps.config.hashKey, recipient.id);
+    c.header('Content-Disposition', 'attachment; filename="my-data.json"');
+    c.header('Content-Type', 'application/json; charset=utf-8');
+    return c.body(JSON.stringify(data, null, 2));
+  })
+  .get('/:token/delete', async (c) => {
+    const recipient = await recipientOf(c);
+    const p = pageContext(c, recipient.locale);
+    const body = (
+      <Message heading={p.t.deleteHeading} lead={p.t.deleteLead(p.org)}>
+        <DeleteExplained p={p} />
+        <form method="post" class="actions">
+          <button type="submit" name="action" value="delete">
+            {p.t.deleteButton}
+          </button>
+        </form>
+        <ManageLink href={preferencesHref(c, p, recipient.id)} label={p.t.backToPreferences} />
+      </Message>
+    );
+    return renderPage(c, p, p.t.deleteHeading, body);
+  })
+  .post('/:token/delete', async (c) => {
+    assertSameOrigin(c);
+    const form = await readForm(c);
+    const recipient = await recipientOf(c);
+    if (field(form, 'action') !== 'delete') throw new AppError('malformed_body', 'Unknown action.');
+    const p = pageContext(c, recipient.locale);
+    await eraseOwnData(c.var.deps.db, c.var.deps.config.hashKey, recipient.id);
+    return renderPage(c, p, p.t.deletedHeading, <Message role="status" heading={p.t.deletedHeading} lead={p.t.deletedLead} />);
+  });
