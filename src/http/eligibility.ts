@@ -28,7 +28,7 @@ export const eligibility = new Hono<AppEnv>()
   .use(requireScope('eligibility:read'))
   .get('/', async (c) => {
     const query = validate(SingleQuery, c.req.query());
-    const { db, config, categoryCache } = c.var.deps;
+    const { db, config, categoryCache } = c.get('deps');
     const category = await getCategoryCached(db, categoryCache, query.category);
     const [answer] = await checkEligibility(db, config.hashKey, category, [query.email]);
     // A single answer has nothing to keep in place, so a bad address is the request's fault (API.md).
