@@ -5,6 +5,7 @@ import { loadConfig, openAndMigrate } from './bootstrap.js';
 import { ConfigError } from './config.js';
 import { countApiKeys } from './db/api-keys.js';
 import { createApiKeyCache } from './domain/api-key-cache.js';
+import { createCategoryCache } from './domain/category-cache.js';
 import { createApiKey } from './domain/api-keys.js';
 import { startJobs } from './jobs/run-jobs.js';
 import { createNoticeRuntime } from './domain/notices/runtime.js';
@@ -14,7 +15,14 @@ async function main() {
   const config = loadConfig(process.env);
   const handle = await openAndMigrate(config);
   const notices = createNoticeRuntime(config, handle.db);
-  const app = createApp({ config, db: handle.db, notices, systemMail: createSystemMail(handle.db, config, notices), apiKeyCache: createApiKeyCache() });
+  const app = createApp({
+    config,
+    db: handle.db,
+    notices,
+    systemMail: createSystemMail(handle.db, config, notices),
+    apiKeyCache: createApiKeyCache(),
+    categoryCache: createCategoryCache(),
+  });
 
   // First run on a laptop: hand the newcomer a key so the API can be tried at once. Never in production.
   if (!config.production && (await countApiKeys(handle.db)) === 0) {

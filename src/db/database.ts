@@ -19,6 +19,9 @@ import type { Database } from './schema.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
+/** How much of a SQLite file is read through a memory map (test/bench uses it too, for a like-for-like floor). */
+export const SQLITE_MMAP_BYTES = 1 << 30;
+
 export interface DatabaseHandle {
   readonly db: Kysely<Database>;
   readonly dialect: Dialect;
@@ -41,6 +44,10 @@ function openSqlite(path: string): DatabaseHandle {
   sqlite.pragma('busy_timeout = 5000');
   // Erased data must really leave the file (GDPR Art. 17): deleted content is overwritten with zeros.
   sqlite.pragma('secure_delete = ON');
+  // Reads through a memory map rather than a read() per page missing from SQLite's 2 MB cache: a random
+  // eligibility lookup in a million recipients took about a third less CPU (`npm run bench`). Address
+  // space only; writes still go through write(), so secure_delete and the WAL are unchanged.
+  sqlite.pragma(`mmap_size = ${SQLITE_MMAP_BYTES}`);
   const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }) });
   return {
     db,
@@ -54,8 +61,43 @@ function openSqlite(path: string): DatabaseHandle {
 // the CLI) commits before it writes, SQLite fails the write at once with SQLITE_BUSY, which busy_timeout
 // does not retry. Taking the write lock up front makes it wait its turn instead.
 class ImmediateSqliteDriver extends SqliteDriver {
+  readonly #turns = new FifoLock();
+
   override async beginTransaction(connection: DatabaseConnection): Promise<void> {
     await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+
+  // Kysely's own lock on the one connection wakes every waiter at each release and all but one go back
+  // to sleep: under N concurrent requests that is N wake-ups per query. Waiters here queue up and the
+  // connection is handed to the first alone, so Kysely's lock below is always free when it is asked.
+  override async acquireConnection(): Promise<DatabaseConnection> {
+    await this.#turns.lock();
+    return super.acquireConnection();
+  }
+
+  override async releaseConnection(): Promise<void> {
+    await super.releaseConnection();
+    this.#turns.unlock();
+  }
+}
+
+/** A mutex that serves waiters in arrival order and wakes only the next one. */
+class FifoLock {
+  #held = false;
+  readonly #waiting: (() => void)[] = [];
+
+  lock(): Promise<void> | undefined {
+    if (!this.#held) {
+      this.#held = true;
+      return undefined;
+    }
+    return new Promise((resolve) => this.#waiting.push(resolve));
+  }
+
+  unlock(): void {
+    const next = this.#waiting.shift();
+    if (next) next();
+    else this.#held = false;
   }
 }
 

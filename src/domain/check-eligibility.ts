@@ -1,7 +1,7 @@
 // Answers "may I send category C to these addresses?" for any number of addresses, a chunk at a time,
 // with the facts for each chunk gathered in a fixed number of queries and decided by decideEligibility.
 import type { Kysely } from 'kysely';
-import { findErasedHashes, findRecipientsForCategory, findSuppressionReasons } from '../db/eligibility-facts.js';
+import { findEligibilityFacts, findErasedHashes } from '../db/eligibility-facts.js';
 import type { Database } from '../db/schema.js';
 import { isValidEmail, normalizeEmail } from '../email.js';
 import { addressHash } from './address-hash.js';
@@ -40,10 +40,7 @@ async function checkChunk(
   const distinct = [...new Set(normalized.filter((e): e is string => e !== null))];
   if (distinct.length === 0) return normalized.map(() => ({ eligible: false, reason: 'invalid_email' }));
 
-  const [recipients, suppressions] = await Promise.all([
-    findRecipientsForCategory(db, category.id, distinct),
-    findSuppressionReasons(db, distinct),
-  ]);
+  const { recipients, suppressions } = await findEligibilityFacts(db, category.id, distinct);
 
   // An erased address never stored again has only its keyed hash left. It matters only for marketing
   // to an address we do not know (`suppressed_erased` rather than `unknown_recipient`), so the hash,

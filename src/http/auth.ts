@@ -9,7 +9,9 @@ export function requireScope(...accepted: Scope[]): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const header = c.req.header('authorization') ?? '';
     const match = /^Bearer\s+(\S+)$/i.exec(header);
-    const key = match ? await verifyApiKeyCached(c.var.deps.db, c.var.deps.apiKeyCache, match[1]!) : undefined;
+    // c.get, not c.var: Hono builds a fresh object of all variables on every read of c.var.
+    const { db, apiKeyCache } = c.get('deps');
+    const key = match ? await verifyApiKeyCached(db, apiKeyCache, match[1]!) : undefined;
     if (!key) {
       c.header('WWW-Authenticate', 'Bearer');
       throw new AppError('unauthorized', 'Send a valid API key as "Authorization: Bearer KEY".');

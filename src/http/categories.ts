@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { createCategory, editCategory, listCategories } from '../domain/categories.js';
+import { forgetCategory } from '../domain/category-cache.js';
 import { requireScope } from './auth.js';
 import { readJson } from './body.js';
 import { categoryKey, line, prose } from './fields.js';
@@ -35,5 +36,7 @@ export const categories = new Hono<AppEnv>()
   .get('/', async (c) => c.json({ data: await listCategories(c.var.deps.db) }))
   .patch('/:key', async (c) => {
     const patch = await readJson(c, CategoryPatch);
-    return c.json(await editCategory(c.var.deps.db, c.req.param('key'), patch));
+    const updated = await editCategory(c.var.deps.db, c.req.param('key'), patch);
+    forgetCategory(c.var.deps.categoryCache, updated.key);
+    return c.json(updated);
   });

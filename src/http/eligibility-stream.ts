@@ -7,7 +7,7 @@
 import type { Context } from 'hono';
 import { z } from 'zod';
 import { checkEligibilityStream, type Decided } from '../domain/check-eligibility-stream.js';
-import { getCategory } from '../domain/categories.js';
+import { getCategoryCached } from '../domain/category-cache.js';
 import type { Category } from '../domain/types.js';
 import { AppError } from '../errors.js';
 import { validate } from './body.js';
@@ -61,7 +61,7 @@ export async function streamEligibility(c: Context<AppEnv>): Promise<Response> {
 async function readHead(c: Context<AppEnv>, lines: AsyncGenerator<NdjsonLine[]>): Promise<{ category: Category; rest: NdjsonLine[] }> {
   const first = await lines.next();
   const [head, ...rest] = first.done ? [] : first.value;
-  return { category: await getCategory(c.var.deps.db, readHeader(head).category), rest };
+  return { category: await getCategoryCached(c.var.deps.db, c.var.deps.categoryCache, readHeader(head).category), rest };
 }
 
 function readHeader(line: NdjsonLine | undefined): z.infer<typeof Header> {

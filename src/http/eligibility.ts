@@ -3,7 +3,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { checkEligibility } from '../domain/check-eligibility.js';
-import { getCategory } from '../domain/categories.js';
+import { getCategoryCached } from '../domain/category-cache.js';
 import { invalidField } from '../errors.js';
 import { requireScope } from './auth.js';
 import { readJson, validate } from './body.js';
@@ -28,8 +28,8 @@ export const eligibility = new Hono<AppEnv>()
   .use(requireScope('eligibility:read'))
   .get('/', async (c) => {
     const query = validate(SingleQuery, c.req.query());
-    const { db, config } = c.var.deps;
-    const category = await getCategory(db, query.category);
+    const { db, config, categoryCache } = c.get('deps');
+    const category = await getCategoryCached(db, categoryCache, query.category);
     const [answer] = await checkEligibility(db, config.hashKey, category, [query.email]);
     // A single answer has nothing to keep in place, so a bad address is the request's fault (API.md).
     if (answer!.reason === 'invalid_email') throw invalidField('email', 'not a valid email address');
@@ -38,8 +38,8 @@ export const eligibility = new Hono<AppEnv>()
   .post('/', async (c) => {
     if (isNdjson(c.req.header('content-type'))) return streamEligibility(c);
     const input = await readJson(c, Batch);
-    const { db, config } = c.var.deps;
-    const category = await getCategory(db, input.category);
+    const { db, config, categoryCache } = c.var.deps;
+    const category = await getCategoryCached(db, categoryCache, input.category);
     const answers = await checkEligibility(db, config.hashKey, category, input.emails);
     return c.json({ category: category.key, results: input.emails.map((email, i) => ({ email, ...answers[i]! })) });
   });

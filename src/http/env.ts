@@ -3,6 +3,7 @@ import type { Config } from '../config.js';
 import type { Database } from '../db/schema.js';
 import type { NoticeRuntime } from '../domain/notices/runtime.js';
 import type { ApiKeyCache } from '../domain/api-key-cache.js';
+import type { CategoryCache } from '../domain/category-cache.js';
 import type { ConsentContext } from '../domain/types.js';
 
 /**
@@ -26,6 +27,8 @@ export interface Deps {
   readonly notices?: NoticeRuntime;
   /** Recently verified API keys (the server passes one; without it every request reads the database). */
   readonly apiKeyCache?: ApiKeyCache;
+  /** Recently read categories for eligibility (the server passes one; without it every request reads them). */
+  readonly categoryCache?: CategoryCache;
 }
 
 export type AppEnv = {

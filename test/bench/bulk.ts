@@ -2,6 +2,7 @@
 import { request } from 'node:http';
 import { once } from 'node:events';
 import SQLite from 'better-sqlite3';
+import { SQLITE_MMAP_BYTES } from '../../src/db/database.js';
 import { ELIGIBILITY_CHUNK } from '../../src/domain/check-eligibility.js';
 
 export interface Measured {
@@ -20,6 +21,8 @@ export type RawShape = 'in-list' | 'json_each';
  */
 export function rawLookup(path: string, categoryId: string, emails: readonly string[], shape: RawShape): Measured {
   const db = new SQLite(path, { readonly: true });
+  // The same memory-mapped reads as the service's own connection (src/db/database.ts), so the floor is like for like.
+  db.pragma(`mmap_size = ${SQLITE_MMAP_BYTES}`);
   const statements = new Map<number, { recipients: SQLite.Statement; suppressions: SQLite.Statement }>();
   const prepared = (n: number) => {
     let s = statements.get(n);

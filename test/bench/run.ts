@@ -20,7 +20,7 @@ async function startServer(mode: 'app' | 'bare', databaseUrl: string): Promise<n
   const script = fileURLToPath(new URL('./server.ts', import.meta.url));
   const child = spawn(process.execPath, ['--import', 'tsx', script, mode, databaseUrl], { stdio: ['ignore', 'pipe', 'inherit'] });
   children.push(child);
-  child.on('exit', (code, signal) => signal !== 'SIGTERM' && console.error(`the ${mode} server exited (${code ?? signal})`));
+  child.on('exit', (code, signal) => code !== 0 && signal !== 'SIGTERM' && console.error(`the ${mode} server exited (${code ?? signal})`));
   const timer = setTimeout(() => child.kill(), 30_000);
   for await (const line of createInterface({ input: child.stdout! })) {
     const match = /^listening (\d+)$/.exec(line);

@@ -1,14 +1,18 @@
 // A benchmark server in its own process, so the load generator does not share its event loop:
 // `app` serves mailprefs on the given database as src/server.ts builds it, `bare` a Hono handler that answers a constant.
+// A third argument, a file name, records a CPU profile from the moment it listens until SIGTERM (profile.ts).
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { createApp } from '../../src/app.js';
 import { parseConfig } from '../../src/config.js';
 import { openDatabase } from '../../src/db/database.js';
 import { createApiKeyCache } from '../../src/domain/api-key-cache.js';
+import { createCategoryCache } from '../../src/domain/category-cache.js';
 import { BENCH_ENV } from './seed.js';
 
-const [mode, databaseUrl] = process.argv.slice(2);
+const [mode, databaseUrl, profileFile] = process.argv.slice(2);
 
 function bareApp(): Hono {
   // Same route shape and answer shape as GET /v1/eligibility, with no key, no database and no rule.
@@ -20,8 +24,29 @@ function bareApp(): Hono {
 const fetch =
   mode === 'bare'
     ? bareApp().fetch
-    : createApp({ config: parseConfig({ ...BENCH_ENV, DATABASE_URL: databaseUrl! }), db: openDatabase(databaseUrl!).db, apiKeyCache: createApiKeyCache() }).fetch;
+    : createApp({
+        config: parseConfig({ ...BENCH_ENV, DATABASE_URL: databaseUrl! }),
+        db: openDatabase(databaseUrl!).db,
+        apiKeyCache: createApiKeyCache(),
+        categoryCache: createCategoryCache(),
+      }).fetch;
+
+// Profiling starts once everything is loaded, so start-up does not count.
+const profiler = profileFile ? new Session() : undefined;
+if (profiler) {
+  profiler.connect();
+  await profiler.post('Profiler.enable');
+  await profiler.post('Profiler.start');
+}
 
 serve({ fetch, port: 0, hostname: '127.0.0.1' }, (info) => {
   process.stdout.write(`listening ${info.port}\n`);
+});
+
+process.on('SIGTERM', () => {
+  if (!profiler) process.exit(0);
+  void profiler.post('Profiler.stop').then(({ profile }) => {
+    writeFileSync(profileFile!, JSON.stringify(profile));
+    process.exit(0);
+  });
 });
