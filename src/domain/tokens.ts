@@ -8,6 +8,7 @@
 // unsubscribe. Rotating a key out of SIGNING_KEYS is how its links are revoked.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { SigningKey } from '../config.js';
+import { UUID_PATTERN } from '../ids.js';
 
 export type TokenPurpose = 'unsubscribe' | 'preferences' | 'confirm' | 'email_change';
 
@@ -16,7 +17,6 @@ const PURPOSE_OF = new Map(Object.entries(PURPOSE_CODE).map(([k, v]) => [v, k as
 const WITH_CATEGORY: ReadonlySet<TokenPurpose> = new Set(['unsubscribe', 'confirm']);
 const VERSION = 1;
 const MAC_BYTES = 16;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export interface TokenClaims {
   purpose: TokenPurpose;
@@ -41,9 +41,9 @@ function bytesToUuid(b: Buffer): string {
 export function signToken(keys: readonly SigningKey[], claims: Omit<TokenClaims, 'issuedAt'> & { issuedAt?: number }): string {
   const key = keys[0];
   if (!key) throw new Error('no signing key');
-  if (!UUID.test(claims.subjectId)) throw new Error('token subject must be a UUID');
+  if (!UUID_PATTERN.test(claims.subjectId)) throw new Error('token subject must be a UUID');
   const withCategory = WITH_CATEGORY.has(claims.purpose);
-  if (withCategory !== (claims.categoryId !== undefined) || (claims.categoryId !== undefined && !UUID.test(claims.categoryId))) {
+  if (withCategory !== (claims.categoryId !== undefined) || (claims.categoryId !== undefined && !UUID_PATTERN.test(claims.categoryId))) {
     throw new Error(`a ${claims.purpose} token ${withCategory ? 'needs' : 'takes no'} category id`);
   }
   const payload = Buffer.alloc(withCategory ? 38 : 22);

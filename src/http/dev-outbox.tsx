@@ -4,6 +4,7 @@
 import { Hono } from 'hono';
 import type { Child } from 'hono/jsx';
 import { findOutboxEmail, listOutbox } from '../db/dev-outbox.js';
+import { UUID_PATTERN } from '../ids.js';
 import type { AppEnv } from './env.js';
 
 function Page(props: { title: string; children: Child }) {
@@ -25,8 +26,6 @@ const notFoundPage = (
     <p><a href="/dev/outbox">Back to the outbox</a></p>
   </Page>
 );
-
-const ID = /^[0-9a-f-]{36}$/;
 
 export const devOutbox = new Hono<AppEnv>()
   .get('/', async (c) => {
@@ -50,7 +49,7 @@ export const devOutbox = new Hono<AppEnv>()
   })
   .get('/:id', async (c) => {
     const id = c.req.param('id');
-    const email = ID.test(id) ? await findOutboxEmail(c.var.deps.db, id) : undefined;
+    const email = UUID_PATTERN.test(id) ? await findOutboxEmail(c.var.deps.db, id) : undefined;
     if (!email) return c.html(notFoundPage, 404);
     const headers: Record<string, string> = { From: email.from_address, To: email.to_address, Subject: email.subject, ...(JSON.parse(email.headers) as Record<string, string>) };
     return c.html(
@@ -67,7 +66,7 @@ export const devOutbox = new Hono<AppEnv>()
   })
   .get('/:id/html', async (c) => {
     const id = c.req.param('id');
-    const email = ID.test(id) ? await findOutboxEmail(c.var.deps.db, id) : undefined;
+    const email = UUID_PATTERN.test(id) ? await findOutboxEmail(c.var.deps.db, id) : undefined;
     if (!email) return c.html(notFoundPage, 404);
     c.header('Content-Security-Policy', "script-src 'none'; object-src 'none'");
     // Links open in the whole window, as they would from a mail client.

@@ -3,6 +3,7 @@
 // since CR/LF in a value that may reach a mail header or a log line is an injection (RFC 5322 §2.2).
 import { z } from 'zod';
 import { isValidEmail } from '../email.js';
+import { UUID_PATTERN } from '../ids.js';
 import { invalidField } from '../errors.js';
 
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
@@ -40,7 +41,7 @@ export function idempotencyKeyOf(fromBody: string | undefined, header: string | 
   return fromBody ?? header;
 }
 
-export const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, 'not an id');
+export const uuid = z.string().regex(UUID_PATTERN, 'not an id');
 
 /** Paging query `?after=CURSOR&limit=N`: limit defaults to 100 and is at most 1000. */
 export const pageQuery = (cursor: z.ZodString) =>

@@ -6,6 +6,7 @@ import { requireScope } from './auth.js';
 import { readJson, validate } from './body.js';
 import { apiActor, type AppEnv } from './env.js';
 import { email, pageQuery, prose } from './fields.js';
+import { UUID_PATTERN } from '../ids.js';
 
 // `erased` is absent on purpose: only an erasure (the privacy API) creates one.
 const NewSuppression = z.strictObject({
@@ -15,7 +16,7 @@ const NewSuppression = z.strictObject({
 });
 
 // Suppression ids are UUIDv7 (time-ordered), so the cursor is the last id of a page.
-const SuppressionsQuery = pageQuery(z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, 'a cursor from a previous page\'s "next"'));
+const SuppressionsQuery = pageQuery(z.string().regex(UUID_PATTERN, 'a cursor from a previous page\'s "next"'));
 
 const EmailParam = z.object({ email });
 

@@ -1,5 +1,4 @@
 // With no Resend key, a notice sent through the API shows up at /dev/outbox, in a real browser.
-import { createServer } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,17 +6,8 @@ import { createSystemMail } from '../../src/domain/notices/system-mail.js';
 import { createNoticeRuntime } from '../../src/domain/notices/runtime.js';
 import { findRecipient } from '../../src/db/recipients.js';
 import { makeHarness, testDialects, type Harness } from '../support/harness.js';
+import { freePort } from '../support/postgres-cluster.js';
 import { NEWSLETTER, seed } from '../support/notices-fixture.js';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 describe.each(testDialects())('dev outbox on %s', (dialect) => {
   let h: Harness;
