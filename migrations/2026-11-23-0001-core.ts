@@ -1,6 +1,6 @@
 // The core model: categories, recipients, subscriptions, suppressions, the consent ledger and API keys.
 // Frozen once released: later changes are new migrations. Uses Kysely<any> and no application code.
-import { sql, type Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
@@ -45,9 +45,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('email', 'text')
     .addColumn('email_normalized', 'text')
     .addColumn('email_hash', 'text', (c) => c.notNull())
-    .addColumn('reason', 'text', (c) =>
-      c.notNull().check(sql`reason in ('hard_bounce', 'complaint', 'manual', 'erased')`),
-    )
+    .addColumn('reason', 'text', (c) => c.notNull().check(sql`reason in ('hard_bounce', 'complaint', 'manual', 'erased')`))
     .addColumn('note', 'text')
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addUniqueConstraint('suppressions_hash_reason_uq', ['email_hash', 'reason'])

@@ -1,6 +1,6 @@
 // Notices (mail sent through mailprefs), their delivery events, seen webhook ids and the dev outbox.
 // Frozen once released: later changes are new migrations. Uses Kysely<any> and no application code.
-import { sql, type Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
@@ -12,9 +12,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('to_address', 'text', (c) => c.notNull())
     .addColumn('category_key', 'text', (c) => c.notNull())
     .addColumn('template', 'text', (c) => c.notNull())
-    .addColumn('status', 'text', (c) =>
-      c.notNull().check(sql`status in ('queued', 'sent', 'skipped', 'failed', 'delivered', 'bounced', 'complained')`),
-    )
+    .addColumn('status', 'text', (c) => c.notNull().check(sql`status in ('queued', 'sent', 'skipped', 'failed', 'delivered', 'bounced', 'complained')`))
     .addColumn('reason', 'text')
     .addColumn('provider_key', 'text')
     .addColumn('provider_id', 'text')

@@ -1,7 +1,7 @@
 // Broadcasts: one template sent to everyone eligible in a category, walked over the recipients in id
 // order. The row is the durable state of the walk (cursor, counts, lease), so any instance can resume
 // it after a crash. Frozen once released. Uses Kysely<any> and no application code.
-import { sql, type Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema

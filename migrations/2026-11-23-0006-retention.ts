@@ -2,7 +2,7 @@
 // the address as given (so a person's notices and outbox copies are found exactly as recipients are),
 // and the indexes that keep "this person's notices" and "notices older than N days" off full scans.
 // Frozen once released. Uses Kysely<any> and no application code.
-import { sql, type Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 
 export async function up(db: Kysely<any>): Promise<void> {
   for (const table of ['notices', 'dev_outbox']) {

@@ -1,7 +1,7 @@
 // Builds the whole app from its configuration and dependencies. Nothing below reads process.env.
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { AppError } from './errors.js';
+import { AppError } from './core/errors.js';
 import { createNoticeRuntime } from './domain/notices/runtime.js';
 import { createSystemMail } from './domain/notices/system-mail.js';
 import { broadcasts } from './http/broadcasts.js';
@@ -12,14 +12,14 @@ import type { AppEnv, Deps } from './http/env.js';
 import { events } from './http/events.js';
 import { health } from './http/health.js';
 import { ledger } from './http/ledger.js';
-import { privacy } from './http/privacy.js';
 import { links } from './http/links.js';
-import { pages } from './http/pages/index.js';
 import { isNdjson } from './http/ndjson-lines.js';
+import { notices } from './http/notices.js';
+import { pages } from './http/pages/index.js';
+import { privacy } from './http/privacy.js';
 import { apiErrorHandler, problemResponse } from './http/problem.js';
 import { recipients } from './http/recipients.js';
 import { suppressions } from './http/suppressions.js';
-import { notices } from './http/notices.js';
 import { templates } from './http/templates.js';
 import { webhooks } from './http/webhooks.js';
 
@@ -39,9 +39,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   });
   // Streaming NDJSON eligibility is unbounded by design (API.md); it reads line by line instead.
   // GET and HEAD carry no body, and asking for one makes @hono/node-server build a full Request.
-  app.use('/v1/*', (c, next) =>
-    c.req.method === 'GET' || c.req.method === 'HEAD' || isNdjson(c.req.header('content-type')) ? next() : limit(c, next),
-  );
+  app.use('/v1/*', (c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' || isNdjson(c.req.header('content-type')) ? next() : limit(c, next)));
 
   app.route('/', health);
   app.route('/v1/categories', categories);

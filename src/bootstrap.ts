@@ -1,6 +1,6 @@
 // Start-up shared by the server and the CLI: configuration, database, migrations.
-import { parseConfig, type Config } from './config.js';
-import { openDatabase, type DatabaseHandle } from './db/database.js';
+import { type Config, parseConfig } from './config.js';
+import { type DatabaseHandle, openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import { loadOrCreateDevSecrets } from './dev-secrets.js';
 
@@ -10,7 +10,9 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   if (!needsDevSecrets) return parseConfig(env);
   const { secrets, created } = loadOrCreateDevSecrets(env.DATA_DIR ?? './data');
   if (!env.SIGNING_KEYS) {
-    console.warn(`warning: SIGNING_KEYS is not set; using a development key ${created ? 'generated now and ' : ''}kept in ${env.DATA_DIR ?? './data'}/dev-secrets.json`);
+    console.warn(
+      `warning: SIGNING_KEYS is not set; using a development key ${created ? 'generated now and ' : ''}kept in ${env.DATA_DIR ?? './data'}/dev-secrets.json`,
+    );
   }
   return parseConfig(env, secrets);
 }

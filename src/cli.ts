@@ -2,18 +2,18 @@
 import { parseArgs } from 'node:util';
 import { loadConfig, openAndMigrate } from './bootstrap.js';
 import { ConfigError } from './config.js';
-import { openDatabase, type DatabaseHandle } from './db/database.js';
+import { AppError } from './core/errors.js';
+import { type DatabaseHandle, openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
-import { createApiKey, isScope, listKeys, revokeKey, SCOPES } from './domain/api-keys.js';
-import { verifyLedger } from './domain/ledger.js';
-import { AppError } from './errors.js';
+import { createApiKey, isScope, listKeys, revokeKey, SCOPES } from './domain/access/api-keys.js';
+import { verifyLedger } from './domain/consent/ledger-verify.js';
 
 // The notices machinery (MJML and its dependencies) takes seconds to load; only `jobs` and `demo` need it,
 // so the everyday commands (keys, migrate, ledger) load without it.
 const loadNotices = async () => {
   const [jobs, demo, outbox, runtime] = await Promise.all([
     import('./jobs/run-jobs.js'),
-    import('./domain/demo.js'),
+    import('./demo.js'),
     import('./domain/notices/outbox-transport.js'),
     import('./domain/notices/runtime.js'),
   ]);

@@ -36,7 +36,10 @@ export interface Config {
 }
 
 export class ConfigError extends Error {
-  constructor(readonly variable: string, problem: string) {
+  constructor(
+    readonly variable: string,
+    problem: string,
+  ) {
     super(`${variable}: ${problem}`);
     this.name = 'ConfigError';
   }
@@ -127,16 +130,20 @@ function parseDatabaseUrl(text: string): string {
 }
 
 export function parseSigningKeys(text: string): SigningKey[] {
-  const keys = text.split(',').map((entry) => entry.trim()).filter(Boolean).map((entry) => {
-    const colon = entry.indexOf(':');
-    const kid = entry.slice(0, colon);
-    const secret = entry.slice(colon + 1);
-    if (colon < 1 || !/^[A-Za-z0-9_-]{1,16}$/.test(kid)) {
-      throw new ConfigError('SIGNING_KEYS', 'each entry is "kid:secret" with a kid of 1–16 letters, digits, _ or -');
-    }
-    if (secret.length < 32) throw new ConfigError('SIGNING_KEYS', `the secret of key "${kid}" must be at least 32 characters`);
-    return { kid, secret };
-  });
+  const keys = text
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean)
+    .map((entry) => {
+      const colon = entry.indexOf(':');
+      const kid = entry.slice(0, colon);
+      const secret = entry.slice(colon + 1);
+      if (colon < 1 || !/^[A-Za-z0-9_-]{1,16}$/.test(kid)) {
+        throw new ConfigError('SIGNING_KEYS', 'each entry is "kid:secret" with a kid of 1–16 letters, digits, _ or -');
+      }
+      if (secret.length < 32) throw new ConfigError('SIGNING_KEYS', `the secret of key "${kid}" must be at least 32 characters`);
+      return { kid, secret };
+    });
   if (keys.length === 0) throw new ConfigError('SIGNING_KEYS', 'no key given');
   if (new Set(keys.map((k) => k.kid)).size !== keys.length) throw new ConfigError('SIGNING_KEYS', 'duplicate kid');
   return keys;

@@ -13,6 +13,6 @@ export function loadOrCreateDevSecrets(dataDir: string): { secrets: DevSecrets; 
     hashKey: randomBytes(32).toString('base64url'),
   };
   mkdirSync(dataDir, { recursive: true });
-  writeFileSync(file, JSON.stringify(secrets, null, 2) + '\n', { mode: 0o600 });
+  writeFileSync(file, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 });
   return { secrets, created: true };
 }

@@ -4,12 +4,12 @@ import { createApp } from './app.js';
 import { loadConfig, openAndMigrate } from './bootstrap.js';
 import { ConfigError } from './config.js';
 import { countApiKeys } from './db/api-keys.js';
-import { createApiKeyCache } from './domain/api-key-cache.js';
-import { createCategoryCache } from './domain/category-cache.js';
-import { createApiKey } from './domain/api-keys.js';
-import { startJobs } from './jobs/run-jobs.js';
+import { createApiKeyCache } from './domain/access/api-key-cache.js';
+import { createApiKey } from './domain/access/api-keys.js';
 import { createNoticeRuntime } from './domain/notices/runtime.js';
 import { createSystemMail } from './domain/notices/system-mail.js';
+import { createCategoryCache } from './domain/recipients/category-cache.js';
+import { startJobs } from './jobs/run-jobs.js';
 
 async function main() {
   const config = loadConfig(process.env);

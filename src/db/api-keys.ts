@@ -24,6 +24,9 @@ export async function revokeApiKey(db: Kysely<Database>, id: string, at: string)
 
 // Whether any key exists at all (first-run bootstrap).
 export async function countApiKeys(db: Kysely<Database>): Promise<number> {
-  const row = await db.selectFrom('api_keys').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom('api_keys')
+    .select((eb) => eb.fn.countAll().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }

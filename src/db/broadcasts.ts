@@ -1,6 +1,6 @@
 // Broadcasts and the walk over recipients they make. Every change to a running broadcast is fenced by
 // its lease owner, so a walker that lost its lease (it stalled, another instance took over) changes nothing.
-import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
+import { type Insertable, type Kysely, type Selectable, sql } from 'kysely';
 import type { NoticeRow } from './notices.js';
 import type { BroadcastStatus, BroadcastsTable, Database } from './schema.js';
 
@@ -14,7 +14,12 @@ export interface PageTally {
 
 // Records a broadcast; false when its idempotency key already names one (a retried or concurrent request).
 export async function insertBroadcast(db: Kysely<Database>, row: Insertable<BroadcastsTable>): Promise<boolean> {
-  const inserted = await db.insertInto('broadcasts').values(row).onConflict((oc) => oc.column('idempotency_key').doNothing()).returning('id').executeTakeFirst();
+  const inserted = await db
+    .insertInto('broadcasts')
+    .values(row)
+    .onConflict((oc) => oc.column('idempotency_key').doNothing())
+    .returning('id')
+    .executeTakeFirst();
   return inserted !== undefined;
 }
 
@@ -35,7 +40,14 @@ export async function listBroadcastsBefore(db: Kysely<Database>, beforeId: strin
 
 // Broadcasts not yet done or failed, oldest first: the work a resume picks up.
 export async function listUnfinishedBroadcastIds(db: Kysely<Database>, limit: number): Promise<string[]> {
-  const rows = await db.selectFrom('broadcasts').select('id').where('status', 'in', ['queued', 'running']).orderBy('created_at').orderBy('id').limit(limit).execute();
+  const rows = await db
+    .selectFrom('broadcasts')
+    .select('id')
+    .where('status', 'in', ['queued', 'running'])
+    .orderBy('created_at')
+    .orderBy('id')
+    .limit(limit)
+    .execute();
   return rows.map((r) => r.id);
 }
 
@@ -97,7 +109,14 @@ export async function advanceBroadcast(
   return result.numUpdatedRows === 1n;
 }
 
-export async function finishBroadcast(db: Kysely<Database>, id: string, owner: string, status: Extract<BroadcastStatus, 'done' | 'failed'>, error: string | null, at: string): Promise<boolean> {
+export async function finishBroadcast(
+  db: Kysely<Database>,
+  id: string,
+  owner: string,
+  status: Extract<BroadcastStatus, 'done' | 'failed'>,
+  error: string | null,
+  at: string,
+): Promise<boolean> {
   const result = await db
     .updateTable('broadcasts')
     .set({ status, error, lease_owner: null, lease_until: null, finished_at: at, updated_at: at })

@@ -1,5 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { Category } from '../domain/types.js';
+import type { Category } from '../core/vocabulary.js';
 import type { CategoriesTable, Database } from './schema.js';
 
 type CategoryRow = Selectable<CategoriesTable>;

@@ -2,8 +2,8 @@
 // (GDPR Art. 7(1): consent must be demonstrable). Personal data (IP, user agent) sits outside the hash,
 // so erasing it leaves the chain verifiable.
 import { createHash } from 'node:crypto';
-import { sql, type Kysely, type Selectable } from 'kysely';
-import { newId } from '../ids.js';
+import { type Kysely, type Selectable, sql } from 'kysely';
+import { newId } from '../core/ids.js';
 import { isPostgres } from './dialect.js';
 import type { ConsentEventsTable, Database } from './schema.js';
 
@@ -28,9 +28,7 @@ const LEDGER_LOCK_ID = 0x6d61696c;
 
 /** What the chain commits to, in a fixed order. Changing this breaks every existing ledger. */
 export function eventHash(e: Omit<ConsentEventRow, 'hash' | 'ip' | 'user_agent'>): string {
-  const canonical = JSON.stringify([
-    Number(e.seq), e.id, e.type, e.recipient_id, e.category_key, e.source, e.actor, e.detail, e.at, e.prev_hash,
-  ]);
+  const canonical = JSON.stringify([Number(e.seq), e.id, e.type, e.recipient_id, e.category_key, e.source, e.actor, e.detail, e.at, e.prev_hash]);
   return createHash('sha256').update(canonical).digest('hex');
 }
 
@@ -65,7 +63,10 @@ export async function appendConsentEvents(trx: Kysely<Database>, events: readonl
   });
   // Chunked to stay under the bind-parameter limit (13 columns a row).
   for (let i = 0; i < rows.length; i += 1000) {
-    await trx.insertInto('consent_events').values(rows.slice(i, i + 1000)).execute();
+    await trx
+      .insertInto('consent_events')
+      .values(rows.slice(i, i + 1000))
+      .execute();
   }
 }
 

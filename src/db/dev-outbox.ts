@@ -8,15 +8,33 @@ export type OutboxRow = Selectable<DevOutboxTable>;
 // id stored under each key, in input order.
 export async function insertOutboxEmails(db: Kysely<Database>, rows: readonly OutboxRow[]): Promise<string[]> {
   if (rows.length === 0) return [];
-  await db.insertInto('dev_outbox').values([...rows]).onConflict((oc) => oc.column('idempotency_key').doNothing()).execute();
-  const stored = await db.selectFrom('dev_outbox').select(['id', 'idempotency_key']).where('idempotency_key', 'in', rows.map((r) => r.idempotency_key)).execute();
+  await db
+    .insertInto('dev_outbox')
+    .values([...rows])
+    .onConflict((oc) => oc.column('idempotency_key').doNothing())
+    .execute();
+  const stored = await db
+    .selectFrom('dev_outbox')
+    .select(['id', 'idempotency_key'])
+    .where(
+      'idempotency_key',
+      'in',
+      rows.map((r) => r.idempotency_key),
+    )
+    .execute();
   const byKey = new Map(stored.map((r) => [r.idempotency_key, r.id]));
   return rows.map((r) => byKey.get(r.idempotency_key)!);
 }
 
 // The newest emails first, without their bodies.
 export async function listOutbox(db: Kysely<Database>, limit: number): Promise<Pick<OutboxRow, 'id' | 'to_address' | 'subject' | 'created_at'>[]> {
-  return db.selectFrom('dev_outbox').select(['id', 'to_address', 'subject', 'created_at']).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
+  return db
+    .selectFrom('dev_outbox')
+    .select(['id', 'to_address', 'subject', 'created_at'])
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute();
 }
 
 export async function findOutboxEmail(db: Kysely<Database>, id: string): Promise<OutboxRow | undefined> {

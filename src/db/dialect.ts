@@ -1,6 +1,7 @@
-import { PostgresAdapter, type Kysely } from 'kysely';
+import { type Kysely, PostgresAdapter } from 'kysely';
 
 /** True when the handle (or transaction) talks to PostgreSQL. Lets repositories stay dialect-neutral. */
+// biome-ignore lint/suspicious/noExplicitAny: any schema: migrations run on Kysely<any> and call this too.
 export function isPostgres(db: Kysely<any>): boolean {
   return db.getExecutor().adapter instanceof PostgresAdapter;
 }

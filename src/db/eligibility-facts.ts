@@ -7,7 +7,7 @@
 // never changes so prepared statements are reused, and no query builder runs per request. Binding one
 // value instead of a thousand roughly halves a chunk's lookup on better-sqlite3 (`npm run bench`).
 import { CompiledQuery, type Kysely } from 'kysely';
-import type { SubscriptionStatus, SuppressionReason } from '../domain/types.js';
+import type { SubscriptionStatus, SuppressionReason } from '../core/vocabulary.js';
 import { isPostgres } from './dialect.js';
 import type { Database } from './schema.js';
 
@@ -29,12 +29,10 @@ const RECIPIENTS_IN_CATEGORY = (d: Dialect) =>
    left join subscriptions s on s.recipient_id = r.id and s.category_id = ${SECOND[d]}`;
 
 // Suppressions stored with their address (erased ones only where the address was stored again).
-const SUPPRESSIONS_BY_ADDRESS = (d: Dialect) =>
-  `select x.email_normalized, x.reason from ${VALUES[d]} join suppressions x on x.email_normalized = j.value`;
+const SUPPRESSIONS_BY_ADDRESS = (d: Dialect) => `select x.email_normalized, x.reason from ${VALUES[d]} join suppressions x on x.email_normalized = j.value`;
 
 // Erased suppressions among keyed hashes.
-const ERASED_BY_HASH = (d: Dialect) =>
-  `select x.email_hash from ${VALUES[d]} join suppressions x on x.email_hash = j.value and x.reason = 'erased'`;
+const ERASED_BY_HASH = (d: Dialect) => `select x.email_hash from ${VALUES[d]} join suppressions x on x.email_hash = j.value and x.reason = 'erased'`;
 
 // One address (the single GET, the commonest call): both of the above in one statement, so one read of
 // the database instead of two. A row per fact: the recipient ('r', with its opt-out and subscription)
@@ -48,8 +46,18 @@ const FACTS_OF_ONE = (d: Dialect) =>
    union all select 's', null, x.reason from suppressions x where x.email_normalized = ${d === 'sqlite' ? '?' : '$1'}`;
 
 const TEXT = {
-  sqlite: { recipients: RECIPIENTS_IN_CATEGORY('sqlite'), suppressions: SUPPRESSIONS_BY_ADDRESS('sqlite'), erased: ERASED_BY_HASH('sqlite'), one: FACTS_OF_ONE('sqlite') },
-  postgres: { recipients: RECIPIENTS_IN_CATEGORY('postgres'), suppressions: SUPPRESSIONS_BY_ADDRESS('postgres'), erased: ERASED_BY_HASH('postgres'), one: FACTS_OF_ONE('postgres') },
+  sqlite: {
+    recipients: RECIPIENTS_IN_CATEGORY('sqlite'),
+    suppressions: SUPPRESSIONS_BY_ADDRESS('sqlite'),
+    erased: ERASED_BY_HASH('sqlite'),
+    one: FACTS_OF_ONE('sqlite'),
+  },
+  postgres: {
+    recipients: RECIPIENTS_IN_CATEGORY('postgres'),
+    suppressions: SUPPRESSIONS_BY_ADDRESS('postgres'),
+    erased: ERASED_BY_HASH('postgres'),
+    one: FACTS_OF_ONE('postgres'),
+  },
 };
 
 function run<R>(db: Kysely<Database>, query: Exclude<keyof typeof TEXT.sqlite, 'one'>, values: readonly string[], ...rest: string[]): Promise<R[]> {
@@ -106,9 +114,9 @@ export async function findSuppressionReasons(db: Kysely<Database>, normalizedEma
 }
 
 function addReason(grouped: Map<string, Set<SuppressionReason>>, email: string, reason: SuppressionReason): void {
-  let set = grouped.get(email);
-  if (!set) grouped.set(email, (set = new Set()));
-  set.add(reason);
+  const set = grouped.get(email);
+  if (set) set.add(reason);
+  else grouped.set(email, new Set([reason]));
 }
 
 export async function findErasedHashes(db: Kysely<Database>, hashes: readonly string[]): Promise<Set<string>> {

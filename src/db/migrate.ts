@@ -1,9 +1,10 @@
-import { Migrator, type Kysely, type MigrationProvider } from 'kysely';
+import { type Kysely, type MigrationProvider, Migrator } from 'kysely';
 import { migrations } from '../../migrations/index.js';
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
 
 /** Applies every pending migration; idempotent. Returns the names applied now. */
+// biome-ignore lint/suspicious/noExplicitAny: the migrator works on the schema before it exists (Kysely<any>, as the migrations).
 export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
   const migrator = new Migrator({ db, provider });
   const { error, results } = await migrator.migrateToLatest();

@@ -1,8 +1,8 @@
 // The notices tables seen from one person (GDPR Art. 15, 17) and by age (retention, Art. 5(1)(e)):
 // their notices with events, the dev outbox's copies of their mail, and purging what is old.
 import type { ExpressionBuilder, Kysely, Selectable } from 'kysely';
-import type { NoticeRow } from './notices.js';
 import type { OutboxRow } from './dev-outbox.js';
+import type { NoticeRow } from './notices.js';
 import type { Database, NoticeEventsTable } from './schema.js';
 
 export type NoticeEventRow = Selectable<NoticeEventsTable>;
@@ -25,14 +25,28 @@ function ofPerson(eb: ExpressionBuilder<Database, 'notices'>, m: PersonMatch) {
 // A person's notices, oldest first: sent to their recipient id or to their address.
 export async function listNoticesOfPerson(db: Kysely<Database>, m: PersonMatch): Promise<NoticeRow[]> {
   if (m.recipientId === null && m.emailNormalized === null) return [];
-  return db.selectFrom('notices').selectAll().where((eb) => ofPerson(eb, m)).orderBy('created_at').orderBy('id').execute();
+  return db
+    .selectFrom('notices')
+    .selectAll()
+    .where((eb) => ofPerson(eb, m))
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
 }
 
 // The events of these notices, in the order they happened.
 export async function listEventsOfNotices(db: Kysely<Database>, noticeIds: readonly string[]): Promise<NoticeEventRow[]> {
   const out: NoticeEventRow[] = [];
   for (let i = 0; i < noticeIds.length; i += CHUNK) {
-    out.push(...(await db.selectFrom('notice_events').selectAll().where('notice_id', 'in', noticeIds.slice(i, i + CHUNK)).orderBy('at').orderBy('id').execute()));
+    out.push(
+      ...(await db
+        .selectFrom('notice_events')
+        .selectAll()
+        .where('notice_id', 'in', noticeIds.slice(i, i + CHUNK))
+        .orderBy('at')
+        .orderBy('id')
+        .execute()),
+    );
   }
   return out;
 }
@@ -45,7 +59,12 @@ export async function listOutboxOfPerson(db: Kysely<Database>, emailNormalized: 
     for (const r of await db.selectFrom('dev_outbox').selectAll().where('to_normalized', '=', emailNormalized).execute()) rows.set(r.id, r);
   }
   for (let i = 0; i < ids.length; i += CHUNK) {
-    for (const r of await db.selectFrom('dev_outbox').selectAll().where('id', 'in', ids.slice(i, i + CHUNK)).execute()) rows.set(r.id, r);
+    for (const r of await db
+      .selectFrom('dev_outbox')
+      .selectAll()
+      .where('id', 'in', ids.slice(i, i + CHUNK))
+      .execute())
+      rows.set(r.id, r);
   }
   return [...rows.values()].sort((a, b) => a.created_at.localeCompare(b.created_at) || a.id.localeCompare(b.id));
 }
@@ -64,7 +83,14 @@ export async function deleteNotices(trx: Kysely<Database>, ids: readonly string[
 export async function deleteOutboxEmails(trx: Kysely<Database>, ids: readonly string[]): Promise<number> {
   let deleted = 0;
   for (let i = 0; i < ids.length; i += CHUNK) {
-    deleted += Number((await trx.deleteFrom('dev_outbox').where('id', 'in', ids.slice(i, i + CHUNK)).executeTakeFirst()).numDeletedRows);
+    deleted += Number(
+      (
+        await trx
+          .deleteFrom('dev_outbox')
+          .where('id', 'in', ids.slice(i, i + CHUNK))
+          .executeTakeFirst()
+      ).numDeletedRows,
+    );
   }
   return deleted;
 }

@@ -1,7 +1,7 @@
 // Notices and their delivery events. A notice row is written, with the whole message, before the
 // provider is called, so a crash between the two is resumed with the very same message and key.
-import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
-import { newId } from '../ids.js';
+import { type Insertable, type Kysely, type Selectable, sql } from 'kysely';
+import { newId } from '../core/ids.js';
 import type { Database, NoticeStatus, NoticesTable } from './schema.js';
 
 export type NoticeRow = Selectable<NoticesTable>;
@@ -9,7 +9,11 @@ export type NewNoticeRow = Insertable<NoticesTable>;
 
 // Inserts notices in chunks that stay under every dialect's parameter limit.
 export async function insertNotices(db: Kysely<Database>, rows: readonly NewNoticeRow[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += 500) await db.insertInto('notices').values(rows.slice(i, i + 500)).execute();
+  for (let i = 0; i < rows.length; i += 500)
+    await db
+      .insertInto('notices')
+      .values(rows.slice(i, i + 500))
+      .execute();
 }
 
 // The notice an idempotency key was first used for.
@@ -50,13 +54,23 @@ export async function listQueuedNotices(db: Kysely<Database>, before: string, li
 // GDPR Art. 5(1)(c)): the rendered bodies hold personal data and the person's signed links.
 export async function markNoticesSent(db: Kysely<Database>, sent: readonly { id: string; providerId: string }[], at: string): Promise<void> {
   if (sent.length === 0) return;
-  const providerId = sql<string>`case ${sql.join(sent.map((s) => sql`when id = ${s.id} then ${s.providerId}`), sql` `)} end`;
+  const providerId = sql<string>`case ${sql.join(
+    sent.map((s) => sql`when id = ${s.id} then ${s.providerId}`),
+    sql` `,
+  )} end`;
   await db
     .updateTable('notices')
     .set({ status: 'sent', provider_id: providerId, last_error: null, subject: null, html: null, text: null, headers: null, updated_at: at })
-    .where('id', 'in', sent.map((s) => s.id))
+    .where(
+      'id',
+      'in',
+      sent.map((s) => s.id),
+    )
     .execute();
-  await addNoticeEvents(db, sent.map((s) => ({ noticeId: s.id, type: 'sent', at })));
+  await addNoticeEvents(
+    db,
+    sent.map((s) => ({ noticeId: s.id, type: 'sent', at })),
+  );
 }
 
 // Records a failed provider call: still queued when it may be retried (until `maxAttempts` calls
@@ -75,7 +89,10 @@ export async function markNoticesFailed(
     .set((eb) => ({ status, last_error: error, attempts: eb('attempts', '+', 1), updated_at: at }))
     .where('id', 'in', ids)
     .execute();
-  await addNoticeEvents(db, ids.map((id) => ({ noticeId: id, type: retry.retryable ? 'retry_later' : 'failed', at, detail: { error } })));
+  await addNoticeEvents(
+    db,
+    ids.map((id) => ({ noticeId: id, type: retry.retryable ? 'retry_later' : 'failed', at, detail: { error } })),
+  );
 }
 
 export async function setNoticeStatus(db: Kysely<Database>, id: string, status: NoticeStatus, at: string): Promise<void> {
@@ -87,7 +104,9 @@ export async function addNoticeEvents(
   events: readonly { noticeId: string; type: string; at: string; detail?: Record<string, unknown> }[],
 ): Promise<void> {
   for (let i = 0; i < events.length; i += 1000) {
-    const rows = events.slice(i, i + 1000).map((e) => ({ id: newId(), notice_id: e.noticeId, type: e.type, at: e.at, detail: e.detail ? JSON.stringify(e.detail) : null }));
+    const rows = events
+      .slice(i, i + 1000)
+      .map((e) => ({ id: newId(), notice_id: e.noticeId, type: e.type, at: e.at, detail: e.detail ? JSON.stringify(e.detail) : null }));
     await db.insertInto('notice_events').values(rows).execute();
   }
 }
@@ -101,7 +120,11 @@ export async function listNoticeEvents(db: Kysely<Database>, noticeId: string): 
 export async function findRecipientIdsByEmail(db: Kysely<Database>, normalized: readonly string[]): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   for (let i = 0; i < normalized.length; i += 1000) {
-    const rows = await db.selectFrom('recipients').select(['id', 'email_normalized']).where('email_normalized', 'in', normalized.slice(i, i + 1000)).execute();
+    const rows = await db
+      .selectFrom('recipients')
+      .select(['id', 'email_normalized'])
+      .where('email_normalized', 'in', normalized.slice(i, i + 1000))
+      .execute();
     for (const r of rows) out.set(r.email_normalized, r.id);
   }
   return out;

@@ -1,6 +1,6 @@
 // The queries behind the rights of access and erasure (GDPR Art. 15, 17): everything stored about one
 // person, read in full, and scrubbed in place inside the caller's transaction.
-import { sql, type Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { isPostgres } from './dialect.js';
 import type { Database } from './schema.js';
 

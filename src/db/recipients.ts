@@ -1,6 +1,6 @@
-import { normalizeEmail } from '../email.js';
 import type { Kysely, Selectable } from 'kysely';
-import type { Recipient, Subscription, SubscriptionStatus } from '../domain/types.js';
+import { normalizeEmail } from '../core/email.js';
+import type { Recipient, Subscription, SubscriptionStatus } from '../core/vocabulary.js';
 import { isPostgres } from './dialect.js';
 import type { Database, RecipientsTable } from './schema.js';
 

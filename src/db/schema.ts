@@ -85,7 +85,7 @@ export interface NoticesTable {
   request_hash: string | null;
   recipient_id: string | null;
   to_address: string;
-  /** The address trimmed, NFC and lower-cased (src/email.ts): how a person's notices are found. */
+  /** The address trimmed, NFC and lower-cased (src/core/email.ts): how a person's notices are found. */
   to_normalized: string | null;
   category_key: string;
   template: string;

@@ -1,5 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { SuppressionReason } from '../domain/types.js';
+import type { SuppressionReason } from '../core/vocabulary.js';
 import type { Database, SuppressionsTable } from './schema.js';
 
 export type SuppressionRow = Selectable<SuppressionsTable>;
@@ -22,12 +22,7 @@ export async function findSuppressionsByHash(db: Kysely<Database>, emailHash: st
 
 // Removes the liftable suppressions of one address; `erased` is never lifted here.
 export async function deleteLiftableSuppressions(db: Kysely<Database>, emailHash: string): Promise<SuppressionRow[]> {
-  return db
-    .deleteFrom('suppressions')
-    .where('email_hash', '=', emailHash)
-    .where('reason', '!=', 'erased')
-    .returningAll()
-    .execute();
+  return db.deleteFrom('suppressions').where('email_hash', '=', emailHash).where('reason', '!=', 'erased').returningAll().execute();
 }
 
 // Suppressions page by page in id order (ids are time-ordered).

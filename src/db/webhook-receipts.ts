@@ -8,6 +8,11 @@ export async function hasWebhookReceipt(db: Kysely<Database>, id: string): Promi
 
 // Records a handled webhook id; false when it was already recorded.
 export async function recordWebhookReceipt(db: Kysely<Database>, id: string, type: string, at: string): Promise<boolean> {
-  const row = await db.insertInto('webhook_receipts').values({ id, type, received_at: at }).onConflict((oc) => oc.column('id').doNothing()).returning('id').executeTakeFirst();
+  const row = await db
+    .insertInto('webhook_receipts')
+    .values({ id, type, received_at: at })
+    .onConflict((oc) => oc.column('id').doNothing())
+    .returning('id')
+    .executeTakeFirst();
   return row !== undefined;
 }

@@ -1,8 +1,8 @@
 // Bearer API keys with scopes. 401 when no valid key, 403 when the key lacks every scope the route accepts.
 import type { MiddlewareHandler } from 'hono';
-import { verifyApiKeyCached } from '../domain/api-key-cache.js';
-import { hasScope, type Scope } from '../domain/api-keys.js';
-import { AppError } from '../errors.js';
+import { AppError } from '../core/errors.js';
+import { verifyApiKeyCached } from '../domain/access/api-key-cache.js';
+import { hasScope, type Scope } from '../domain/access/api-keys.js';
 import type { AppEnv } from './env.js';
 
 export function requireScope(...accepted: Scope[]): MiddlewareHandler<AppEnv> {

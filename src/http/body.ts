@@ -1,7 +1,7 @@
 // Reading a JSON body: content type, size and shape checked before any handler sees it.
 import type { Context } from 'hono';
 import type { z } from 'zod';
-import { AppError } from '../errors.js';
+import { AppError } from '../core/errors.js';
 
 export async function readJson<T extends z.ZodType>(c: Context, schema: T): Promise<z.infer<T>> {
   const type = c.req.header('content-type') ?? '';

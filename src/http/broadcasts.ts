@@ -3,10 +3,10 @@
 // recorded; the sending happens after it, in the background, and a resume finishes it after a crash.
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { notFound } from '../core/errors.js';
 import { createBroadcast, getBroadcast, listBroadcasts } from '../domain/broadcasts/broadcasts.js';
 import { walkBroadcast } from '../domain/broadcasts/walk-broadcast.js';
 import type { DispatchContext } from '../domain/notices/dispatch.js';
-import { notFound } from '../errors.js';
 import { requireScope } from './auth.js';
 import { readJson, validate } from './body.js';
 import type { AppEnv } from './env.js';
@@ -30,7 +30,9 @@ export const broadcasts = new Hono<AppEnv>()
     const { broadcast, created } = await createBroadcast(ctx, { ...input, idempotencyKey: key === undefined ? undefined : `${c.var.apiKeyId}:${key}` });
     if (created && broadcast.status === 'queued') {
       // The error's class only: a driver message can quote a row's values (personal data).
-      void walkBroadcast(ctx, broadcast.id).catch((err: unknown) => console.error(`broadcast ${broadcast.id}: walk stopped (${err instanceof Error ? err.name : 'error'}); it resumes later`));
+      void walkBroadcast(ctx, broadcast.id).catch((err: unknown) =>
+        console.error(`broadcast ${broadcast.id}: walk stopped (${err instanceof Error ? err.name : 'error'}); it resumes later`),
+      );
     }
     return c.json(broadcast, created ? 202 : 200);
   })

@@ -1,11 +1,11 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { createCategory, editCategory, listCategories } from '../domain/categories.js';
-import { forgetCategory } from '../domain/category-cache.js';
+import { createCategory, editCategory, listCategories } from '../domain/recipients/categories.js';
+import { forgetCategory } from '../domain/recipients/category-cache.js';
 import { requireScope } from './auth.js';
 import { readJson } from './body.js';
-import { categoryKey, line, prose } from './fields.js';
 import type { AppEnv } from './env.js';
+import { categoryKey, line, prose } from './fields.js';
 
 const name = line(200).pipe(z.string().trim().min(1));
 const description = prose(2000).nullable();

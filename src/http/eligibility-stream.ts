@@ -6,13 +6,13 @@
 // should not cost the other rows. A bad first line is a 4xx before any answer starts.
 import type { Context } from 'hono';
 import { z } from 'zod';
-import { checkEligibilityStream, type Decided } from '../domain/check-eligibility-stream.js';
-import { getCategoryCached } from '../domain/category-cache.js';
-import type { Category } from '../domain/types.js';
-import { AppError } from '../errors.js';
+import { AppError } from '../core/errors.js';
+import type { Category } from '../core/vocabulary.js';
+import { checkEligibilityStream, type Decided } from '../domain/eligibility/check-eligibility-stream.js';
+import { getCategoryCached } from '../domain/recipients/category-cache.js';
 import { validate } from './body.js';
 import type { AppEnv } from './env.js';
-import { MAX_LINE_CHARS, ndjsonLines, type NdjsonLine } from './ndjson-lines.js';
+import { MAX_LINE_CHARS, type NdjsonLine, ndjsonLines } from './ndjson-lines.js';
 
 const Header = z.strictObject({ category: z.string().min(1).max(64) });
 

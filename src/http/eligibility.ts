@@ -2,9 +2,9 @@
 // to MAX_BATCH, or an unbounded NDJSON stream. All three are decided by checkEligibility.
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { checkEligibility } from '../domain/check-eligibility.js';
-import { getCategoryCached } from '../domain/category-cache.js';
-import { invalidField } from '../errors.js';
+import { invalidField } from '../core/errors.js';
+import { checkEligibility } from '../domain/eligibility/check-eligibility.js';
+import { getCategoryCached } from '../domain/recipients/category-cache.js';
 import { requireScope } from './auth.js';
 import { readJson, validate } from './body.js';
 import { streamEligibility } from './eligibility-stream.js';

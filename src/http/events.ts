@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { listLedger } from '../domain/consent-ledger.js';
+import { listLedger } from '../domain/consent/ledger-history.js';
 import { requireScope } from './auth.js';
 import { validate } from './body.js';
 import type { AppEnv } from './env.js';

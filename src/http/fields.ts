@@ -2,9 +2,9 @@
 // UTF-8 without NUL (PostgreSQL refuses both); single-line fields refuse every control character,
 // since CR/LF in a value that may reach a mail header or a log line is an injection (RFC 5322 §2.2).
 import { z } from 'zod';
-import { isValidEmail } from '../email.js';
-import { UUID_PATTERN } from '../ids.js';
-import { invalidField } from '../errors.js';
+import { isValidEmail } from '../core/email.js';
+import { invalidField } from '../core/errors.js';
+import { UUID_PATTERN } from '../core/ids.js';
 
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 const CONTROL = /[\u0000-\u001f\u007f]/;
@@ -28,12 +28,14 @@ export const prose = (max: number) =>
 
 export const email = z.string().max(254).refine(isValidEmail, 'not a valid email address');
 
-export const categoryKey = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'lowercase letters, digits, _ and -, at most 64, starting with a letter or digit');
+export const categoryKey = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'lowercase letters, digits, _ and -, at most 64, starting with a letter or digit');
 
 // Resend keeps idempotency keys of at most 256 characters; ours are prefixed with the API key id.
-export const idempotencyKey = z.string().min(1).max(200).regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces');
+export const idempotencyKey = z
+  .string()
+  .min(1)
+  .max(200)
+  .regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces');
 
 /** The key given in the body, else in the `Idempotency-Key` header; a bad header is refused either way. */
 export function idempotencyKeyOf(fromBody: string | undefined, header: string | undefined): string | undefined {

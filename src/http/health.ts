@@ -1,12 +1,7 @@
 import { Hono } from 'hono';
-import { sql } from 'kysely';
+import { databaseAnswers } from '../domain/operations/health.js';
 import type { AppEnv } from './env.js';
 
-export const health = new Hono<AppEnv>().get('/healthz', async (c) => {
-  try {
-    await sql`select 1`.execute(c.var.deps.db);
-    return c.json({ status: 'ok' });
-  } catch {
-    return c.json({ status: 'unavailable' }, 503);
-  }
-});
+export const health = new Hono<AppEnv>().get('/healthz', async (c) =>
+  (await databaseAnswers(c.var.deps.db)) ? c.json({ status: 'ok' }) : c.json({ status: 'unavailable' }, 503),
+);

@@ -1,10 +1,10 @@
 // Privacy rights over the API (API.md "Privacy"; GDPR Art. 15, 17, 20). Scopes are checked per route,
 // not with .use(), so that these routes stay independent of the other groups mounted at /v1/recipients.
 import { Hono } from 'hono';
-import { eraseRecipient } from '../domain/erasure.js';
-import { exportRecipientData } from '../domain/privacy-export.js';
+import { eraseRecipient } from '../domain/privacy/erasure.js';
+import { exportRecipientData } from '../domain/privacy/export.js';
 import { requireScope } from './auth.js';
-import { apiActor, type AppEnv } from './env.js';
+import { type AppEnv, apiActor } from './env.js';
 
 export const privacy = new Hono<AppEnv>()
   .get('/:ref/export', requireScope('privacy'), async (c) => {

@@ -4,8 +4,8 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { AppError, type ErrorCode } from '../errors.js';
-import { logUnexpectedError } from '../log-error.js';
+import { AppError, type ErrorCode } from '../core/errors.js';
+import { logUnexpectedError } from '../core/log-error.js';
 
 export const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   malformed_body: 400,

@@ -1,20 +1,23 @@
 import { isIP } from 'node:net';
-import { Hono, type Context } from 'hono';
+import { type Context, Hono } from 'hono';
 import { z } from 'zod';
-import { listRecipientEvents } from '../domain/consent-ledger.js';
-import type { ConfirmationSender } from '../domain/double-opt-in.js';
-import { getRecipientWithEligibility } from '../domain/recipient-eligibility.js';
-import { patchRecipient, upsertRecipient } from '../domain/recipients.js';
-import type { ConsentContext } from '../domain/types.js';
-import { notFound } from '../errors.js';
+import { notFound } from '../core/errors.js';
+import type { ConsentContext } from '../core/vocabulary.js';
+import { requestConfirmations } from '../domain/consent/double-opt-in.js';
+import { listRecipientEvents } from '../domain/consent/ledger-history.js';
+import { getRecipientWithEligibility } from '../domain/eligibility/recipient-eligibility.js';
+import { patchRecipient, upsertRecipient } from '../domain/recipients/recipients.js';
 import { requireScope } from './auth.js';
 import { readJson } from './body.js';
-import { apiActor, type AppEnv } from './env.js';
+import { type AppEnv, apiActor } from './env.js';
 import { categoryKey, email, line, prose } from './fields.js';
 
 const externalId = line(255).min(1);
 // BCP 47 in shape (language, then subtags of 1–8 letters or digits); RFC 5646 §4.4.1 advises at most 35.
-const locale = z.string().max(35).regex(/^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$/, 'a BCP 47 language tag such as "en" or "pt-BR"');
+const locale = z
+  .string()
+  .max(35)
+  .regex(/^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$/, 'a BCP 47 language tag such as "en" or "pt-BR"');
 // zod drops a `__proto__` key from a record without a word; refuse it so nothing asked for is lost.
 const subscriptions = z
   .unknown()
@@ -25,7 +28,9 @@ const subscriptions = z
 // integrating system or an import; the other sources belong to mailprefs' own pages and webhooks.
 const consent = z.strictObject({
   source: z.enum(['api', 'import']).optional(),
-  ip: line(64).refine((s) => isIP(s) !== 0, 'an IPv4 or IPv6 address').optional(),
+  ip: line(64)
+    .refine((s) => isIP(s) !== 0, 'an IPv4 or IPv6 address')
+    .optional(),
   userAgent: line(512).optional(),
   text: prose(5000).optional(),
 });
@@ -53,12 +58,6 @@ function consentContext(c: Context<AppEnv>, given: z.infer<typeof consent> | und
   return { source: given?.source ?? 'api', ...apiActor(c.var.apiKeyId), ip: given?.ip, userAgent: given?.userAgent, text: given?.text };
 }
 
-// A subscription that becomes pending through the API is sent its double opt-in mail.
-function confirmationSender(c: Context<AppEnv>): ConfirmationSender | undefined {
-  const { config, systemMail } = c.var.deps;
-  return systemMail && { config, mailer: systemMail };
-}
-
 // A REF holding control characters or a lone surrogate can name no stored recipient (the fields
 // refuse them), and PostgreSQL would reject it as a parameter: it is simply unknown.
 const refShape = line(320);
@@ -74,12 +73,17 @@ const read = requireScope('recipients:write', 'eligibility:read');
 export const recipients = new Hono<AppEnv>()
   .put('/', write, async (c) => {
     const { consent: given, ...input } = await readJson(c, RecipientPut);
-    const { recipient, created } = await upsertRecipient(c.var.deps.db, c.var.deps.config.hashKey, input, consentContext(c, given), confirmationSender(c));
+    const { db, config, systemMail } = c.var.deps;
+    const { recipient, created, pending } = await upsertRecipient(db, config.hashKey, input, consentContext(c, given));
+    await requestConfirmations(systemMail, config, recipient.id, pending);
     return c.json(recipient, created ? 201 : 200);
   })
   .get('/:ref', read, async (c) => c.json(await getRecipientWithEligibility(c.var.deps.db, ref(c))))
   .patch('/:ref', write, async (c) => {
     const { consent: given, ...patch } = await readJson(c, RecipientPatch);
-    return c.json(await patchRecipient(c.var.deps.db, c.var.deps.config.hashKey, ref(c), patch, consentContext(c, given), confirmationSender(c)));
+    const { db, config, systemMail } = c.var.deps;
+    const { recipient, pending } = await patchRecipient(db, config.hashKey, ref(c), patch, consentContext(c, given));
+    await requestConfirmations(systemMail, config, recipient.id, pending);
+    return c.json(recipient);
   })
   .get('/:ref/events', read, async (c) => c.json({ data: await listRecipientEvents(c.var.deps.db, ref(c)) }));

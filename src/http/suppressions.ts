@@ -1,12 +1,12 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { addSuppression, liftSuppressions, listSuppressions } from '../domain/suppressions.js';
-import type { ConsentContext } from '../domain/types.js';
+import { UUID_PATTERN } from '../core/ids.js';
+import type { ConsentContext } from '../core/vocabulary.js';
+import { addSuppression, liftSuppressions, listSuppressions } from '../domain/recipients/suppressions.js';
 import { requireScope } from './auth.js';
 import { readJson, validate } from './body.js';
-import { apiActor, type AppEnv } from './env.js';
+import { type AppEnv, apiActor } from './env.js';
 import { email, pageQuery, prose } from './fields.js';
-import { UUID_PATTERN } from '../ids.js';
 
 // `erased` is absent on purpose: only an erasure (the privacy API) creates one.
 const NewSuppression = z.strictObject({

@@ -1,8 +1,8 @@
 // GET /v1/templates and POST /v1/templates/:name/preview (API.md "Notices").
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { notFound } from '../core/errors.js';
 import { describeTemplates, previewTemplate } from '../domain/notices/preview.js';
-import { notFound } from '../errors.js';
 import { requireScope } from './auth.js';
 import { readJson } from './body.js';
 import type { AppEnv } from './env.js';

@@ -4,8 +4,8 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { Webhook, WebhookVerificationError } from 'svix';
+import { AppError } from '../core/errors.js';
 import { handleResendEvent, ResendEvent } from '../domain/notices/resend-events.js';
-import { AppError } from '../errors.js';
 import { validate } from './body.js';
 import type { AppEnv } from './env.js';
 
@@ -13,12 +13,21 @@ const MAX_WEBHOOK_BYTES = 256 * 1024;
 
 export const webhooks = new Hono<AppEnv>().post(
   '/resend',
-  bodyLimit({ maxSize: MAX_WEBHOOK_BYTES, onError: () => { throw new AppError('payload_too_large', `Webhook bodies are at most ${MAX_WEBHOOK_BYTES} bytes.`); } }),
+  bodyLimit({
+    maxSize: MAX_WEBHOOK_BYTES,
+    onError: () => {
+      throw new AppError('payload_too_large', `Webhook bodies are at most ${MAX_WEBHOOK_BYTES} bytes.`);
+    },
+  }),
   async (c) => {
     const { config, db } = c.var.deps;
     if (!config.resendWebhookSecret) throw new AppError('unavailable', 'RESEND_WEBHOOK_SECRET is not set; webhooks are off.');
     const raw = await c.req.text();
-    const headers = { 'svix-id': c.req.header('svix-id') ?? '', 'svix-timestamp': c.req.header('svix-timestamp') ?? '', 'svix-signature': c.req.header('svix-signature') ?? '' };
+    const headers = {
+      'svix-id': c.req.header('svix-id') ?? '',
+      'svix-timestamp': c.req.header('svix-timestamp') ?? '',
+      'svix-signature': c.req.header('svix-signature') ?? '',
+    };
     let payload: unknown;
     try {
       payload = new Webhook(config.resendWebhookSecret).verify(raw, headers);

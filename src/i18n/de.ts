@@ -82,10 +82,12 @@ export const de: Messages = {
   tooManyLead: (minutes) => `Bitte warten Sie ${minutes} ${minutes === 1 ? 'Minute' : 'Minuten'} und versuchen Sie es dann erneut.`,
 
   emailChangeHeading: 'E-Mail-Adresse ändern',
-  emailChangeLead: (address) => `Wir senden derzeit an ${address}. Geben Sie die neue Adresse ein: Wir schicken ihr einen Link, und die Änderung gilt erst, wenn dieser Link geöffnet wird.`,
+  emailChangeLead: (address) =>
+    `Wir senden derzeit an ${address}. Geben Sie die neue Adresse ein: Wir schicken ihr einen Link, und die Änderung gilt erst, wenn dieser Link geöffnet wird.`,
   newEmailLabel: 'Neue E-Mail-Adresse',
   emailChangeButton: 'Bestätigungslink senden',
-  emailChangeSentLead: 'Falls diese Adresse verwendet werden kann, ist ein Bestätigungslink dorthin unterwegs. Er gilt einmal, 24 Stunden lang. Bis er geöffnet wird, ändert sich nichts.',
+  emailChangeSentLead:
+    'Falls diese Adresse verwendet werden kann, ist ein Bestätigungslink dorthin unterwegs. Er gilt einmal, 24 Stunden lang. Bis er geöffnet wird, ändert sich nichts.',
   confirmEmailHeading: 'Neue E-Mail-Adresse bestätigen',
   confirmEmailLead: (org, address) => `${org} sendet seine E-Mails künftig an ${address} statt an die alte Adresse. Ihre Einstellungen bleiben gleich.`,
   confirmEmailButton: 'Neue Adresse bestätigen',
@@ -106,7 +108,8 @@ export const de: Messages = {
     'Einen verschlüsselten Fingerabdruck Ihrer Adresse, nicht die Adresse selbst, damit wir Ihnen nie wieder Werbe-E-Mails senden, auch wenn Ihre Adresse erneut zu uns gelangt. Nur Sie können ihn aufheben, indem Sie ein neues Abonnement bestätigen.',
     'Den Nachweis, wann eine Einwilligung erteilt oder widerrufen wurde, ohne Adresse, IP-Adresse oder Browser: Das Gesetz verlangt, dass wir ihn erbringen können.',
   ],
-  deleteTransactionalNote: 'Eröffnen Sie später ein neues Konto bei uns, werden E-Mails, die Sie dazu erhalten müssen (etwa Belege und Sicherheitshinweise), nicht blockiert.',
+  deleteTransactionalNote:
+    'Eröffnen Sie später ein neues Konto bei uns, werden E-Mails, die Sie dazu erhalten müssen (etwa Belege und Sicherheitshinweise), nicht blockiert.',
   deleteButton: 'Meine Daten löschen',
   backToPreferences: 'Zurück zu meinen Einstellungen',
   deletedHeading: 'Ihre Daten wurden gelöscht',

@@ -81,10 +81,12 @@ export const en = {
   tooManyLead: (minutes: number) => `Please wait ${minutes} ${minutes === 1 ? 'minute' : 'minutes'} and try again.`,
 
   emailChangeHeading: 'Change your email address',
-  emailChangeLead: (address: string) => `We send to ${address} now. Enter the new address: we will email it a link, and the change happens only when that link is opened.`,
+  emailChangeLead: (address: string) =>
+    `We send to ${address} now. Enter the new address: we will email it a link, and the change happens only when that link is opened.`,
   newEmailLabel: 'New email address',
   emailChangeButton: 'Send confirmation link',
-  emailChangeSentLead: 'If this address can be used, a link to confirm it is on its way there. It works once, for 24 hours. Until it is opened, nothing changes.',
+  emailChangeSentLead:
+    'If this address can be used, a link to confirm it is on its way there. It works once, for 24 hours. Until it is opened, nothing changes.',
   confirmEmailHeading: 'Confirm your new email address',
   confirmEmailLead: (org: string, address: string) => `${org} will send its emails to ${address} instead of the old address. Your choices stay the same.`,
   confirmEmailButton: 'Confirm new address',

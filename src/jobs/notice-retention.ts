@@ -8,7 +8,11 @@ import type { Database } from '../db/schema.js';
 const BATCH = 500;
 const MAX_BATCHES = 200;
 
-async function purgeInBatches(db: Kysely<Database>, find: (limit: number) => Promise<string[]>, remove: (trx: Kysely<Database>, ids: string[]) => Promise<number>): Promise<number> {
+async function purgeInBatches(
+  db: Kysely<Database>,
+  find: (limit: number) => Promise<string[]>,
+  remove: (trx: Kysely<Database>, ids: string[]) => Promise<number>,
+): Promise<number> {
   let purged = 0;
   for (let batch = 0; batch < MAX_BATCHES; batch++) {
     const ids = await find(BATCH);
@@ -20,7 +24,11 @@ async function purgeInBatches(db: Kysely<Database>, find: (limit: number) => Pro
 }
 
 /** Deletes notices (with their events), dev outbox messages and webhook receipts older than `days`. */
-export async function purgeOldNotices(db: Kysely<Database>, days: number, now: Date = new Date()): Promise<{ notices: number; outbox: number; receipts: number }> {
+export async function purgeOldNotices(
+  db: Kysely<Database>,
+  days: number,
+  now: Date = new Date(),
+): Promise<{ notices: number; outbox: number; receipts: number }> {
   const cutoff = new Date(now.getTime() - days * 86_400_000).toISOString();
   return {
     notices: await purgeInBatches(db, (limit) => findNoticesBefore(db, cutoff, limit), deleteNotices),

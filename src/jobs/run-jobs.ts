@@ -62,11 +62,7 @@ async function runJob(job: Job, deps: JobDeps, now: Date): Promise<JobResult> {
 }
 
 /** Runs every job once, in order; one failing does not stop the others. */
-export async function runJobsOnce(
-  db: Kysely<Database>,
-  config: Config,
-  opts: { now?: Date; notices?: NoticeRuntime } = {},
-): Promise<JobResult[]> {
+export async function runJobsOnce(db: Kysely<Database>, config: Config, opts: { now?: Date; notices?: NoticeRuntime } = {}): Promise<JobResult[]> {
   const results: JobResult[] = [];
   for (const job of JOBS) results.push(await runJob(job, { db, config, notices: opts.notices }, opts.now ?? new Date()));
   return results;
@@ -74,7 +70,11 @@ export async function runJobsOnce(
 
 export function describeJobResult(r: JobResult): string {
   if (!r.ok) return `${r.name}: failed (${r.error})`;
-  return `${r.name}: ${Object.entries(r.counts).map(([k, v]) => `${v} ${k}`).join(', ') || 'done'}`;
+  return `${r.name}: ${
+    Object.entries(r.counts)
+      .map(([k, v]) => `${v} ${k}`)
+      .join(', ') || 'done'
+  }`;
 }
 
 /**

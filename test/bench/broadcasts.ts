@@ -8,20 +8,20 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseConfig } from '../../src/config.js';
+import { newId, nowIso } from '../../src/core/ids.js';
 import { findBroadcast } from '../../src/db/broadcasts.js';
 import { openDatabase } from '../../src/db/database.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
 import { createBroadcast } from '../../src/domain/broadcasts/broadcasts.js';
 import { walkBroadcast } from '../../src/domain/broadcasts/walk-broadcast.js';
-import { createCategory } from '../../src/domain/categories.js';
 import { createResendTransport } from '../../src/domain/notices/resend-transport.js';
 import { TEMPLATES_DIR } from '../../src/domain/notices/runtime.js';
 import { createTemplateStore } from '../../src/domain/notices/template-store.js';
-import { newId, nowIso } from '../../src/ids.js';
+import { createCategory } from '../../src/domain/recipients/categories.js';
+import { POLICY } from '../support/broadcast-audience.js';
 import { startFakeResend } from '../support/fake-resend.js';
 import { TEST_ENV } from '../support/harness.js';
 import { NEWSLETTER } from '../support/notices-fixture.js';
-import { POLICY } from '../support/broadcast-audience.js';
 
 const count = Math.min(200_000, Number(process.argv[2] ?? 10_000));
 const dir = mkdtempSync(join(tmpdir(), 'mailprefs-bench-'));
@@ -36,9 +36,20 @@ try {
   // Seeded in bulk rows (the consent ledger is beside the point here).
   const at = nowIso();
   for (let i = 0; i < count; i += 1000) {
-    const rows = Array.from({ length: Math.min(1000, count - i) }, (_, j) => ({ id: newId(), email: `r${i + j}@example.com`, email_normalized: `r${i + j}@example.com`, external_id: null, locale: null, marketing_opt_out: 0, created_at: at, updated_at: at }));
+    const rows = Array.from({ length: Math.min(1000, count - i) }, (_, j) => ({
+      id: newId(),
+      email: `r${i + j}@example.com`,
+      email_normalized: `r${i + j}@example.com`,
+      external_id: null,
+      locale: null,
+      marketing_opt_out: 0,
+      created_at: at,
+      updated_at: at,
+    }));
     await handle.db.insertInto('recipients').values(rows).execute();
-    const subscribed = rows.filter((_, j) => (i + j) % 10 === 0).map((r) => ({ recipient_id: r.id, category_id: news.id, status: 'subscribed' as const, source: 'import', updated_at: at }));
+    const subscribed = rows
+      .filter((_, j) => (i + j) % 10 === 0)
+      .map((r) => ({ recipient_id: r.id, category_id: news.id, status: 'subscribed' as const, source: 'import', updated_at: at }));
     await handle.db.insertInto('subscriptions').values(subscribed).execute();
   }
   const runtime = {
@@ -46,7 +57,10 @@ try {
     transport: createResendTransport({ apiKey: 're_test_key', baseUrl: fake.url, maxRequestsPerSecond: 1000 }),
   };
   const ctx = { db: handle.db, config, runtime, actor: 'bench' };
-  for (const [category, template, data] of [['policy', 'policy-update', POLICY], ['news', 'newsletter', NEWSLETTER]] as const) {
+  for (const [category, template, data] of [
+    ['policy', 'policy-update', POLICY],
+    ['news', 'newsletter', NEWSLETTER],
+  ] as const) {
     const { broadcast } = await createBroadcast(ctx, { category, template, data });
     let peakHeap = 0;
     let calls = 0;
@@ -66,8 +80,12 @@ try {
     const retained = process.memoryUsage().heapUsed;
     const row = (await findBroadcast(handle.db, broadcast.id))!;
     const pages = Math.ceil(count / 500);
-    console.log(`${handle.dialect}: ${category} broadcast to ${count} recipients: ${outcome}, ${row.sent} sent, ${row.skipped} skipped in ${(ms / 1000).toFixed(1)} s`);
-    console.log(`  ${pages} pages: ${(ms / pages).toFixed(0)} ms a page, ${(row.sent / (ms / 1000)).toFixed(0)} emails/s; ${calls} provider calls; peak heap ${(peakHeap / 2 ** 20).toFixed(0)} MB${gc ? `, ${(retained / 2 ** 20).toFixed(0)} MB after GC` : ''}`);
+    console.log(
+      `${handle.dialect}: ${category} broadcast to ${count} recipients: ${outcome}, ${row.sent} sent, ${row.skipped} skipped in ${(ms / 1000).toFixed(1)} s`,
+    );
+    console.log(
+      `  ${pages} pages: ${(ms / pages).toFixed(0)} ms a page, ${(row.sent / (ms / 1000)).toFixed(0)} emails/s; ${calls} provider calls; peak heap ${(peakHeap / 2 ** 20).toFixed(0)} MB${gc ? `, ${(retained / 2 ** 20).toFixed(0)} MB after GC` : ''}`,
+    );
   }
   console.log(`  at Resend's default 2 requests/s, 100 emails a call: at most 200 emails/s whatever the database does`);
 } finally {

@@ -1,9 +1,10 @@
 // (a) Bulk eligibility: NDJSON over real HTTP beside raw better-sqlite3 lookups of the same addresses.
-import { request } from 'node:http';
+
 import { once } from 'node:events';
+import { request } from 'node:http';
 import SQLite from 'better-sqlite3';
 import { SQLITE_MMAP_BYTES } from '../../src/db/database.js';
-import { ELIGIBILITY_CHUNK } from '../../src/domain/check-eligibility.js';
+import { ELIGIBILITY_CHUNK } from '../../src/domain/eligibility/check-eligibility.js';
 
 export interface Measured {
   seconds: number;
@@ -48,7 +49,10 @@ export function rawLookup(path: string, categoryId: string, emails: readonly str
     const json = shape === 'json_each' ? JSON.stringify(chunk) : '';
     const found = (shape === 'in-list' ? suppressions.all(...chunk) : suppressions.all(json)) as Array<{ email_normalized: string }>;
     const suppressed = new Set(found.map((r) => r.email_normalized));
-    const rows = (shape === 'in-list' ? recipients.all(categoryId, ...chunk) : recipients.all(json, categoryId)) as Array<{ email_normalized: string; status: string | null }>;
+    const rows = (shape === 'in-list' ? recipients.all(categoryId, ...chunk) : recipients.all(json, categoryId)) as Array<{
+      email_normalized: string;
+      status: string | null;
+    }>;
     for (const r of rows) if (r.status === 'subscribed' && !suppressed.has(r.email_normalized)) eligible++;
   }
   const seconds = (performance.now() - started) / 1000;
@@ -60,7 +64,15 @@ export function rawLookup(path: string, categoryId: string, emails: readonly str
 export async function ndjsonOverHttp(port: number, key: string, category: string, emails: readonly string[], timeoutMs: number): Promise<Measured> {
   // Encoded before the clock starts, so the client's own work is writing buffers and counting lines.
   const chunks: Buffer[] = [Buffer.from(`${JSON.stringify({ category })}\n`)];
-  for (let i = 0; i < emails.length; i += 2000) chunks.push(Buffer.from(emails.slice(i, i + 2000).map((e) => `"${e}"\n`).join('')));
+  for (let i = 0; i < emails.length; i += 2000)
+    chunks.push(
+      Buffer.from(
+        emails
+          .slice(i, i + 2000)
+          .map((e) => `"${e}"\n`)
+          .join(''),
+      ),
+    );
 
   const started = performance.now();
   const req = request({
@@ -93,7 +105,10 @@ export async function ndjsonOverHttp(port: number, key: string, category: string
     req.on('error', (err) => reject(new Error(`request broke: ${err.message}`)));
   });
   // A failed request rejects `answered`; writing stops there instead of waiting for a drain.
-  const failed = answered.then(() => false, () => true);
+  const failed = answered.then(
+    () => false,
+    () => true,
+  );
   for (const chunk of chunks) {
     if (!req.write(chunk) && (await Promise.race([once(req, 'drain').then(() => false), failed]))) break;
   }

@@ -8,18 +8,18 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import mjml2html from 'mjml';
 import { parseConfig } from '../../src/config.js';
+import { newId } from '../../src/core/ids.js';
 import { openDatabase } from '../../src/db/database.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
-import { createCategory } from '../../src/domain/categories.js';
-import { linksFor } from '../../src/domain/links.js';
+import { linksFor } from '../../src/domain/links/email-links.js';
 import { dispatchNotices } from '../../src/domain/notices/dispatch.js';
 import { renderEmail } from '../../src/domain/notices/render.js';
 import { createResendTransport } from '../../src/domain/notices/resend-transport.js';
 import { TEMPLATES_DIR } from '../../src/domain/notices/runtime.js';
 import { createTemplateStore } from '../../src/domain/notices/template-store.js';
 import type { Transport } from '../../src/domain/notices/transport.js';
-import { upsertRecipient } from '../../src/domain/recipients.js';
-import { newId } from '../../src/ids.js';
+import { createCategory } from '../../src/domain/recipients/categories.js';
+import { upsertRecipient } from '../../src/domain/recipients/recipients.js';
 import { startFakeResend } from '../support/fake-resend.js';
 import { TEST_ENV } from '../support/harness.js';
 
@@ -45,7 +45,15 @@ async function renderBench() {
   const source = read('layout.mjml').replace('{{> content}}', read('newsletter.mjml')).replace('{{> footer}}', read('footer-marketing.mjml'));
   const naive = async (i: number) => {
     const l = links[i % links.length]!;
-    const values: Record<string, string> = { ...data, 'mp.orgName': config.orgName, 'mp.orgPostalAddress': config.orgPostalAddress, 'mp.categoryName': 'News', 'mp.subject': data.headline, 'mp.unsubscribeUrl': l.unsubscribeUrl!, 'mp.preferencesUrl': l.preferencesUrl };
+    const values: Record<string, string> = {
+      ...data,
+      'mp.orgName': config.orgName,
+      'mp.orgPostalAddress': config.orgPostalAddress,
+      'mp.categoryName': 'News',
+      'mp.subject': data.headline,
+      'mp.unsubscribeUrl': l.unsubscribeUrl!,
+      'mp.preferencesUrl': l.preferencesUrl,
+    };
     const mjml = source.replace(/\{\{\s*([\w.]+)\s*\}\}/g, (_, k: string) => (values[k] ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`));
     return mjml2html(mjml, { validationLevel: 'skip' });
   };
@@ -53,7 +61,9 @@ async function renderBench() {
   const mjml = await timePerRun(200, 8000, naive);
   for (let i = 0; i < 2000; i++) renderEmail(template, data, { config, categoryName: 'News', links: links[i % links.length]! });
   const ours = await timePerRun(50_000, 3000, (i) => renderEmail(template, data, { config, categoryName: 'News', links: links[i % links.length]! }));
-  const withLinks = await timePerRun(50_000, 3000, (i) => renderEmail(template, data, { config, categoryName: 'News', links: linksFor(config, ids[i % ids.length]!, category) }));
+  const withLinks = await timePerRun(50_000, 3000, (i) =>
+    renderEmail(template, data, { config, categoryName: 'News', links: linksFor(config, ids[i % ids.length]!, category) }),
+  );
   return { mjml, ours, withLinks };
 }
 
@@ -82,9 +92,21 @@ async function endToEndBench(count: number) {
     const templates = createTemplateStore({ dir: TEMPLATES_DIR, publicUrl: config.publicUrl, watch: false });
     const template = await templates.get('newsletter');
     const started = performance.now();
-    const results = await dispatchNotices({ db: handle.db, config, runtime: { templates, transport }, actor: 'bench' }, category, template, emails.map((email) => ({ email, data })));
+    const results = await dispatchNotices(
+      { db: handle.db, config, runtime: { templates, transport }, actor: 'bench' },
+      category,
+      template,
+      emails.map((email) => ({ email, data })),
+    );
     const total = performance.now() - started;
-    return { total, inProvider, fakeBusy: fake.busyMs(), calls: fake.calls.length, sizes: fake.calls.map((c) => c.emails.length), sent: results.filter((r) => r.status === 'sent').length };
+    return {
+      total,
+      inProvider,
+      fakeBusy: fake.busyMs(),
+      calls: fake.calls.length,
+      sizes: fake.calls.map((c) => c.emails.length),
+      sent: results.filter((r) => r.status === 'sent').length,
+    };
   } finally {
     await handle.close();
     await fake.close();
@@ -96,7 +118,9 @@ export async function main(): Promise<void> {
   console.log('notices: rendering `newsletter` per recipient');
   const r = await renderBench();
   console.log(`  mjml2html per recipient:       ${(r.mjml.perRun * 1000).toFixed(0)} µs (${r.mjml.runs} runs)`);
-  console.log(`  compiled once, substituted:    ${(r.ours.perRun * 1000).toFixed(1)} µs (${r.ours.runs} runs) → ${(r.mjml.perRun / r.ours.perRun).toFixed(0)}× faster`);
+  console.log(
+    `  compiled once, substituted:    ${(r.ours.perRun * 1000).toFixed(1)} µs (${r.ours.runs} runs) → ${(r.mjml.perRun / r.ours.perRun).toFixed(0)}× faster`,
+  );
   console.log(`  … including signing its links: ${(r.withLinks.perRun * 1000).toFixed(1)} µs → ${(r.mjml.perRun / r.withLinks.perRun).toFixed(0)}× faster`);
 
   const count = 1000;
@@ -104,7 +128,9 @@ export async function main(): Promise<void> {
   const e = await endToEndBench(count);
   console.log(`  ${e.sent} sent in ${e.total.toFixed(0)} ms over ${e.calls} batch calls of ${[...new Set(e.sizes)].join('/')} emails`);
   console.log(`  waiting on the provider calls: ${e.inProvider.toFixed(0)} ms (the fake itself busy ${e.fakeBusy.toFixed(0)} ms)`);
-  console.log(`  outside the fake (eligibility, render, records, SDK): ${(e.total - e.fakeBusy).toFixed(0)} ms = ${((1 - e.fakeBusy / e.total) * 100).toFixed(0)}% of the time`);
+  console.log(
+    `  outside the fake (eligibility, render, records, SDK): ${(e.total - e.fakeBusy).toFixed(0)} ms = ${((1 - e.fakeBusy / e.total) * 100).toFixed(0)}% of the time`,
+  );
   console.log(`  at Resend's default 2 requests/s the ${e.calls} calls alone take at least ${((e.calls - 1) / 2).toFixed(1)} s`);
 }
 

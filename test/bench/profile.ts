@@ -33,8 +33,10 @@ async function main() {
   }
   try {
     if (workload === 'single') {
-      const requests = Array.from({ length: 1000 }, (_, i) =>
-        `GET /v1/eligibility?email=${encodeURIComponent(seeded.emails[(i * 7919) % RECIPIENTS]!)}&category=news HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${seeded.key}\r\n\r\n`,
+      const requests = Array.from(
+        { length: 1000 },
+        (_, i) =>
+          `GET /v1/eligibility?email=${encodeURIComponent(seeded.emails[(i * 7919) % RECIPIENTS]!)}&category=news HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${seeded.key}\r\n\r\n`,
       );
       const r = await load(port, requests, 64, 6);
       console.log(`single GET: ${Math.round(r.requests / r.seconds)} req/s, ${r.failures} failures`);

@@ -1,11 +1,11 @@
 // `npm run bench`: each figure beside a baseline measured in the same run, and their ratio.
 // Not a test: nothing here asserts a time. Every phase is bounded in time; the whole run takes ~1–2 min.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { ELIGIBILITY_CHUNK } from '../../src/domain/check-eligibility.js';
-import { ndjsonOverHttp, rawLookup, type Measured } from './bulk.js';
+import { ELIGIBILITY_CHUNK } from '../../src/domain/eligibility/check-eligibility.js';
+import { type Measured, ndjsonOverHttp, rawLookup } from './bulk.js';
 import { load } from './load.js';
 import { seedDatabase } from './seed.js';
 
@@ -65,13 +65,18 @@ async function main() {
 
     // (b) The same requests against a bare Hono handler and mailprefs, each in its own process.
     console.log(`(b) single GET, ${CONNECTIONS} keep-alive connections, ${LOAD_SECONDS} s each…`);
-    const requests = Array.from({ length: 1000 }, (_, i) =>
-      `GET /v1/eligibility?email=${encodeURIComponent(seeded.emails[(i * 7919) % RECIPIENTS]!)}&category=news HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${seeded.key}\r\n\r\n`,
+    const requests = Array.from(
+      { length: 1000 },
+      (_, i) =>
+        `GET /v1/eligibility?email=${encodeURIComponent(seeded.emails[(i * 7919) % RECIPIENTS]!)}&category=news HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${seeded.key}\r\n\r\n`,
     );
     const barePort = await startServer('bare', seeded.url);
     const rates = { bare: 0, app: 0 };
     for (let round = 0; round < ROUNDS; round++) {
-      for (const [name, port] of [['bare', barePort], ['app', appPort]] as const) {
+      for (const [name, port] of [
+        ['bare', barePort],
+        ['app', appPort],
+      ] as const) {
         await load(port, requests, CONNECTIONS, 0.5); // warm-up
         const result = await load(port, requests, CONNECTIONS, LOAD_SECONDS);
         if (result.failures > 0) throw new Error(`${result.failures} requests to ${name} did not answer 200`);

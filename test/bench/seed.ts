@@ -3,12 +3,12 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { nowIso } from '../../src/core/ids.js';
 import { openDatabase } from '../../src/db/database.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
-import { addressHash } from '../../src/domain/address-hash.js';
-import { createApiKey } from '../../src/domain/api-keys.js';
-import { createCategory } from '../../src/domain/categories.js';
-import { nowIso } from '../../src/ids.js';
+import { createApiKey } from '../../src/domain/access/api-keys.js';
+import { addressHash } from '../../src/domain/privacy/address-hash.js';
+import { createCategory } from '../../src/domain/recipients/categories.js';
 
 export const BENCH_ENV = {
   SIGNING_KEYS: 'bench:bench-signing-secret-0123456789abcdef0123',

@@ -8,8 +8,8 @@ import { Hono } from 'hono';
 import { createApp } from '../../src/app.js';
 import { parseConfig } from '../../src/config.js';
 import { openDatabase } from '../../src/db/database.js';
-import { createApiKeyCache } from '../../src/domain/api-key-cache.js';
-import { createCategoryCache } from '../../src/domain/category-cache.js';
+import { createApiKeyCache } from '../../src/domain/access/api-key-cache.js';
+import { createCategoryCache } from '../../src/domain/recipients/category-cache.js';
 import { BENCH_ENV } from './seed.js';
 
 const [mode, databaseUrl, profileFile] = process.argv.slice(2);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testDialects } from '../support/harness.js';
-import { NEWSLETTER, noticeFixture, RECEIPT, type NoticeFixture } from '../support/notices-fixture.js';
 import { EVERYONE, mailedSince, POLICY, seedAudience } from '../support/broadcast-audience.js';
+import { testDialects } from '../support/harness.js';
+import { NEWSLETTER, type NoticeFixture, noticeFixture, RECEIPT } from '../support/notices-fixture.js';
 
 describe.each(testDialects())('broadcasts over the API on %s', (dialect) => {
   let f: NoticeFixture;
@@ -119,7 +119,20 @@ describe.each(testDialects())('broadcasts over the API on %s', (dialect) => {
     }
     expect(seen).toEqual(newestFirst);
     const first = (await (await f.h.request('GET', '/v1/broadcasts?limit=1', { key: sender })).json()).data[0];
-    expect(Object.keys(first).sort()).toEqual(['category', 'createdAt', 'data', 'failed', 'finishedAt', 'id', 'sent', 'skipped', 'startedAt', 'status', 'template', 'total']);
+    expect(Object.keys(first).sort()).toEqual([
+      'category',
+      'createdAt',
+      'data',
+      'failed',
+      'finishedAt',
+      'id',
+      'sent',
+      'skipped',
+      'startedAt',
+      'status',
+      'template',
+      'total',
+    ]);
   });
 
   it.each([
@@ -131,7 +144,12 @@ describe.each(testDialects())('broadcasts over the API on %s', (dialect) => {
     ['no data at all', { category: 'policy', template: 'policy-update' }, 422, 'data.policyName'],
     ['an unknown data field', { category: 'policy', template: 'policy-update', data: { ...POLICY, extra: 'x' } }, 422, 'data.extra'],
     ['a javascript: link', { category: 'policy', template: 'policy-update', data: { ...POLICY, policyUrl: 'javascript:alert(1)' } }, 422, 'data.policyUrl'],
-    ['CRLF in a subject field', { category: 'policy', template: 'policy-update', data: { ...POLICY, policyName: 'P\r\nBcc: x@example.com' } }, 422, 'data.policyName'],
+    [
+      'CRLF in a subject field',
+      { category: 'policy', template: 'policy-update', data: { ...POLICY, policyName: 'P\r\nBcc: x@example.com' } },
+      422,
+      'data.policyName',
+    ],
     ['an object as a data value', { category: 'policy', template: 'policy-update', data: { ...POLICY, summary: { $gt: '' } } }, 422, 'data.summary'],
     ['SQL in the category', { category: "policy'; DROP TABLE broadcasts;--", template: 'policy-update', data: POLICY }, 422, 'category'],
     ['a path as template', { category: 'policy', template: '../../package', data: POLICY }, 422, 'template'],
@@ -155,7 +173,11 @@ describe.each(testDialects())('broadcasts over the API on %s', (dialect) => {
   it('refuses a huge body with 413 and the wrong content type with 415', async () => {
     const huge = await post({ category: 'policy', template: 'policy-update', data: { ...POLICY, summary: 'x'.repeat(3 * 1024 * 1024) } });
     expect(huge.status).toBe(413);
-    const text = await f.h.request('POST', '/v1/broadcasts', { key: sender, body: 'category=policy', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const text = await f.h.request('POST', '/v1/broadcasts', {
+      key: sender,
+      body: 'category=policy',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     expect(text.status).toBe(415);
   });
 

@@ -7,9 +7,9 @@ import type { NoticeRuntime } from '../../src/domain/notices/runtime.js';
 import { TEMPLATES_DIR } from '../../src/domain/notices/runtime.js';
 import { createTemplateStore } from '../../src/domain/notices/template-store.js';
 import type { Transport } from '../../src/domain/notices/transport.js';
-import { testDialects } from '../support/harness.js';
-import { NEWSLETTER, noticeFixture, testTransport, type NoticeFixture } from '../support/notices-fixture.js';
 import { dispatchContext, EVERYONE, mailedSince, POLICY, seedAudience } from '../support/broadcast-audience.js';
+import { testDialects } from '../support/harness.js';
+import { NEWSLETTER, type NoticeFixture, noticeFixture, testTransport } from '../support/notices-fixture.js';
 
 const PAGE = { pageSize: 2 };
 const POLICY_REACH = EVERYONE.filter((e) => e !== 'gone@example.com');
@@ -31,7 +31,8 @@ describe.each(testDialects())('resuming broadcasts on %s', (dialect) => {
   });
 
   const ctxWith = (transport: Transport) => dispatchContext(f, { ...runtime, transport });
-  const policyBroadcast = async () => (await createBroadcast(dispatchContext(f, runtime), { category: 'policy', template: 'policy-update', data: POLICY })).broadcast.id;
+  const policyBroadcast = async () =>
+    (await createBroadcast(dispatchContext(f, runtime), { category: 'policy', template: 'policy-update', data: POLICY })).broadcast.id;
   /** Accepts the first `calls` provider calls, then dies: before the call, or just after it was accepted. */
   const dyingAfter = (calls: number, when: 'before' | 'after'): Transport => {
     let made = 0;
@@ -131,7 +132,13 @@ describe.each(testDialects())('resuming broadcasts on %s', (dialect) => {
 
   it('a stalled walker whose lease expired and the walker that took over mail nobody twice', async () => {
     const id = await policyBroadcast();
-    const slow: Transport = { name: 'resend', send: async (call) => { await new Promise((r) => setTimeout(r, 150)); return f.transport.send(call); } };
+    const slow: Transport = {
+      name: 'resend',
+      send: async (call) => {
+        await new Promise((r) => setTimeout(r, 150));
+        return f.transport.send(call);
+      },
+    };
     const stalled = walkBroadcast(ctxWith(slow), id, { pageSize: 2, leaseMs: 20 });
     await new Promise((r) => setTimeout(r, 60));
     const other = openDatabase(f.h.config.databaseUrl);

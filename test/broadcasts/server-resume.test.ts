@@ -7,13 +7,13 @@ import { findBroadcast } from '../../src/db/broadcasts.js';
 import { openDatabase } from '../../src/db/database.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
 import { createBroadcast } from '../../src/domain/broadcasts/broadcasts.js';
-import { createCategory } from '../../src/domain/categories.js';
 import { createNoticeRuntime } from '../../src/domain/notices/runtime.js';
-import { upsertRecipient } from '../../src/domain/recipients.js';
-import { freePort } from '../support/postgres-cluster.js';
-import { createDatabase, TEST_ENV, testDialects } from '../support/harness.js';
-import { startServer } from '../support/processes.js';
+import { createCategory } from '../../src/domain/recipients/categories.js';
+import { upsertRecipient } from '../../src/domain/recipients/recipients.js';
 import { POLICY } from '../support/broadcast-audience.js';
+import { createDatabase, TEST_ENV, testDialects } from '../support/harness.js';
+import { freePort } from '../support/postgres-cluster.js';
+import { startServer } from '../support/processes.js';
 
 // A broadcast left unfinished by an instance that died is finished by the next server that starts.
 describe.each(testDialects())('a starting server resumes broadcasts on %s', (dialect) => {
@@ -39,7 +39,8 @@ describe.each(testDialects())('a starting server resumes broadcasts on %s', (dia
         await upsertRecipient(handle.db, config.hashKey, { email }, { source: 'api', actor: 'test' });
       }
       const runtime = createNoticeRuntime(config, handle.db);
-      id = (await createBroadcast({ db: handle.db, config, runtime, actor: 'test' }, { category: 'policy', template: 'policy-update', data: POLICY })).broadcast.id;
+      id = (await createBroadcast({ db: handle.db, config, runtime, actor: 'test' }, { category: 'policy', template: 'policy-update', data: POLICY })).broadcast
+        .id;
     } finally {
       await handle.close();
     }

@@ -4,12 +4,23 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { upsertRecipient } from '../../src/domain/recipients.js';
-import { makeHarness, testDialects, type Harness } from '../support/harness.js';
+import { upsertRecipient } from '../../src/domain/recipients/recipients.js';
+import { type Harness, makeHarness, testDialects } from '../support/harness.js';
 import { switchableOutbox } from '../support/notices-fixture.js';
 import { seedCategories, seedPerson } from '../support/privacy-seed.js';
 
-const TABLES = ['categories', 'recipients', 'subscriptions', 'suppressions', 'consent_events', 'api_keys', 'notices', 'notice_events', 'dev_outbox', 'webhook_receipts'];
+const TABLES = [
+  'categories',
+  'recipients',
+  'subscriptions',
+  'suppressions',
+  'consent_events',
+  'api_keys',
+  'notices',
+  'notice_events',
+  'dev_outbox',
+  'webhook_receipts',
+];
 
 const receipt = (name: string) => ({ orderNumber: 'B-9', amount: '€9', date: 'today', items: `1 × teapot for ${name}` });
 
@@ -42,7 +53,8 @@ describe.each(testDialects())('erased bytes on %s', (dialect) => {
     const name = 'Zebediah Quorndale';
     // Notices rendered with the name: one sent (outbox copy), one queued (its whole message kept to
     // resume), and one under an idempotency key that names the person.
-    const notice = (to: string, data: object, idempotencyKey?: string) => h.request('POST', '/v1/notices', { body: { to, category: 'receipts', template: 'receipt', data, idempotencyKey } });
+    const notice = (to: string, data: object, idempotencyKey?: string) =>
+      h.request('POST', '/v1/notices', { body: { to, category: 'receipts', template: 'receipt', data, idempotencyKey } });
     expect((await (await notice(victim.email, receipt(name), `order-for-${name.replace(' ', '-')}`)).json()).status).toBe('sent');
     expect((await (await notice(bystander.email, receipt('Bystander Bertram'))).json()).status).toBe('sent');
     down.now = true;
@@ -50,7 +62,12 @@ describe.each(testDialects())('erased bytes on %s', (dialect) => {
     down.now = false;
     // Part of the victim's data in the main file, part only in the WAL: both must be cleaned.
     h.handle.sqlite?.pragma('wal_checkpoint(TRUNCATE)');
-    await upsertRecipient(h.handle.db, h.config.hashKey, { email: victim.email, subscriptions: { news: 'unsubscribed' } }, { source: 'preference_page', actor: 'recipient', ip: victim.ip, userAgent: `${victim.userAgent} late` });
+    await upsertRecipient(
+      h.handle.db,
+      h.config.hashKey,
+      { email: victim.email, subscriptions: { news: 'unsubscribed' } },
+      { source: 'preference_page', actor: 'recipient', ip: victim.ip, userAgent: `${victim.userAgent} late` },
+    );
 
     const secrets = [victim.email, victim.email.toLowerCase(), victim.ip, victim.userAgent, name, name.replace(' ', '-')];
     const before = await storedText();

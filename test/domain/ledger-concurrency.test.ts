@@ -2,10 +2,10 @@
 // serialised (an advisory lock on PostgreSQL; on SQLite, transactions that begin IMMEDIATE and wait for
 // the one writer), never forked and never failed.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCategory } from '../../src/domain/categories.js';
-import { verifyLedger } from '../../src/domain/ledger.js';
+import { verifyLedger } from '../../src/domain/consent/ledger-verify.js';
+import { createCategory } from '../../src/domain/recipients/categories.js';
 import { runScript } from '../support/cli.js';
-import { makeHarness, testDialects, type Harness } from '../support/harness.js';
+import { type Harness, makeHarness, testDialects } from '../support/harness.js';
 
 const INSTANCES = 4;
 const WRITES_EACH = 40;

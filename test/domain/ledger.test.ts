@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listEventsAfter } from '../../src/db/consent-events.js';
 import { runCli } from '../support/cli.js';
-import { makeHarness, testDialects, type Harness } from '../support/harness.js';
+import { type Harness, makeHarness, testDialects } from '../support/harness.js';
 import { seedCategories, seedPerson } from '../support/privacy-seed.js';
 
 describe.each(testDialects())('consent ledger on %s', (dialect) => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiKeyCache, MAX_KEY_CACHE_TTL_MS } from '../../src/domain/api-key-cache.js';
-import { createApiKey, revokeKey } from '../../src/domain/api-keys.js';
-import { makeHarness, testDialects, type Harness } from '../support/harness.js';
+import { createApiKeyCache, MAX_KEY_CACHE_TTL_MS } from '../../src/domain/access/api-key-cache.js';
+import { createApiKey, revokeKey } from '../../src/domain/access/api-keys.js';
+import { type Harness, makeHarness, testDialects } from '../support/harness.js';
 
 describe.each(testDialects())('the cache of verified API keys on %s', (dialect) => {
   let h: Harness;
@@ -44,8 +44,8 @@ describe.each(testDialects())('the cache of verified API keys on %s', (dialect) 
     for (let i = 0; i < 5; i++) expect((await list((await createApiKey(h.handle.db, `k${i}`, ['admin'])).key)).status).toBe(200);
     expect(cache.entries.size).toBeLessThanOrEqual(3);
     cache.entries.clear();
-    expect((await list('mp_0000000000000000_' + 'a'.repeat(43))).status).toBe(401);
-    expect((await list(key.slice(0, -2) + 'zz')).status).toBe(401);
+    expect((await list(`mp_0000000000000000_${'a'.repeat(43)}`)).status).toBe(401);
+    expect((await list(`${key.slice(0, -2)}zz`)).status).toBe(401);
     expect(cache.entries.size).toBe(0);
   });
 });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeHarness, testDialects, type Harness } from '../support/harness.js';
+import { type Harness, makeHarness, testDialects } from '../support/harness.js';
 
 describe.each(testDialects())('categories on %s', (dialect) => {
   let h: Harness;
@@ -76,7 +76,7 @@ describe.each(testDialects())('categories on %s', (dialect) => {
 
   it('requires an admin key', async () => {
     expect((await h.request('GET', '/v1/categories', { key: null })).status).toBe(401);
-    expect((await h.request('GET', '/v1/categories', { key: 'mp_0000000000000000_' + 'a'.repeat(43) })).status).toBe(401);
+    expect((await h.request('GET', '/v1/categories', { key: `mp_0000000000000000_${'a'.repeat(43)}` })).status).toBe(401);
     const reader = await h.key('eligibility:read');
     expect((await h.request('GET', '/v1/categories', { key: reader })).status).toBe(403);
   });

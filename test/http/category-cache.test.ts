@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.js';
-import { createCategoryCache, forgetCategory, getCategoryCached, MAX_CATEGORY_CACHE_TTL_MS } from '../../src/domain/category-cache.js';
+import { createCategoryCache, forgetCategory, getCategoryCached, MAX_CATEGORY_CACHE_TTL_MS } from '../../src/domain/recipients/category-cache.js';
 import { seedEveryReason } from '../support/eligibility-seed.js';
-import { makeHarness, testDialects, type Harness } from '../support/harness.js';
+import { type Harness, makeHarness, testDialects } from '../support/harness.js';
 
 // Two instances on one database: `h.app` remembers categories (with a clock the test moves), `other` does not.
 describe.each(testDialects())('the category cache of eligibility on %s', (dialect) => {
@@ -11,11 +11,17 @@ describe.each(testDialects())('the category cache of eligibility on %s', (dialec
   let clock = 0;
   const cache = createCategoryCache({ ttlMs: 60_000, maxEntries: 3, now: () => clock });
   const reasonOf = async (app: ReturnType<typeof createApp>, email: string, category: string) => {
-    const res = await app.request(`/v1/eligibility?email=${encodeURIComponent(email)}&category=${category}`, { headers: { authorization: `Bearer ${h.adminKey}` } });
+    const res = await app.request(`/v1/eligibility?email=${encodeURIComponent(email)}&category=${category}`, {
+      headers: { authorization: `Bearer ${h.adminKey}` },
+    });
     return res.status === 200 ? ((await res.json()) as { reason: string }).reason : res.status;
   };
   const patch = (app: ReturnType<typeof createApp>, key: string, body: unknown) =>
-    app.request(`/v1/categories/${key}`, { method: 'PATCH', headers: { authorization: `Bearer ${h.adminKey}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    app.request(`/v1/categories/${key}`, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${h.adminKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
 
   beforeAll(async () => {
     h = await makeHarness(dialect, {}, { categoryCache: cache });

@@ -1,14 +1,14 @@
 // A subscription that becomes pending through the API is sent its confirmation mail, after the change
 // commits, through the real notices path (SDK → fake Resend on 127.0.0.1).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCategory, getCategory } from '../../src/domain/categories.js';
+import { verifyToken } from '../../src/domain/links/tokens.js';
 import { resumeQueuedNotices } from '../../src/domain/notices/resume.js';
-import { createTemplateStore } from '../../src/domain/notices/template-store.js';
 import { TEMPLATES_DIR } from '../../src/domain/notices/runtime.js';
-import { addSuppression } from '../../src/domain/suppressions.js';
-import { verifyToken } from '../../src/domain/tokens.js';
+import { createTemplateStore } from '../../src/domain/notices/template-store.js';
+import { createCategory, getCategory } from '../../src/domain/recipients/categories.js';
+import { addSuppression } from '../../src/domain/recipients/suppressions.js';
 import { testDialects } from '../support/harness.js';
-import { noticeFixture, type NoticeFixture } from '../support/notices-fixture.js';
+import { type NoticeFixture, noticeFixture } from '../support/notices-fixture.js';
 
 describe.each(testDialects())('double opt-in mail on %s', (dialect) => {
   let f: NoticeFixture;
@@ -47,11 +47,18 @@ describe.each(testDialects())('double opt-in mail on %s', (dialect) => {
   it('sends one per newly pending category on PATCH, none for a plain opt-in or an already pending one', async () => {
     const created = await (await put({ email: 'eve@example.com', subscriptions: { news: 'subscribed' } })).json();
     expect(mailsTo('eve@example.com')).toHaveLength(0);
-    const res = await f.h.request('PATCH', `/v1/recipients/${created.id}`, { key: writer, body: { subscriptions: { digest: 'subscribed', alerts: 'subscribed' } } });
+    const res = await f.h.request('PATCH', `/v1/recipients/${created.id}`, {
+      key: writer,
+      body: { subscriptions: { digest: 'subscribed', alerts: 'subscribed' } },
+    });
     expect(res.status).toBe(200);
-    const subjects = mailsTo('eve@example.com').map((m) => m.subject).sort();
+    const subjects = mailsTo('eve@example.com')
+      .map((m) => m.subject)
+      .sort();
     expect(subjects).toEqual(['Please confirm your subscription to Digest <b>weekly</b> & more', 'Please confirm your subscription to Price alerts']);
-    const tokens = mailsTo('eve@example.com').map((m) => verifyToken(f.h.config.signingKeys, confirmLinks(m.text)[0]!, 'confirm')!.categoryId).sort();
+    const tokens = mailsTo('eve@example.com')
+      .map((m) => verifyToken(f.h.config.signingKeys, confirmLinks(m.text)[0]!, 'confirm')!.categoryId)
+      .sort();
     expect(tokens).toEqual([(await getCategory(f.h.handle.db, 'alerts')).id, (await getCategory(f.h.handle.db, 'digest')).id].sort());
 
     // Asking again while pending changes nothing and sends nothing.

@@ -1,11 +1,11 @@
 // Over a real socket: a client that stops reading the answer must stop the server reading the question,
 // or an unbounded NDJSON body would pile up in memory on one side or the other.
-import { request, type ClientRequest } from 'node:http';
+import { type ClientRequest, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { serve, type ServerType } from '@hono/node-server';
+import { type ServerType, serve } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCategory } from '../../src/domain/categories.js';
-import { makeHarness, testDialects, type Harness } from '../support/harness.js';
+import { createCategory } from '../../src/domain/recipients/categories.js';
+import { type Harness, makeHarness, testDialects } from '../support/harness.js';
 
 describe.each(testDialects())('NDJSON backpressure over HTTP on %s', (dialect) => {
   let h: Harness;
@@ -29,7 +29,13 @@ describe.each(testDialects())('NDJSON backpressure over HTTP on %s', (dialect) =
     let req: ClientRequest | undefined;
     let status = 0;
     const stalled = await new Promise<boolean>((resolve) => {
-      req = request({ host: '127.0.0.1', port, method: 'POST', path: '/v1/eligibility', headers: { authorization: `Bearer ${h.adminKey}`, 'content-type': 'application/x-ndjson' } });
+      req = request({
+        host: '127.0.0.1',
+        port,
+        method: 'POST',
+        path: '/v1/eligibility',
+        headers: { authorization: `Bearer ${h.adminKey}`, 'content-type': 'application/x-ndjson' },
+      });
       req.on('response', (res) => {
         status = res.statusCode ?? 0;
         res.pause(); // never read the answer

@@ -1,11 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ELIGIBLE_REASONS, EXPECTED, seedEveryReason } from '../support/eligibility-seed.js';
-import { makeHarness, testDialects, type Harness } from '../support/harness.js';
+import { type Harness, makeHarness, testDialects } from '../support/harness.js';
 
 const NDJSON = { 'content-type': 'application/x-ndjson' };
 
 function parseLines(text: string): Array<Record<string, unknown>> {
-  return text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+  return text
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 }
 
 describe.each(testDialects())('streaming eligibility (NDJSON) on %s', (dialect) => {
@@ -23,7 +26,7 @@ describe.each(testDialects())('streaming eligibility (NDJSON) on %s', (dialect) 
 
   it('answers every reason, one line per input line, in order, strings and objects alike', async () => {
     const news = EXPECTED.filter((e) => e[1] === 'news');
-    const body = ['{"category":"news"}', ...news.map(([email], i) => JSON.stringify(i % 2 ? email : { email }))].join('\n') + '\n';
+    const body = `${['{"category":"news"}', ...news.map(([email], i) => JSON.stringify(i % 2 ? email : { email }))].join('\n')}\n`;
     const res = await post(body);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^application\/x-ndjson/);
@@ -100,7 +103,7 @@ describe.each(testDialects())('streaming eligibility (NDJSON) on %s', (dialect) 
   });
 
   it('bounds a line that never ends instead of buffering it', async () => {
-    const endless = '{"category":"news"}\n"sub@example.com"\n"' + 'y'.repeat(3 * 1024 * 1024);
+    const endless = `{"category":"news"}\n"sub@example.com"\n"${'y'.repeat(3 * 1024 * 1024)}`;
     const res = await post(endless);
     expect(res.status).toBe(200);
     expect(parseLines(await res.text())).toEqual([

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ELIGIBLE_REASONS, EXPECTED, seedEveryReason } from '../support/eligibility-seed.js';
-import { makeHarness, testDialects, type Harness } from '../support/harness.js';
+import { type Harness, makeHarness, testDialects } from '../support/harness.js';
 
 const get = (h: Harness, email: string, category: string, key?: string | null) =>
   h.request('GET', `/v1/eligibility?email=${encodeURIComponent(email)}&category=${encodeURIComponent(category)}`, { key });
@@ -35,7 +35,7 @@ describe.each(testDialects())('eligibility API on %s', (dialect) => {
   });
 
   it('answers invalid_email in place without failing the batch', async () => {
-    const emails = ['sub@example.com', 'not-an-email', 'a@b.c\r\nBcc: x@evil.test', '', ' ', 'x'.repeat(300) + '@example.com', 'sub@example.com'];
+    const emails = ['sub@example.com', 'not-an-email', 'a@b.c\r\nBcc: x@evil.test', '', ' ', `${'x'.repeat(300)}@example.com`, 'sub@example.com'];
     const res = await h.request('POST', '/v1/eligibility', { body: { category: 'news', emails }, key: reader });
     expect(res.status).toBe(200);
     const reasons = (await res.json()).results.map((r: { reason: string }) => r.reason);
@@ -69,7 +69,7 @@ describe.each(testDialects())('eligibility API on %s', (dialect) => {
     ['no @', 'not-an-email'],
     ['CRLF', 'sub@example.com\r\nBcc: victim@example.com'],
     ['a space', 'sub @example.com'],
-    ['too long', 'x'.repeat(250) + '@example.com'],
+    ['too long', `${'x'.repeat(250)}@example.com`],
     ['huge', 'x'.repeat(5000)],
     ['empty', ''],
   ])('GET answers 422 for an address with %s', async (_label, email) => {
@@ -111,7 +111,11 @@ describe.each(testDialects())('eligibility API on %s', (dialect) => {
   });
 
   it('answers 415 for a form body and 413 for an oversized JSON body', async () => {
-    const form = await h.request('POST', '/v1/eligibility', { body: 'category=news', key: reader, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const form = await h.request('POST', '/v1/eligibility', {
+      body: 'category=news',
+      key: reader,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     expect(form.status).toBe(415);
     const big = JSON.stringify({ category: 'news', emails: Array.from({ length: 9000 }, (_, i) => `${'y'.repeat(300)}${i}@example.com`) });
     expect((await h.request('POST', '/v1/eligibility', { body: big, key: reader })).status).toBe(413);
@@ -119,7 +123,7 @@ describe.each(testDialects())('eligibility API on %s', (dialect) => {
 
   it('needs eligibility:read (or admin)', async () => {
     expect((await get(h, 'sub@example.com', 'news', null)).status).toBe(401);
-    expect((await get(h, 'sub@example.com', 'news', 'mp_0000000000000000_' + 'a'.repeat(43))).status).toBe(401);
+    expect((await get(h, 'sub@example.com', 'news', `mp_0000000000000000_${'a'.repeat(43)}`)).status).toBe(401);
     const writer = await h.key('recipients:write', 'notices:send');
     expect((await get(h, 'sub@example.com', 'news', writer)).status).toBe(403);
     const post = await h.request('POST', '/v1/eligibility', { body: { category: 'news', emails: [] }, key: writer });

@@ -1,6 +1,6 @@
 // PATCH /v1/recipients changing the address writes one `email_changed` event, with no address in it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeHarness, testDialects, type Harness } from '../support/harness.js';
+import { type Harness, makeHarness, testDialects } from '../support/harness.js';
 
 describe.each(testDialects())('email_changed events on %s', (dialect) => {
   let h: Harness;
@@ -9,7 +9,8 @@ describe.each(testDialects())('email_changed events on %s', (dialect) => {
   });
   afterAll(() => h.close());
 
-  const events = async (id: string) => (await (await h.request('GET', `/v1/recipients/${id}/events`)).json()).data as { type: string; detail: unknown; actor: string }[];
+  const events = async (id: string) =>
+    (await (await h.request('GET', `/v1/recipients/${id}/events`)).json()).data as { type: string; detail: unknown; actor: string }[];
 
   it('records the change once, names no address, and not for a case-only or absent change', async () => {
     const created = await (await h.request('PUT', '/v1/recipients', { body: { email: 'eve@example.com' } })).json();

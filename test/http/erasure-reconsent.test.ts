@@ -2,9 +2,9 @@
 // erase, import again with a double opt-in subscription, the confirmation mail through the real notices
 // path (dev outbox), confirm. And the email change link through the same path.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { linksFor, pathOf, postForm, seededHarness } from '../pages/fixtures.js';
 import type { Harness } from '../support/harness.js';
 import { testDialects } from '../support/harness.js';
-import { linksFor, pathOf, postForm, seededHarness } from '../pages/fixtures.js';
 
 describe.each(testDialects())('re-consent after erasure on %s', (dialect) => {
   let h: Harness;

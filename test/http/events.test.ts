@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LedgerEntry as Entry } from '../../src/domain/consent-ledger.js';
-import { makeHarness, testDialects, type Harness } from '../support/harness.js';
+import type { LedgerEntry as Entry } from '../../src/domain/consent/ledger-history.js';
+import { type Harness, makeHarness, testDialects } from '../support/harness.js';
 
 describe.each(testDialects())('events on %s', (dialect) => {
   let h: Harness;
@@ -20,8 +20,12 @@ describe.each(testDialects())('events on %s', (dialect) => {
   });
 
   it('lists every consent event in order, page by page, until next is null', async () => {
-    const a = await (await h.request('PUT', '/v1/recipients', { body: { email: 'a@example.com', subscriptions: { news: 'subscribed', tips: 'subscribed' } } })).json();
-    const b = await (await h.request('PUT', '/v1/recipients', { body: { email: 'b@example.com', subscriptions: { news: 'subscribed' }, consent: { source: 'import' } } })).json();
+    const a = await (
+      await h.request('PUT', '/v1/recipients', { body: { email: 'a@example.com', subscriptions: { news: 'subscribed', tips: 'subscribed' } } })
+    ).json();
+    const b = await (
+      await h.request('PUT', '/v1/recipients', { body: { email: 'b@example.com', subscriptions: { news: 'subscribed' }, consent: { source: 'import' } } })
+    ).json();
     await h.request('PATCH', '/v1/recipients/a@example.com', { body: { subscriptions: { news: 'unsubscribed' } } });
     await h.request('POST', '/v1/suppressions', { body: { email: 'stranger@example.com', reason: 'manual' } });
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verifyToken } from '../../src/domain/tokens.js';
-import { testDialects, type Harness } from '../support/harness.js';
+import { verifyToken } from '../../src/domain/links/tokens.js';
 import { addRecipient, eventsOf, seededHarness } from '../pages/fixtures.js';
+import { type Harness, testDialects } from '../support/harness.js';
 
 describe.each(testDialects())('POST /v1/links on %s', (dialect) => {
   let h: Harness;
@@ -41,7 +41,11 @@ describe.each(testDialects())('POST /v1/links on %s', (dialect) => {
   it('creates an unseen address without consent or event', async () => {
     const res = await post({ recipient: 'new.person@example.org', category: 'newsletter' });
     expect(res.status).toBe(200);
-    const row = await h.handle.db.selectFrom('recipients').select(['id', 'email']).where('email_normalized', '=', 'new.person@example.org').executeTakeFirstOrThrow();
+    const row = await h.handle.db
+      .selectFrom('recipients')
+      .select(['id', 'email'])
+      .where('email_normalized', '=', 'new.person@example.org')
+      .executeTakeFirstOrThrow();
     expect(verifyToken(h.config.signingKeys, new URL((await res.json()).unsubscribeUrl).pathname.slice(3), 'unsubscribe')?.subjectId).toBe(row.id);
     expect(await eventsOf(h, row.id)).toEqual([]);
     const subs = await h.handle.db.selectFrom('subscriptions').selectAll().where('recipient_id', '=', row.id).execute();
@@ -53,7 +57,9 @@ describe.each(testDialects())('POST /v1/links on %s', (dialect) => {
     expect((await post({ recipient: 'ext:nobody', category: 'newsletter' })).status).toBe(404);
     const unknownCategory = await post({ recipient: 'someone.else@example.org', category: 'nope' });
     expect(unknownCategory.status).toBe(404);
-    expect(await h.handle.db.selectFrom('recipients').select('id').where('email_normalized', '=', 'someone.else@example.org').executeTakeFirst()).toBeUndefined();
+    expect(
+      await h.handle.db.selectFrom('recipients').select('id').where('email_normalized', '=', 'someone.else@example.org').executeTakeFirst(),
+    ).toBeUndefined();
   });
 
   it.each([
@@ -74,6 +80,8 @@ describe.each(testDialects())('POST /v1/links on %s', (dialect) => {
     expect((await post({ recipient: 'ann@example.com', category: 'newsletter' }, 'mp_bad')).status).toBe(401);
     const writer = await h.key('recipients:write');
     expect((await post({ recipient: 'ann@example.com', category: 'newsletter' }, writer)).status).toBe(403);
-    expect((await h.request('POST', '/v1/links', { body: 'recipient=a', headers: { 'content-type': 'application/x-www-form-urlencoded' }, key: reader })).status).toBe(415);
+    expect(
+      (await h.request('POST', '/v1/links', { body: 'recipient=a', headers: { 'content-type': 'application/x-www-form-urlencoded' }, key: reader })).status,
+    ).toBe(415);
   });
 });

@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listEventsOfRecipient } from '../../src/db/consent-events.js';
 import { findSuppressionsByHash } from '../../src/db/suppressions.js';
-import { addressHash } from '../../src/domain/address-hash.js';
-import { checkEligibility } from '../../src/domain/check-eligibility.js';
-import { getCategory } from '../../src/domain/categories.js';
-import { liftErasedSuppression } from '../../src/domain/erasure.js';
-import { verifyLedger } from '../../src/domain/ledger.js';
-import { upsertRecipient } from '../../src/domain/recipients.js';
-import { addSuppression } from '../../src/domain/suppressions.js';
-import { makeHarness, testDialects, type Harness } from '../support/harness.js';
+import { verifyLedger } from '../../src/domain/consent/ledger-verify.js';
+import { checkEligibility } from '../../src/domain/eligibility/check-eligibility.js';
+import { addressHash } from '../../src/domain/privacy/address-hash.js';
+import { liftErasedSuppression } from '../../src/domain/privacy/erasure.js';
+import { getCategory } from '../../src/domain/recipients/categories.js';
+import { upsertRecipient } from '../../src/domain/recipients/recipients.js';
+import { addSuppression } from '../../src/domain/recipients/suppressions.js';
+import { type Harness, makeHarness, testDialects } from '../support/harness.js';
 import { seedCategories, seedPerson } from '../support/privacy-seed.js';
 
 const enc = encodeURIComponent;
@@ -23,7 +23,8 @@ describe.each(testDialects())('privacy API on %s', (dialect) => {
   });
   afterAll(() => h.close());
 
-  const eligibility = async (email: string, key: string) => (await checkEligibility(h.handle.db, h.config.hashKey, await getCategory(h.handle.db, key), [email]))[0];
+  const eligibility = async (email: string, key: string) =>
+    (await checkEligibility(h.handle.db, h.config.hashKey, await getCategory(h.handle.db, key), [email]))[0];
 
   it('exports profile, subscriptions with category names, events with IP and user agent, and suppressions', async () => {
     const p = await seedPerson(h, 'export', { suppress: true });
@@ -37,7 +38,14 @@ describe.each(testDialects())('privacy API on %s', (dialect) => {
       expect.objectContaining({ categoryKey: 'news', categoryName: 'Newsletter', kind: 'marketing', status: 'subscribed', source: 'api' }),
     ]);
     expect(body.consentEvents.map((e: { type: string }) => e.type)).toEqual(['subscribed', 'pending', 'suppressed']);
-    expect(body.consentEvents[0]).toMatchObject({ category: 'news', source: 'api', actor: 'key:seed', ip: p.ip, userAgent: p.userAgent, detail: { from: null, to: 'subscribed', text: 'Yes, send me news' } });
+    expect(body.consentEvents[0]).toMatchObject({
+      category: 'news',
+      source: 'api',
+      actor: 'key:seed',
+      ip: p.ip,
+      userAgent: p.userAgent,
+      detail: { from: null, to: 'subscribed', text: 'Yes, send me news' },
+    });
     expect(body.suppressions).toEqual([expect.objectContaining({ reason: 'manual', email: p.email, note: `asked by phone, ${p.email}` })]);
     expect(Date.parse(body.exportedAt)).not.toBeNaN();
 
@@ -109,7 +117,12 @@ describe.each(testDialects())('privacy API on %s', (dialect) => {
 
   it('keeps a hard bounce standing after erasure and re-import', async () => {
     const p = await seedPerson(h, 'bounced');
-    await addSuppression(h.handle.db, h.config.hashKey, { email: p.email, reason: 'hard_bounce', note: `550 5.1.1 <${p.email}> unknown` }, { source: 'webhook', actor: 'system' });
+    await addSuppression(
+      h.handle.db,
+      h.config.hashKey,
+      { email: p.email, reason: 'hard_bounce', note: `550 5.1.1 <${p.email}> unknown` },
+      { source: 'webhook', actor: 'system' },
+    );
     expect((await h.request('DELETE', `/v1/recipients/${p.id}`, { key: privacyKey })).status).toBe(204);
     await upsertRecipient(h.handle.db, h.config.hashKey, { email: p.email }, { source: 'import', actor: 'key:import' });
     expect(await eligibility(p.email, 'receipts')).toEqual({ eligible: false, reason: 'suppressed_bounce' });
@@ -120,7 +133,12 @@ describe.each(testDialects())('privacy API on %s', (dialect) => {
     await addSuppression(h.handle.db, h.config.hashKey, { email, reason: 'complaint' }, { source: 'webhook', actor: 'system' });
     expect((await h.request('DELETE', `/v1/recipients/${enc(email)}`, { key: privacyKey })).status).toBe(204);
     const rows = await findSuppressionsByHash(h.handle.db, addressHash(h.config.hashKey, email));
-    expect(rows.map((r) => [r.reason, r.email])).toEqual(expect.arrayContaining([['complaint', null], ['erased', null]]));
+    expect(rows.map((r) => [r.reason, r.email])).toEqual(
+      expect.arrayContaining([
+        ['complaint', null],
+        ['erased', null],
+      ]),
+    );
     expect((await h.request('DELETE', `/v1/recipients/${enc(email)}`, { key: privacyKey })).status).toBe(404);
   });
 
@@ -135,7 +153,10 @@ describe.each(testDialects())('privacy API on %s', (dialect) => {
     ['NUL byte', 'a\u0000b@example.test', 422],
     ['CRLF', 'a\r\nX-Injected: 1@example.test', 422],
   ])('answers a hostile REF (%s) with a 4xx', async (_label, ref, status) => {
-    for (const [method, path] of [['GET', `/v1/recipients/${enc(ref)}/export`], ['DELETE', `/v1/recipients/${enc(ref)}`]] as const) {
+    for (const [method, path] of [
+      ['GET', `/v1/recipients/${enc(ref)}/export`],
+      ['DELETE', `/v1/recipients/${enc(ref)}`],
+    ] as const) {
       const res = await h.request(method, path, { key: privacyKey });
       expect(res.status).toBe(status);
       expect(res.headers.get('content-type')).toBe('application/problem+json');
@@ -152,9 +173,12 @@ describe.each(testDialects())('privacy API on %s', (dialect) => {
   it('needs the privacy scope (or admin)', async () => {
     const p = await seedPerson(h, 'scoped');
     const writer = await h.key('recipients:write', 'eligibility:read');
-    for (const [method, path] of [['GET', `/v1/recipients/${p.id}/export`], ['DELETE', `/v1/recipients/${p.id}`]] as const) {
+    for (const [method, path] of [
+      ['GET', `/v1/recipients/${p.id}/export`],
+      ['DELETE', `/v1/recipients/${p.id}`],
+    ] as const) {
       expect((await h.request(method, path, { key: null })).status).toBe(401);
-      expect((await h.request(method, path, { key: 'mp_0000000000000000_' + 'a'.repeat(43) })).status).toBe(401);
+      expect((await h.request(method, path, { key: `mp_0000000000000000_${'a'.repeat(43)}` })).status).toBe(401);
       expect((await h.request(method, path, { key: writer })).status).toBe(403);
     }
     expect((await h.request('GET', `/v1/recipients/${p.id}/export`, { key: privacyKey })).status).toBe(200);

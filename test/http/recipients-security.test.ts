@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeHarness, testDialects, type Harness } from '../support/harness.js';
+import { type Harness, makeHarness, testDialects } from '../support/harness.js';
 
 // Hostile input and scopes on the recipients API: every bad request is a 4xx that stores nothing.
 describe.each(testDialects())('recipients security on %s', (dialect) => {
@@ -51,7 +51,13 @@ describe.each(testDialects())('recipients security on %s', (dialect) => {
     it('keeps SQL, HTML and unicode as data', async () => {
       const externalId = "1'); DROP TABLE recipients;--";
       const text = '<script>alert(1)</script>\r\nI agree — 同意します 👍';
-      const res = await put({ email: 'Zoë.Ünïcødé@exämple.com', externalId, locale: 'zh-Hant-TW', consent: { userAgent: '<img src=x onerror=alert(1)>', text }, subscriptions: { newsletter: 'subscribed' } });
+      const res = await put({
+        email: 'Zoë.Ünïcødé@exämple.com',
+        externalId,
+        locale: 'zh-Hant-TW',
+        consent: { userAgent: '<img src=x onerror=alert(1)>', text },
+        subscriptions: { newsletter: 'subscribed' },
+      });
       expect(res.status).toBe(201);
       expect(await res.json()).toMatchObject({ email: 'Zoë.Ünïcødé@exämple.com', externalId });
       const got = await h.request('GET', `/v1/recipients/ext:${encodeURIComponent(externalId)}`);
@@ -72,14 +78,18 @@ describe.each(testDialects())('recipients security on %s', (dialect) => {
     it('answers 401 without a valid key and 403 without the scope', async () => {
       await put({ email: 'sc@example.com' });
       expect((await h.request('GET', '/v1/recipients/sc@example.com', { key: null })).status).toBe(401);
-      expect((await h.request('PUT', '/v1/recipients', { key: 'mp_0000000000000000_' + 'a'.repeat(43), body: { email: 'x@example.com' } })).status).toBe(401);
+      expect((await h.request('PUT', '/v1/recipients', { key: `mp_0000000000000000_${'a'.repeat(43)}`, body: { email: 'x@example.com' } })).status).toBe(401);
       const reader = await h.key('eligibility:read');
       const sender = await h.key('notices:send');
       expect((await h.request('GET', '/v1/recipients/sc@example.com', { key: reader })).status).toBe(200);
       expect((await h.request('GET', '/v1/recipients/sc@example.com/events', { key: reader })).status).toBe(200);
       expect((await put({ email: 'sc@example.com' }, reader)).status).toBe(403);
       expect((await h.request('PATCH', '/v1/recipients/sc@example.com', { key: reader, body: { locale: 'en' } })).status).toBe(403);
-      for (const [method, path] of [['GET', '/v1/recipients/sc@example.com'], ['GET', '/v1/recipients/sc@example.com/events'], ['PUT', '/v1/recipients']] as const) {
+      for (const [method, path] of [
+        ['GET', '/v1/recipients/sc@example.com'],
+        ['GET', '/v1/recipients/sc@example.com/events'],
+        ['PUT', '/v1/recipients'],
+      ] as const) {
         expect((await h.request(method, path, { key: sender, body: method === 'PUT' ? { email: 'sc@example.com' } : undefined })).status).toBe(403);
       }
     });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeHarness, testDialects, type Harness } from '../support/harness.js';
+import { type Harness, makeHarness, testDialects } from '../support/harness.js';
 
 interface EventBody {
   type: string;
@@ -15,7 +15,8 @@ describe.each(testDialects())('recipients on %s', (dialect) => {
   let h: Harness;
   let writer: string;
   let writerId: string;
-  const eventsOf = async (ref: string): Promise<EventBody[]> => (await (await h.request('GET', `/v1/recipients/${encodeURIComponent(ref)}/events`)).json()).data;
+  const eventsOf = async (ref: string): Promise<EventBody[]> =>
+    (await (await h.request('GET', `/v1/recipients/${encodeURIComponent(ref)}/events`)).json()).data;
   const put = (body: unknown, key?: string) => h.request('PUT', '/v1/recipients', { body, ...(key && { key }) });
 
   beforeAll(async () => {
@@ -54,8 +55,13 @@ describe.each(testDialects())('recipients on %s', (dialect) => {
       const events = await eventsOf('bob@example.com');
       expect(events).toHaveLength(1);
       expect(events[0]).toMatchObject({
-        type: 'subscribed', category: 'newsletter', source: 'import', actor: `key:${writerId}`,
-        ip: '203.0.113.7', userAgent: 'Mozilla/5.0 (Test)', detail: { from: null, to: 'subscribed', text: consent.text },
+        type: 'subscribed',
+        category: 'newsletter',
+        source: 'import',
+        actor: `key:${writerId}`,
+        ip: '203.0.113.7',
+        userAgent: 'Mozilla/5.0 (Test)',
+        detail: { from: null, to: 'subscribed', text: consent.text },
       });
     });
 
@@ -117,10 +123,24 @@ describe.each(testDialects())('recipients on %s', (dialect) => {
       const { id } = await (await put({ email: 'gil@example.com', subscriptions: { newsletter: 'subscribed' } })).json();
       const res = await h.request('PATCH', `/v1/recipients/${id}`, {
         key: writer,
-        body: { email: 'Gil.New@example.com', externalId: 'g-7', locale: 'de', marketingOptOut: true, subscriptions: { newsletter: 'unsubscribed' }, consent: { userAgent: 'Support desk' } },
+        body: {
+          email: 'Gil.New@example.com',
+          externalId: 'g-7',
+          locale: 'de',
+          marketingOptOut: true,
+          subscriptions: { newsletter: 'unsubscribed' },
+          consent: { userAgent: 'Support desk' },
+        },
       });
       expect(res.status).toBe(200);
-      expect(await res.json()).toMatchObject({ id, email: 'Gil.New@example.com', externalId: 'g-7', locale: 'de', marketingOptOut: true, subscriptions: { newsletter: { status: 'unsubscribed' } } });
+      expect(await res.json()).toMatchObject({
+        id,
+        email: 'Gil.New@example.com',
+        externalId: 'g-7',
+        locale: 'de',
+        marketingOptOut: true,
+        subscriptions: { newsletter: { status: 'unsubscribed' } },
+      });
       const events = await eventsOf('ext:g-7');
       expect(events.map((e) => e.type)).toEqual(['subscribed', 'email_changed', 'marketing_opt_out', 'unsubscribed']);
       expect(events.slice(1).every((e) => e.actor === `key:${writerId}` && e.userAgent === 'Support desk')).toBe(true);
@@ -145,7 +165,9 @@ describe.each(testDialects())('recipients on %s', (dialect) => {
     it('records one event for 20 parallel identical changes to a known recipient', async () => {
       await put({ email: 'known-race@example.com' });
       const results = await Promise.all(
-        Array.from({ length: 20 }, () => h.request('PATCH', '/v1/recipients/known-race@example.com', { body: { marketingOptOut: true, subscriptions: { newsletter: 'subscribed' } } })),
+        Array.from({ length: 20 }, () =>
+          h.request('PATCH', '/v1/recipients/known-race@example.com', { body: { marketingOptOut: true, subscriptions: { newsletter: 'subscribed' } } }),
+        ),
       );
       expect(results.map((r) => r.status)).toEqual(Array(20).fill(200));
       expect((await eventsOf('known-race@example.com')).map((e) => e.type)).toEqual(['marketing_opt_out', 'subscribed']);
@@ -178,9 +200,10 @@ describe.each(testDialects())('recipients on %s', (dialect) => {
 
     it.each(['GET', 'PATCH', 'GET events'])('answers 404 for an unknown REF (%s)', async (what) => {
       for (const ref of ['nobody%40example.com', 'ext:nobody', '0190f0f0-0000-7000-8000-000000000000', 'x%00y', '%0d%0a', 'a'.repeat(5000)]) {
-        const res = what === 'PATCH'
-          ? await h.request('PATCH', `/v1/recipients/${ref}`, { body: { locale: 'en' } })
-          : await h.request('GET', `/v1/recipients/${ref}${what === 'GET events' ? '/events' : ''}`);
+        const res =
+          what === 'PATCH'
+            ? await h.request('PATCH', `/v1/recipients/${ref}`, { body: { locale: 'en' } })
+            : await h.request('GET', `/v1/recipients/${ref}${what === 'GET events' ? '/events' : ''}`);
         expect(res.status, ref).toBe(404);
       }
     });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertSuppression } from '../../src/db/suppressions.js';
-import { addressHash } from '../../src/domain/address-hash.js';
-import { makeHarness, testDialects, type Harness } from '../support/harness.js';
+import { addressHash } from '../../src/domain/privacy/address-hash.js';
+import { type Harness, makeHarness, testDialects } from '../support/harness.js';
 
 describe.each(testDialects())('suppressions on %s', (dialect) => {
   let h: Harness;
@@ -73,8 +73,13 @@ describe.each(testDialects())('suppressions on %s', (dialect) => {
     it('refuses to lift an erased suppression with 409', async () => {
       const email = 'erased@example.com';
       await insertSuppression(h.handle.db, {
-        id: '0190f0f0-0000-7000-8000-0000000000e1', email: null, email_normalized: null, email_hash: addressHash(h.config.hashKey, email),
-        reason: 'erased', note: null, created_at: new Date().toISOString(),
+        id: '0190f0f0-0000-7000-8000-0000000000e1',
+        email: null,
+        email_normalized: null,
+        email_hash: addressHash(h.config.hashKey, email),
+        reason: 'erased',
+        note: null,
+        created_at: new Date().toISOString(),
       });
       const res = await h.request('DELETE', `/v1/suppressions/${encodeURIComponent('Erased@Example.com')}`);
       expect(res.status).toBe(409);

@@ -3,14 +3,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config.js';
 import { listEventsOfRecipient } from '../../src/db/consent-events.js';
 import { expirePendingRow, findPendingBefore } from '../../src/db/pending-subscriptions.js';
-import { getCategory } from '../../src/domain/categories.js';
-import { checkEligibility } from '../../src/domain/check-eligibility.js';
-import { verifyLedger } from '../../src/domain/ledger.js';
-import { upsertRecipient } from '../../src/domain/recipients.js';
+import { verifyLedger } from '../../src/domain/consent/ledger-verify.js';
+import { checkEligibility } from '../../src/domain/eligibility/check-eligibility.js';
+import { getCategory } from '../../src/domain/recipients/categories.js';
+import { upsertRecipient } from '../../src/domain/recipients/recipients.js';
 import { expirePendingSubscriptions } from '../../src/jobs/expire-pending.js';
 import { runJobsOnce, startJobs } from '../../src/jobs/run-jobs.js';
 import { runCli } from '../support/cli.js';
-import { makeHarness, TEST_ENV, testDialects, type Harness } from '../support/harness.js';
+import { type Harness, makeHarness, TEST_ENV, testDialects } from '../support/harness.js';
 import { seedCategories } from '../support/privacy-seed.js';
 
 const DAY = 86_400_000;
@@ -25,12 +25,18 @@ describe.each(testDialects())('double opt-in expiry on %s', (dialect) => {
 
   /** A recipient asked for the double opt-in digest (and the plain newsletter) `daysAgo` days ago. */
   async function requestedDaysAgo(email: string, daysAgo: number): Promise<string> {
-    const { recipient } = await upsertRecipient(h.handle.db, h.config.hashKey, { email, subscriptions: { digest: 'subscribed', news: 'subscribed' } }, { source: 'api', actor: 'key:t' });
+    const { recipient } = await upsertRecipient(
+      h.handle.db,
+      h.config.hashKey,
+      { email, subscriptions: { digest: 'subscribed', news: 'subscribed' } },
+      { source: 'api', actor: 'key:t' },
+    );
     const then = new Date(Date.now() - daysAgo * DAY).toISOString();
     await sql`update subscriptions set updated_at = ${then} where recipient_id = ${recipient.id}`.execute(h.handle.db);
     return recipient.id;
   }
-  const statusOf = async (email: string) => (await checkEligibility(h.handle.db, h.config.hashKey, await getCategory(h.handle.db, 'digest'), [email]))[0]!.reason;
+  const statusOf = async (email: string) =>
+    (await checkEligibility(h.handle.db, h.config.hashKey, await getCategory(h.handle.db, 'digest'), [email]))[0]!.reason;
 
   it('expires pending subscriptions older than the limit, once, with an `expired` event', async () => {
     const oldId = await requestedDaysAgo('old@example.test', 10);
@@ -94,7 +100,12 @@ describe.each(testDialects())('double opt-in expiry on %s', (dialect) => {
     expect(await expirePendingSubscriptions(h.handle.db, 7)).toBe(1); // instance A wins
     for (const row of seenByB) expect(await expirePendingRow(h.handle.db, row, 'expiry', new Date().toISOString())).toBe(false);
     // The person confirming meanwhile also wins over a stale expiry.
-    const { recipient } = await upsertRecipient(h.handle.db, h.config.hashKey, { email: 'confirms@example.test', subscriptions: { digest: 'subscribed' } }, { source: 'api', actor: 'key:t' });
+    const { recipient } = await upsertRecipient(
+      h.handle.db,
+      h.config.hashKey,
+      { email: 'confirms@example.test', subscriptions: { digest: 'subscribed' } },
+      { source: 'api', actor: 'key:t' },
+    );
     await sql`update subscriptions set updated_at = ${new Date(Date.now() - 20 * DAY).toISOString()} where recipient_id = ${recipient.id}`.execute(h.handle.db);
     const stale = await findPendingBefore(h.handle.db, cutoff, 100);
     await sql`update subscriptions set status = 'subscribed' where recipient_id = ${recipient.id}`.execute(h.handle.db);

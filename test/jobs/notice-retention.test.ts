@@ -5,10 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig } from '../../src/config.js';
 import { findNotice } from '../../src/db/notices.js';
 import { recordWebhookReceipt } from '../../src/db/webhook-receipts.js';
-import { verifyLedger } from '../../src/domain/ledger.js';
+import { verifyLedger } from '../../src/domain/consent/ledger-verify.js';
 import { runJobsOnce, startJobs } from '../../src/jobs/run-jobs.js';
 import { runCli, runScript } from '../support/cli.js';
-import { makeHarness, TEST_ENV, testDialects, type Harness } from '../support/harness.js';
+import { type Harness, makeHarness, TEST_ENV, testDialects } from '../support/harness.js';
 import { RECEIPT, switchableOutbox } from '../support/notices-fixture.js';
 import { seedCategories, seedPerson } from '../support/privacy-seed.js';
 
@@ -20,7 +20,7 @@ describe('NOTICE_RETENTION_DAYS', () => {
     expect(parseConfig({ ...TEST_ENV, NOTICE_RETENTION_DAYS: '30' }).noticeRetentionDays).toBe(30);
   });
 
-  it.each(['0', '-3', '2.5', 'ninety', '', '3651', "1; DROP TABLE notices"])('refuses %j, naming the variable', (value) => {
+  it.each(['0', '-3', '2.5', 'ninety', '', '3651', '1; DROP TABLE notices'])('refuses %j, naming the variable', (value) => {
     expect(() => parseConfig({ ...TEST_ENV, NOTICE_RETENTION_DAYS: value })).toThrow(ConfigError);
     expect(() => parseConfig({ ...TEST_ENV, NOTICE_RETENTION_DAYS: value })).toThrow(/NOTICE_RETENTION_DAYS/);
   });
@@ -36,9 +36,21 @@ describe.each(testDialects())('notice retention on %s', (dialect) => {
   });
   afterAll(() => h.close());
 
-  const send = async (to: string) => (await (await h.request('POST', '/v1/notices', { body: { to, category: 'receipts', template: 'receipt', data: RECEIPT } })).json()) as { id: string; status: string; providerId: string | null };
+  const send = async (to: string) =>
+    (await (await h.request('POST', '/v1/notices', { body: { to, category: 'receipts', template: 'receipt', data: RECEIPT } })).json()) as {
+      id: string;
+      status: string;
+      providerId: string | null;
+    };
   const count = async (table: 'notices' | 'notice_events' | 'dev_outbox' | 'webhook_receipts' | 'consent_events') =>
-    Number((await h.handle.db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+    Number(
+      (
+        await h.handle.db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
   async function backdate(noticeId: string, providerId: string | null, days: number) {
     const then = new Date(Date.now() - days * DAY).toISOString();
     await sql`update notices set created_at = ${then} where id = ${noticeId}`.execute(h.handle.db);
@@ -66,7 +78,9 @@ describe.each(testDialects())('notice retention on %s', (dialect) => {
     expect(await count('consent_events')).toBe(consent);
     expect(await verifyLedger(h.handle.db)).toMatchObject({ ok: true });
     // Idempotent: a second instance running the job right after finds nothing.
-    expect((await runJobsOnce(h.handle.db, h.config)).find((r) => r.name === 'notice-retention')).toMatchObject({ counts: { notices: 0, outbox: 0, receipts: 0 } });
+    expect((await runJobsOnce(h.handle.db, h.config)).find((r) => r.name === 'notice-retention')).toMatchObject({
+      counts: { notices: 0, outbox: 0, receipts: 0 },
+    });
   });
 
   it('resumes a queued notice (its body kept until then, cleared once sent), leaving a fresh one to its first call', async () => {
@@ -115,4 +129,3 @@ describe.each(testDialects())('notice retention on %s', (dialect) => {
     expect(await findNotice(h.handle.db, old.id)).toBeUndefined();
   });
 });
-

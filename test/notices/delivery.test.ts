@@ -5,9 +5,9 @@ import { createResendTransport } from '../../src/domain/notices/resend-transport
 import { resumeQueuedNotices } from '../../src/domain/notices/resume.js';
 import type { NoticeRuntime } from '../../src/domain/notices/runtime.js';
 import type { Transport } from '../../src/domain/notices/transport.js';
-import { getCategory } from '../../src/domain/categories.js';
+import { getCategory } from '../../src/domain/recipients/categories.js';
 import { testDialects } from '../support/harness.js';
-import { noticeFixture, RECEIPT, testTransport, type NoticeFixture } from '../support/notices-fixture.js';
+import { type NoticeFixture, noticeFixture, RECEIPT, testTransport } from '../support/notices-fixture.js';
 
 describe.each(testDialects())('delivery through Resend on %s', (dialect) => {
   let f: NoticeFixture;
@@ -16,7 +16,14 @@ describe.each(testDialects())('delivery through Resend on %s', (dialect) => {
   beforeAll(async () => {
     f = await noticeFixture(dialect);
     sender = await f.h.key('notices:send');
-    runtime = { templates: (await import('../../src/domain/notices/template-store.js')).createTemplateStore({ dir: (await import('../../src/domain/notices/runtime.js')).TEMPLATES_DIR, publicUrl: f.h.config.publicUrl, watch: false }), transport: f.transport };
+    runtime = {
+      templates: (await import('../../src/domain/notices/template-store.js')).createTemplateStore({
+        dir: (await import('../../src/domain/notices/runtime.js')).TEMPLATES_DIR,
+        publicUrl: f.h.config.publicUrl,
+        watch: false,
+      }),
+      transport: f.transport,
+    };
   });
   afterAll(() => f.close());
   const send = (to: string) => f.h.request('POST', '/v1/notices', { key: sender, body: { to, category: 'receipts', template: 'receipt', data: RECEIPT } });
@@ -25,7 +32,12 @@ describe.each(testDialects())('delivery through Resend on %s', (dialect) => {
   async function dispatchWith(transport: Transport, emails: string[]) {
     const category = await getCategory(f.h.handle.db, 'receipts');
     const template = await runtime.templates.get('receipt');
-    return dispatchNotices({ db: f.h.handle.db, config: f.h.config, runtime: { ...runtime, transport }, actor: 'test' }, category, template, emails.map((email) => ({ email, data: RECEIPT })));
+    return dispatchNotices(
+      { db: f.h.handle.db, config: f.h.config, runtime: { ...runtime, transport }, actor: 'test' },
+      category,
+      template,
+      emails.map((email) => ({ email, data: RECEIPT })),
+    );
   }
 
   it('retries a 429, honouring Retry-After, under the same idempotency key', async () => {
@@ -65,7 +77,11 @@ describe.each(testDialects())('delivery through Resend on %s', (dialect) => {
   it('gives a notice up after MAX_PROVIDER_CALLS failed calls', async () => {
     f.fake.failNext(500, 4);
     const { id } = await (await send('ada@example.com')).json();
-    await f.h.handle.db.updateTable('notices').set({ attempts: MAX_PROVIDER_CALLS - 1 }).where('id', '=', id).execute();
+    await f.h.handle.db
+      .updateTable('notices')
+      .set({ attempts: MAX_PROVIDER_CALLS - 1 })
+      .where('id', '=', id)
+      .execute();
     f.fake.failNext(500, 4);
     await resumeQueuedNotices(f.h.handle.db, runtime);
     expect((await findNotice(f.h.handle.db, id))!.status).toBe('failed');

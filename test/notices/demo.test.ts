@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listOutbox } from '../../src/db/dev-outbox.js';
-import { fillDemo } from '../../src/domain/demo.js';
+import { fillDemo } from '../../src/demo.js';
 import { createOutboxTransport } from '../../src/domain/notices/outbox-transport.js';
 import { createNoticeRuntime } from '../../src/domain/notices/runtime.js';
-import { makeHarness, testDialects, type Harness } from '../support/harness.js';
+import { type Harness, makeHarness, testDialects } from '../support/harness.js';
 
 describe.each(testDialects())('mailprefs demo on %s', (dialect) => {
   let h: Harness;

@@ -1,13 +1,13 @@
 // With no Resend key, a notice sent through the API shows up at /dev/outbox, in a real browser.
-import { serve, type ServerType } from '@hono/node-server';
-import { chromium, type Browser } from 'playwright-core';
+import { type ServerType, serve } from '@hono/node-server';
+import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSystemMail } from '../../src/domain/notices/system-mail.js';
-import { createNoticeRuntime } from '../../src/domain/notices/runtime.js';
 import { findRecipient } from '../../src/db/recipients.js';
-import { makeHarness, testDialects, type Harness } from '../support/harness.js';
-import { freePort } from '../support/postgres-cluster.js';
+import { createNoticeRuntime } from '../../src/domain/notices/runtime.js';
+import { createSystemMail } from '../../src/domain/notices/system-mail.js';
+import { type Harness, makeHarness, testDialects } from '../support/harness.js';
 import { NEWSLETTER, seed } from '../support/notices-fixture.js';
+import { freePort } from '../support/postgres-cluster.js';
 
 describe.each(testDialects())('dev outbox on %s', (dialect) => {
   let h: Harness;
@@ -33,7 +33,10 @@ describe.each(testDialects())('dev outbox on %s', (dialect) => {
 
   it('shows a notice sent through the API, whose unsubscribe link works in the browser', async () => {
     const sender = await h.key('notices:send');
-    const res = await h.request('POST', '/v1/notices', { key: sender, body: { to: 'ada@example.com', category: 'news', template: 'newsletter', data: { ...NEWSLETTER, headline: 'Outbox <check>' } } });
+    const res = await h.request('POST', '/v1/notices', {
+      key: sender,
+      body: { to: 'ada@example.com', category: 'news', template: 'newsletter', data: { ...NEWSLETTER, headline: 'Outbox <check>' } },
+    });
     expect(res.status).toBe(202);
     expect((await res.json()).providerId).toMatch(/^[0-9a-f-]{36}$/);
 

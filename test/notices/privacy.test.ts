@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findNotice } from '../../src/db/notices.js';
 import { resumeQueuedNotices } from '../../src/domain/notices/resume.js';
-import { makeHarness, testDialects, type Harness } from '../support/harness.js';
+import { type Harness, makeHarness, testDialects } from '../support/harness.js';
 import { switchableOutbox } from '../support/notices-fixture.js';
 import { seedCategories, seedPerson } from '../support/privacy-seed.js';
 
@@ -22,7 +22,15 @@ describe.each(testDialects())('notices in export and erasure on %s', (dialect) =
   afterAll(() => h.close());
 
   const receipt = (to: string, name: string, idempotencyKey?: string) =>
-    h.request('POST', '/v1/notices', { body: { to, category: 'receipts', template: 'receipt', idempotencyKey, data: { orderNumber: 'A-7', amount: '€3', date: 'today', items: `1 × mug for ${name}` } } });
+    h.request('POST', '/v1/notices', {
+      body: {
+        to,
+        category: 'receipts',
+        template: 'receipt',
+        idempotencyKey,
+        data: { orderNumber: 'A-7', amount: '€3', date: 'today', items: `1 × mug for ${name}` },
+      },
+    });
 
   it('exports notices with events and idempotency keys, and the outbox copies with their bodies', async () => {
     const p = await seedPerson(h, 'notices-export');
@@ -30,14 +38,30 @@ describe.each(testDialects())('notices in export and erasure on %s', (dialect) =
     down.now = true;
     const queued = await (await receipt(p.id, 'Ottilie Queued')).json();
     down.now = false;
-    const skipped = await (await h.request('POST', '/v1/notices', { body: { to: p.email, category: 'news', template: 'newsletter', data: { headline: 'H', intro: 'I', ctaLabel: 'R', ctaUrl: 'https://example.com/' } } })).json();
+    const skipped = await (
+      await h.request('POST', '/v1/notices', {
+        body: { to: p.email, category: 'news', template: 'newsletter', data: { headline: 'H', intro: 'I', ctaLabel: 'R', ctaUrl: 'https://example.com/' } },
+      })
+    ).json();
     await h.request('PATCH', `/v1/recipients/${p.id}`, { body: { subscriptions: { news: 'unsubscribed' } } });
-    const skippedNow = await (await h.request('POST', '/v1/notices', { body: { to: p.email, category: 'news', template: 'newsletter', data: { headline: 'H', intro: 'I', ctaLabel: 'R', ctaUrl: 'https://example.com/' } } })).json();
+    const skippedNow = await (
+      await h.request('POST', '/v1/notices', {
+        body: { to: p.email, category: 'news', template: 'newsletter', data: { headline: 'H', intro: 'I', ctaLabel: 'R', ctaUrl: 'https://example.com/' } },
+      })
+    ).json();
     expect([sent.status, queued.status, skipped.status, skippedNow.status]).toEqual(['sent', 'queued', 'sent', 'skipped']);
 
     const body = await (await h.request('GET', `/v1/recipients/${enc(p.email)}/export`, { key: privacyKey })).json();
     const byId = new Map(body.notices.map((n: { id: string }) => [n.id, n]));
-    expect(byId.get(sent.id)).toMatchObject({ to: p.email, template: 'receipt', status: 'sent', idempotencyKey: expect.stringMatching(/:order-ottilie$/), html: null, text: null, events: [{ type: 'queued' }, { type: 'sent' }] });
+    expect(byId.get(sent.id)).toMatchObject({
+      to: p.email,
+      template: 'receipt',
+      status: 'sent',
+      idempotencyKey: expect.stringMatching(/:order-ottilie$/),
+      html: null,
+      text: null,
+      events: [{ type: 'queued' }, { type: 'sent' }],
+    });
     // Kept until sent, so that resume can send it; then cleared.
     expect(byId.get(queued.id)).toMatchObject({ status: 'queued', events: [{ type: 'queued' }, { type: 'retry_later', detail: { error: '503 down' } }] });
     expect((byId.get(queued.id) as { text: string }).text).toContain('Ottilie Queued');
@@ -73,11 +97,17 @@ describe.each(testDialects())('notices in export and erasure on %s', (dialect) =
 
   it('exports and erases an address known only from the notices it was sent', async () => {
     const stranger = 'Stranger.Only@Example.test';
-    const res = await h.request('POST', '/v1/notices', { body: { to: stranger, category: 'news', template: 'newsletter', data: { headline: 'H', intro: 'I', ctaLabel: 'R', ctaUrl: 'https://example.com/' } } });
+    const res = await h.request('POST', '/v1/notices', {
+      body: { to: stranger, category: 'news', template: 'newsletter', data: { headline: 'H', intro: 'I', ctaLabel: 'R', ctaUrl: 'https://example.com/' } },
+    });
     expect((await res.json()).status).toBe('skipped');
     const exported = await h.request('GET', `/v1/recipients/${enc(stranger.toLowerCase())}/export`, { key: privacyKey });
     expect(exported.status).toBe(200);
-    expect(await exported.json()).toMatchObject({ recipient: null, notices: [{ to: stranger, status: 'skipped', reason: 'unknown_recipient' }], devOutbox: [] });
+    expect(await exported.json()).toMatchObject({
+      recipient: null,
+      notices: [{ to: stranger, status: 'skipped', reason: 'unknown_recipient' }],
+      devOutbox: [],
+    });
     expect((await h.request('DELETE', `/v1/recipients/${enc(stranger)}`, { key: privacyKey })).status).toBe(204);
     const after = await (await h.request('GET', `/v1/recipients/${enc(stranger)}/export`, { key: privacyKey })).json();
     expect(after.notices).toEqual([]);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addSuppression } from '../../src/domain/suppressions.js';
+import { addSuppression } from '../../src/domain/recipients/suppressions.js';
 import { makeHarness, testDialects } from '../support/harness.js';
-import { NEWSLETTER, noticeFixture, RECEIPT, RESEND_ENV, seed, type NoticeFixture } from '../support/notices-fixture.js';
+import { NEWSLETTER, type NoticeFixture, noticeFixture, RECEIPT, RESEND_ENV, seed } from '../support/notices-fixture.js';
 
 describe.each(testDialects())('sending notices on %s', (dialect) => {
   let f: NoticeFixture;
@@ -84,7 +84,10 @@ describe.each(testDialects())('sending notices on %s', (dialect) => {
     expect(clash.status).toBe(409);
     // Keys belong to the API key that used them.
     const other = await f.h.key('notices:send');
-    const elsewhere = await f.h.request('POST', '/v1/notices', { key: other, body: { to: 'ada@example.com', category: 'receipts', template: 'receipt', data: RECEIPT, idempotencyKey: 'order-A-1' } });
+    const elsewhere = await f.h.request('POST', '/v1/notices', {
+      key: other,
+      body: { to: 'ada@example.com', category: 'receipts', template: 'receipt', data: RECEIPT, idempotencyKey: 'order-A-1' },
+    });
     expect(elsewhere.status).toBe(202);
     expect((await elsewhere.json()).id).not.toBe(first.id);
   });
@@ -117,7 +120,11 @@ describe.each(testDialects())('sending notices on %s', (dialect) => {
     ['an array', [1], 422],
     ['SQL in the address', { to: "x'); DROP TABLE notices;--@example.com", category: 'receipts', template: 'receipt', data: RECEIPT }, 422],
     ['CRLF in the address', { to: 'a@example.com\r\nBcc: b@example.com', category: 'receipts', template: 'receipt', data: RECEIPT }, 422],
-    ['CRLF in a subject field', { to: 'ada@example.com', category: 'receipts', template: 'receipt', data: { ...RECEIPT, orderNumber: 'A\r\nBcc: x@example.com' } }, 422],
+    [
+      'CRLF in a subject field',
+      { to: 'ada@example.com', category: 'receipts', template: 'receipt', data: { ...RECEIPT, orderNumber: 'A\r\nBcc: x@example.com' } },
+      422,
+    ],
     ['a javascript: link', { to: 'ada@example.com', category: 'news', template: 'newsletter', data: { ...NEWSLETTER, ctaUrl: 'javascript:alert(1)' } }, 422],
     ['a path as template', { to: 'ada@example.com', category: 'receipts', template: '../../package', data: {} }, 422],
     ['a huge field', { to: 'ada@example.com', category: 'receipts', template: 'receipt', data: { ...RECEIPT, items: 'x'.repeat(100_000) } }, 422],
@@ -172,8 +179,18 @@ describe.each(testDialects())('sending notices on %s', (dialect) => {
 
   it('lists templates and previews them', async () => {
     const list = await (await f.h.request('GET', '/v1/templates', { key: sender })).json();
-    expect(list.data.map((t: { name: string }) => t.name)).toEqual(['confirm-subscription', 'email-change', 'newsletter', 'policy-update', 'preferences-link', 'receipt']);
-    expect(list.data.find((t: { name: string }) => t.name === 'receipt')).toMatchObject({ kind: 'transactional', fields: expect.arrayContaining([{ name: 'orderNumber', type: 'line', required: true, maxLength: 64 }]) });
+    expect(list.data.map((t: { name: string }) => t.name)).toEqual([
+      'confirm-subscription',
+      'email-change',
+      'newsletter',
+      'policy-update',
+      'preferences-link',
+      'receipt',
+    ]);
+    expect(list.data.find((t: { name: string }) => t.name === 'receipt')).toMatchObject({
+      kind: 'transactional',
+      fields: expect.arrayContaining([{ name: 'orderNumber', type: 'line', required: true, maxLength: 64 }]),
+    });
     const preview = await f.h.request('POST', '/v1/templates/newsletter/preview', { key: sender, body: { data: { ...NEWSLETTER, headline: '<b>Hi</b>' } } });
     expect(preview.status).toBe(200);
     const p = await preview.json();

@@ -4,9 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listEventsOfRecipient } from '../../src/db/consent-events.js';
 import { findRecipient } from '../../src/db/recipients.js';
 import { findSuppressionsByHash } from '../../src/db/suppressions.js';
-import { addressHash } from '../../src/domain/address-hash.js';
+import { addressHash } from '../../src/domain/privacy/address-hash.js';
 import { makeHarness, testDialects } from '../support/harness.js';
-import { noticeFixture, RECEIPT, type NoticeFixture } from '../support/notices-fixture.js';
+import { type NoticeFixture, noticeFixture, RECEIPT } from '../support/notices-fixture.js';
 
 const SECRET = `whsec_${randomBytes(24).toString('base64')}`;
 
@@ -26,13 +26,23 @@ describe.each(testDialects())('Resend webhooks on %s', (dialect) => {
     const at = opts.at ?? new Date();
     const body = opts.body ?? JSON.stringify(event);
     const signature = opts.signature ?? signer.sign(id, at, body);
-    return f.h.request('POST', '/webhooks/resend', { key: null, body, headers: { 'svix-id': id, 'svix-timestamp': String(Math.floor(at.getTime() / 1000)), 'svix-signature': signature } });
+    return f.h.request('POST', '/webhooks/resend', {
+      key: null,
+      body,
+      headers: { 'svix-id': id, 'svix-timestamp': String(Math.floor(at.getTime() / 1000)), 'svix-signature': signature },
+    });
   }
-  const event = (type: string, to: string, data: Record<string, unknown> = {}) => ({ type, created_at: new Date().toISOString(), data: { email_id: 'none', to: [to], ...data } });
+  const event = (type: string, to: string, data: Record<string, unknown> = {}) => ({
+    type,
+    created_at: new Date().toISOString(),
+    data: { email_id: 'none', to: [to], ...data },
+  });
   const suppressionsOf = async (email: string) => (await findSuppressionsByHash(f.h.handle.db, addressHash(f.h.config.hashKey, email))).map((s) => s.reason);
 
   it('records delivery events on the notice', async () => {
-    const sent = await (await f.h.request('POST', '/v1/notices', { key: sender, body: { to: 'ada@example.com', category: 'receipts', template: 'receipt', data: RECEIPT } })).json();
+    const sent = await (
+      await f.h.request('POST', '/v1/notices', { key: sender, body: { to: 'ada@example.com', category: 'receipts', template: 'receipt', data: RECEIPT } })
+    ).json();
     expect((await deliver(event('email.delivery_delayed', 'ada@example.com', { email_id: sent.providerId }))).status).toBe(200);
     const res = await deliver(event('email.delivered', 'ada@example.com', { email_id: sent.providerId }));
     expect(res.status).toBe(200);
@@ -46,7 +56,10 @@ describe.each(testDialects())('Resend webhooks on %s', (dialect) => {
     const res = await deliver(event('email.bounced', 'bounce@example.com', { bounce: { type: 'Permanent', subType: 'General', message: 'no such user' } }));
     expect(res.status).toBe(200);
     expect(await suppressionsOf('bounce@example.com')).toEqual(['hard_bounce']);
-    const send = await f.h.request('POST', '/v1/notices', { key: sender, body: { to: 'bounce@example.com', category: 'receipts', template: 'receipt', data: RECEIPT } });
+    const send = await f.h.request('POST', '/v1/notices', {
+      key: sender,
+      body: { to: 'bounce@example.com', category: 'receipts', template: 'receipt', data: RECEIPT },
+    });
     expect(await send.json()).toMatchObject({ status: 'skipped', reason: 'suppressed_bounce' });
   });
 
@@ -68,7 +81,7 @@ describe.each(testDialects())('Resend webhooks on %s', (dialect) => {
     const id = 'msg_replayed';
     const bounce = event('email.bounced', 'replay@example.com', { bounce: { type: 'Permanent' } });
     expect(await (await deliver(bounce, { id })).json()).toEqual({ status: 'handled' });
-    const { liftSuppressions } = await import('../../src/domain/suppressions.js');
+    const { liftSuppressions } = await import('../../src/domain/recipients/suppressions.js');
     await liftSuppressions(f.h.handle.db, f.h.config.hashKey, 'replay@example.com', { source: 'api', actor: 'test' });
     const again = await deliver(bounce, { id });
     expect(again.status).toBe(200);
@@ -112,7 +125,11 @@ describe.each(testDialects())('Resend webhooks on %s', (dialect) => {
   it('answers 503 when RESEND_WEBHOOK_SECRET is unset', async () => {
     const h = await makeHarness(dialect);
     try {
-      const res = await h.request('POST', '/webhooks/resend', { key: null, body: '{}', headers: { 'svix-id': 'a', 'svix-timestamp': '1', 'svix-signature': 'v1,x' } });
+      const res = await h.request('POST', '/webhooks/resend', {
+        key: null,
+        body: '{}',
+        headers: { 'svix-id': 'a', 'svix-timestamp': '1', 'svix-signature': 'v1,x' },
+      });
       expect(res.status).toBe(503);
     } finally {
       await h.close();

@@ -3,8 +3,8 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import axe from 'axe-core';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import type { SystemMail } from '../../src/http/env.js';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Mailer as SystemMail } from '../../src/domain/notices/mailer.js';
 import type { TestDialect } from '../support/dialects.js';
 import type { Harness } from '../support/harness.js';
 import { seededHarness } from './fixtures.js';
@@ -39,7 +39,9 @@ export async function startBrowserRig(dialect: TestDialect, env: Record<string, 
     audit: async (page) => {
       await page.evaluate(axe.source);
       const results = await page.evaluate(() => (window as unknown as { axe: typeof axe }).axe.run(document, { resultTypes: ['violations'] }));
-      return results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+      return results.violations
+        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+        .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
     },
     close: async () => {
       await browser.close();

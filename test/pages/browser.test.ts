@@ -5,12 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { confirmUrlFor } from '../../src/domain/links.js';
-import { testDialects, type Harness } from '../support/harness.js';
-import { startBrowserRig, type BrowserRig } from './browser-fixture.js';
+import { confirmUrlFor } from '../../src/domain/links/email-links.js';
+import { type Harness, testDialects } from '../support/harness.js';
+import { type BrowserRig, startBrowserRig } from './browser-fixture.js';
 import { addRecipient, linksFor, recordingMail, stateOf } from './fixtures.js';
 
-const SCREENSHOT = process.env.UPDATE_SCREENSHOTS === '1' ? 'docs/preference-page.png' : join(mkdtempSync(join(tmpdir(), 'mailprefs-shot-')), 'preference-page.png');
+const SCREENSHOT =
+  process.env.UPDATE_SCREENSHOTS === '1' ? 'docs/preference-page.png' : join(mkdtempSync(join(tmpdir(), 'mailprefs-shot-')), 'preference-page.png');
 
 describe.each(testDialects().filter((d) => d === 'sqlite'))('recipient pages in Chromium on %s', (dialect) => {
   let rig: BrowserRig;

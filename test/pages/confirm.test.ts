@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { confirmUrlFor } from '../../src/domain/links.js';
-import { testDialects, type Harness } from '../support/harness.js';
+import { confirmUrlFor } from '../../src/domain/links/email-links.js';
+import { type Harness, testDialects } from '../support/harness.js';
 import { addRecipient, eventsOf, pathOf, postForm, seededHarness, stateOf } from './fixtures.js';
 
 describe.each(testDialects())('confirmation pages on %s', (dialect) => {

@@ -1,10 +1,10 @@
 // Shared set-up for the page tests: categories, a recipient, and helpers to post forms as a browser would.
 import { listEventsOfRecipient } from '../../src/db/consent-events.js';
 import { findRecipient } from '../../src/db/recipients.js';
-import { upsertRecipient } from '../../src/domain/recipients.js';
-import type { SystemMail } from '../../src/http/env.js';
-import { makeHarness, type Harness } from '../support/harness.js';
+import type { Mailer as SystemMail } from '../../src/domain/notices/mailer.js';
+import { upsertRecipient } from '../../src/domain/recipients/recipients.js';
 import type { TestDialect } from '../support/dialects.js';
+import { type Harness, makeHarness } from '../support/harness.js';
 
 export const ORIGIN = 'https://prefs.example.test';
 
@@ -26,12 +26,21 @@ export async function seededHarness(dialect: TestDialect, env: Record<string, st
 }
 
 /** A recipient created through the domain (this branch has no recipients API), subscribed as given. */
-export async function addRecipient(h: Harness, email: string, subscriptions: Record<string, 'subscribed' | 'unsubscribed'> = {}, locale?: string): Promise<string> {
+export async function addRecipient(
+  h: Harness,
+  email: string,
+  subscriptions: Record<string, 'subscribed' | 'unsubscribed'> = {},
+  locale?: string,
+): Promise<string> {
   const { recipient } = await upsertRecipient(h.handle.db, h.config.hashKey, { email, subscriptions, locale }, { source: 'api', actor: 'system' });
   return recipient.id;
 }
 
-export async function linksFor(h: Harness, recipient: string, category: string): Promise<{ preferencesUrl: string; unsubscribeUrl?: string; oneClickUrl?: string }> {
+export async function linksFor(
+  h: Harness,
+  recipient: string,
+  category: string,
+): Promise<{ preferencesUrl: string; unsubscribeUrl?: string; oneClickUrl?: string }> {
   const res = await h.request('POST', '/v1/links', { body: { recipient, category } });
   if (res.status !== 200) throw new Error(`links: ${res.status} ${await res.text()}`);
   return res.json();
@@ -44,7 +53,11 @@ export function postForm(h: Harness, path: string, fields: Record<string, string
   const body = new URLSearchParams();
   for (const [k, v] of Object.entries(fields)) for (const one of Array.isArray(v) ? v : [v]) body.append(k, one);
   return Promise.resolve(
-    h.app.request(path, { method: 'POST', body: body.toString(), headers: { 'content-type': 'application/x-www-form-urlencoded', origin: ORIGIN, ...headers } }),
+    h.app.request(path, {
+      method: 'POST',
+      body: body.toString(),
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: ORIGIN, ...headers },
+    }),
   );
 }
 

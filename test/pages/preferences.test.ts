@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testDialects, type Harness } from '../support/harness.js';
+import { type Harness, testDialects } from '../support/harness.js';
 import { addRecipient, eventsOf, linksFor, pathOf, postForm, recordingMail, seededHarness, stateOf } from './fixtures.js';
 
 const SHOWN = ['newsletter', 'offers', 'events'];
@@ -46,7 +46,11 @@ describe.each(testDialects())('preference page on %s', (dialect) => {
     expect(html).toContain('“Events”: check your inbox to confirm.');
     expect(await stateOf(h, id)).toEqual({ optOut: false, subs: { events: 'pending', newsletter: 'unsubscribed', offers: 'unsubscribed' } });
     const events = (await eventsOf(h, id)).filter((e) => e.source === 'preference_page');
-    expect(events.map((e) => [e.category_key, e.type])).toEqual([['newsletter', 'unsubscribed'], ['offers', 'unsubscribed'], ['events', 'pending']]);
+    expect(events.map((e) => [e.category_key, e.type])).toEqual([
+      ['newsletter', 'unsubscribed'],
+      ['offers', 'unsubscribed'],
+      ['events', 'pending'],
+    ]);
     expect(events.every((e) => e.actor === 'recipient' && e.user_agent === 'Browser/2')).toBe(true);
     expect(mail.sent.at(-1)).toMatchObject({ kind: 'confirm', recipientId: id, category: 'events' });
 

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.js';
-import { verifyToken } from '../../src/domain/tokens.js';
-import { LINK_LIMIT_PER_ADDRESS, LINK_LIMIT_PER_IP } from '../../src/domain/preferences-link-request.js';
-import { testDialects, type Harness } from '../support/harness.js';
+import { verifyToken } from '../../src/domain/links/tokens.js';
+import { LINK_LIMIT_PER_ADDRESS, LINK_LIMIT_PER_IP } from '../../src/domain/self-service/request-preferences-link.js';
+import { type Harness, testDialects } from '../support/harness.js';
 import { addRecipient, ORIGIN, recordingMail, seededHarness } from './fixtures.js';
 
 describe.each(testDialects())('GET/POST /p (fresh link) on %s', (dialect) => {
@@ -20,7 +20,15 @@ describe.each(testDialects())('GET/POST /p (fresh link) on %s', (dialect) => {
   function ask(email: string, opts: { ip?: string; app?: ReturnType<typeof createApp>; headers?: Record<string, string> } = {}) {
     const ip = opts.ip ?? `198.51.100.${nextIp++}`;
     const env = { incoming: { socket: { remoteAddress: ip } } };
-    return (opts.app ?? h.app).request('/p', { method: 'POST', body: new URLSearchParams({ email }).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded', origin: ORIGIN, ...opts.headers } }, env);
+    return (opts.app ?? h.app).request(
+      '/p',
+      {
+        method: 'POST',
+        body: new URLSearchParams({ email }).toString(),
+        headers: { 'content-type': 'application/x-www-form-urlencoded', origin: ORIGIN, ...opts.headers },
+      },
+      env,
+    );
   }
 
   it('shows a labelled form', async () => {
@@ -86,7 +94,8 @@ describe.each(testDialects())('GET/POST /p (fresh link) on %s', (dialect) => {
 
   it('behind TRUSTED_PROXY_HOPS proxies, limits by the forwarded client address, not a spoofed one', async () => {
     const proxied = createApp({ config: { ...h.config, trustedProxyHops: 1 }, db: h.handle.db, systemMail: mail.mail });
-    const via = (spoof: string, client: string) => ask(`proxied${spoof}@example.com`, { app: proxied, ip: '10.0.0.1', headers: { 'x-forwarded-for': `${spoof}, ${client}` } });
+    const via = (spoof: string, client: string) =>
+      ask(`proxied${spoof}@example.com`, { app: proxied, ip: '10.0.0.1', headers: { 'x-forwarded-for': `${spoof}, ${client}` } });
     for (let i = 0; i < LINK_LIMIT_PER_IP.max; i++) expect((await via(`198.18.0.${i}`, '192.0.2.50')).status).toBe(200);
     expect((await via('198.18.1.1', '192.0.2.50')).status).toBe(429);
     expect((await via('198.18.1.1', '192.0.2.51')).status).toBe(200);
@@ -94,7 +103,11 @@ describe.each(testDialects())('GET/POST /p (fresh link) on %s', (dialect) => {
 
   it('refuses a cross-site post and a non-form body', async () => {
     expect((await ask('ann@example.com', { headers: { origin: 'https://evil.example' } })).status).toBe(403);
-    const json = await h.app.request('/p', { method: 'POST', body: '{"email":"ann@example.com"}', headers: { 'content-type': 'application/json', origin: ORIGIN } });
+    const json = await h.app.request('/p', {
+      method: 'POST',
+      body: '{"email":"ann@example.com"}',
+      headers: { 'content-type': 'application/json', origin: ORIGIN },
+    });
     expect(json.status).toBe(415);
     expect(json.headers.get('content-type')).toMatch(/^text\/html/);
   });

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseSigningKeys } from '../../src/config.js';
-import { confirmUrlFor } from '../../src/domain/links.js';
-import { signToken } from '../../src/domain/tokens.js';
-import { newId } from '../../src/ids.js';
-import { testDialects, type Harness } from '../support/harness.js';
+import { newId } from '../../src/core/ids.js';
+import { confirmUrlFor } from '../../src/domain/links/email-links.js';
+import { signToken } from '../../src/domain/links/tokens.js';
+import { type Harness, testDialects } from '../support/harness.js';
 import { addRecipient, linksFor, ORIGIN, pathOf, postForm, seededHarness, stateOf } from './fixtures.js';
 
 const XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>';
@@ -36,7 +36,9 @@ describe.each(testDialects())('recipient pages against hostile input on %s', (di
   it('sets strict headers on every page', async () => {
     for (const path of [unsub, prefs, '/p', '/u/bad', '/c/bad']) {
       const res = await h.app.request(path);
-      expect(res.headers.get('content-security-policy')).toBe("default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
+      expect(res.headers.get('content-security-policy')).toBe(
+        "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+      );
       expect(res.headers.get('cache-control')).toBe('no-store');
       expect(res.headers.get('referrer-policy')).toBe('no-referrer');
       expect(res.headers.get('x-frame-options')).toBe('DENY');
@@ -93,13 +95,21 @@ describe.each(testDialects())('recipient pages against hostile input on %s', (di
       expect((await h.app.request(path)).status, path).toBe(404);
       expect((await postForm(h, path, { action: 'unsubscribe' })).status, path).toBe(404);
     }
-    const oneClick = await h.app.request(pathOf(links.unsubscribeUrl!), { method: 'POST', body: 'List-Unsubscribe=One-Click', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const oneClick = await h.app.request(pathOf(links.unsubscribeUrl!), {
+      method: 'POST',
+      body: 'List-Unsubscribe=One-Click',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     expect(oneClick.status).toBe(404);
   });
 
   it('refuses oversized bodies, wrong content types, broken multipart and odd fields with 4xx pages', async () => {
     const before = await stateOf(h, id);
-    const big = await h.app.request(prefs, { method: 'POST', body: `shown=${'x'.repeat(100_000)}`, headers: { 'content-type': 'application/x-www-form-urlencoded', origin: ORIGIN } });
+    const big = await h.app.request(prefs, {
+      method: 'POST',
+      body: `shown=${'x'.repeat(100_000)}`,
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: ORIGIN },
+    });
     expect(big.status).toBe(413);
     expect(big.headers.get('content-type')).toMatch(/^text\/html/);
     for (const type of ['application/json', 'text/plain', 'application/xml']) {
@@ -108,14 +118,20 @@ describe.each(testDialects())('recipient pages against hostile input on %s', (di
     }
     const noType = await h.app.request(unsub, { method: 'POST', body: 'List-Unsubscribe=One-Click' });
     expect([400, 415]).toContain(noType.status);
-    const broken = await h.app.request(unsub, { method: 'POST', body: '--xx\r\nContent-Disposition: form-data; name="List-Unsub', headers: { 'content-type': 'multipart/form-data; boundary=xx' } });
+    const broken = await h.app.request(unsub, {
+      method: 'POST',
+      body: '--xx\r\nContent-Disposition: form-data; name="List-Unsub',
+      headers: { 'content-type': 'multipart/form-data; boundary=xx' },
+    });
     expect(broken.status).toBe(400);
     const withFile = new FormData();
     withFile.append('List-Unsubscribe', new Blob(['One-Click']), 'f.txt');
     expect((await h.app.request(unsub, { method: 'POST', body: withFile, headers: { origin: ORIGIN } })).status).toBeLessThan(500);
     expect((await postForm(h, unsub, { action: 'undo', previous: "subscribed' OR 1=1--" })).status).toBe(400);
     expect((await postForm(h, unsub, { 'List-Unsubscribe': 'one-click\r\nX: y' }, { origin: 'https://evil.example' })).status).toBe(403);
-    expect((await postForm(h, prefs, { action: 'save', shown: ['newsletter', "x'; DROP TABLE subscriptions;--"], subscribe: ['👍', '\u0000'] })).status).toBe(200);
+    expect((await postForm(h, prefs, { action: 'save', shown: ['newsletter', "x'; DROP TABLE subscriptions;--"], subscribe: ['👍', '\u0000'] })).status).toBe(
+      200,
+    );
     expect((await stateOf(h, id)).subs.newsletter).toBe('unsubscribed');
     expect(before.subs.newsletter).toBe('subscribed');
   });

@@ -1,11 +1,11 @@
 // The "Your data" actions of the preference page: download, change of address, deletion.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EMAIL_CHANGE_LIMIT_PER_RECIPIENT } from '../../src/domain/email-change.js';
-import { emailChangeUrlFor } from '../../src/domain/links.js';
-import { EXPORT_LIMIT_PER_RECIPIENT } from '../../src/domain/self-service.js';
-import { signToken } from '../../src/domain/tokens.js';
-import { newId } from '../../src/ids.js';
-import { testDialects, type Harness } from '../support/harness.js';
+import { newId } from '../../src/core/ids.js';
+import { emailChangeUrlFor } from '../../src/domain/links/email-links.js';
+import { signToken } from '../../src/domain/links/tokens.js';
+import { EXPORT_LIMIT_PER_RECIPIENT } from '../../src/domain/self-service/data-rights.js';
+import { EMAIL_CHANGE_LIMIT_PER_RECIPIENT } from '../../src/domain/self-service/email-change.js';
+import { type Harness, testDialects } from '../support/harness.js';
 import { addRecipient, eventsOf, linksFor, ORIGIN, pathOf, postForm, recordingMail, seededHarness, stateOf } from './fixtures.js';
 
 const XSS = '"><script>alert(1)</script>@example.com';
@@ -127,7 +127,13 @@ describe.each(testDialects())('self-service privacy pages on %s', (dialect) => {
     expect(after.subscriptions.offers.status).toBe('unsubscribed');
     const events = await eventsOf(h, id);
     expect(events).toHaveLength(before.length + 1);
-    expect(events.at(-1)).toMatchObject({ type: 'email_changed', source: 'preference_page', actor: 'recipient', user_agent: 'Browser/2.0', category_key: null });
+    expect(events.at(-1)).toMatchObject({
+      type: 'email_changed',
+      source: 'preference_page',
+      actor: 'recipient',
+      user_agent: 'Browser/2.0',
+      category_key: null,
+    });
     expect(events.at(-1)!.detail ?? '').not.toMatch(/@/);
     // Single use, and the old address is free again.
     expect((await postForm(h, path, {})).status).toBe(404);
@@ -168,7 +174,11 @@ describe.each(testDialects())('self-service privacy pages on %s', (dialect) => {
     await postForm(h, `${prefs}/email`, { email: 'later@example.com' });
     await settle();
     const path = pathOf(changeLinks('later@example.com')[0]!.url);
-    await h.handle.db.updateTable('email_changes').set({ expires_at: new Date(Date.now() - 1000).toISOString() }).where('recipient_id', '=', id).execute();
+    await h.handle.db
+      .updateTable('email_changes')
+      .set({ expires_at: new Date(Date.now() - 1000).toISOString() })
+      .where('recipient_id', '=', id)
+      .execute();
     const token = path.slice(3);
     const flipped = token.slice(0, -2) + (token.at(-2) === 'A' ? 'B' : 'A') + token.at(-1);
     const bad = [
@@ -204,7 +214,14 @@ describe.each(testDialects())('self-service privacy pages on %s', (dialect) => {
   it('refuses hostile and malformed addresses with a readable 422 page, escaped', async () => {
     const { id, prefs } = await person('hostile@example.com');
     const sentBefore = mail.sent.length;
-    for (const email of [XSS, 'a@b.example\r\nBcc: victim@example.com', 'not-an-address', '', `${'x'.repeat(250)}@example.com`, "x' OR 1=1--@example.com\u0000"]) {
+    for (const email of [
+      XSS,
+      'a@b.example\r\nBcc: victim@example.com',
+      'not-an-address',
+      '',
+      `${'x'.repeat(250)}@example.com`,
+      "x' OR 1=1--@example.com\u0000",
+    ]) {
       const res = await postForm(h, `${prefs}/email`, { email });
       expect(res.status, JSON.stringify(email)).toBe(422);
       const html = await res.text();
@@ -214,14 +231,24 @@ describe.each(testDialects())('self-service privacy pages on %s', (dialect) => {
     }
     // Unicode the shared address rule accepts is stored as given and shown escaped: never a 500.
     expect((await postForm(h, `${prefs}/email`, { email: '\u202e\u{1F4A9}@example.com' })).status).toBe(200);
-    const big = await h.app.request(`${prefs}/email`, { method: 'POST', body: `email=${'x'.repeat(100_000)}`, headers: { 'content-type': 'application/x-www-form-urlencoded', origin: ORIGIN } });
+    const big = await h.app.request(`${prefs}/email`, {
+      method: 'POST',
+      body: `email=${'x'.repeat(100_000)}`,
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: ORIGIN },
+    });
     expect(big.status).toBe(413);
-    const json = await h.app.request(`${prefs}/email`, { method: 'POST', body: '{"email":"a@b.example"}', headers: { 'content-type': 'application/json', origin: ORIGIN } });
+    const json = await h.app.request(`${prefs}/email`, {
+      method: 'POST',
+      body: '{"email":"a@b.example"}',
+      headers: { 'content-type': 'application/json', origin: ORIGIN },
+    });
     expect(json.status).toBe(415);
     expect((await postForm(h, `${prefs}/email`, { email: 'evil@example.com' }, { origin: 'https://evil.example' })).status).toBe(403);
     await settle();
     expect(mail.sent.slice(sentBefore).map((m) => m.to)).toEqual(['\u202e\u{1F4A9}@example.com']);
-    expect((await h.handle.db.selectFrom('email_changes').select('new_email').where('recipient_id', '=', id).execute()).map((r) => r.new_email)).toEqual(['\u202e\u{1F4A9}@example.com']);
+    expect((await h.handle.db.selectFrom('email_changes').select('new_email').where('recipient_id', '=', id).execute()).map((r) => r.new_email)).toEqual([
+      '\u202e\u{1F4A9}@example.com',
+    ]);
   });
 
   it('rate-limits change requests per recipient and per IP', async () => {
@@ -254,7 +281,9 @@ describe.each(testDialects())('self-service privacy pages on %s', (dialect) => {
     await settle();
     for (const path of [`${prefs}/email`, `${prefs}/delete`, `${prefs}/export`, pathOf(changeLinks('headers-new@example.com')[0]!.url), '/e/bad']) {
       const res = await h.app.request(path);
-      expect(res.headers.get('content-security-policy'), path).toBe("default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
+      expect(res.headers.get('content-security-policy'), path).toBe(
+        "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+      );
       expect(res.headers.get('cache-control')).toBe('no-store');
       expect(res.headers.get('referrer-policy')).toBe('no-referrer');
       expect(res.headers.get('x-frame-options')).toBe('DENY');

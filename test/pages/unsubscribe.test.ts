@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getCategory } from '../../src/domain/categories.js';
-import { signToken } from '../../src/domain/tokens.js';
-import { UNDO_WINDOW_SECONDS, undoUnsubscribe } from '../../src/domain/unsubscribe.js';
-import { testDialects, type Harness } from '../support/harness.js';
+import { UNDO_WINDOW_SECONDS, undoUnsubscribe } from '../../src/domain/consent/unsubscribe.js';
+import { signToken } from '../../src/domain/links/tokens.js';
+import { getCategory } from '../../src/domain/recipients/categories.js';
+import { type Harness, testDialects } from '../support/harness.js';
 import { addRecipient, eventsOf, linksFor, pathOf, postForm, recordingMail, seededHarness, stateOf } from './fixtures.js';
 
 describe.each(testDialects())('unsubscribe pages on %s', (dialect) => {
@@ -36,7 +36,11 @@ describe.each(testDialects())('unsubscribe pages on %s', (dialect) => {
   it('RFC 8058 one-click: urlencoded, no Origin, no cookies → short 200, once', async () => {
     const { id, path } = await subscribed('oneclick@example.com');
     const post = () =>
-      h.app.request(path, { method: 'POST', body: 'List-Unsubscribe=One-Click', headers: { 'content-type': 'application/x-www-form-urlencoded', 'user-agent': 'MailboxProvider/1.0' } });
+      h.app.request(path, {
+        method: 'POST',
+        body: 'List-Unsubscribe=One-Click',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'user-agent': 'MailboxProvider/1.0' },
+      });
     const res = await post();
     expect(res.status).toBe(200);
     expect(res.headers.get('location')).toBeNull();
@@ -85,7 +89,16 @@ describe.each(testDialects())('unsubscribe pages on %s', (dialect) => {
 
   it('Undo right after unsubscribing from a confirmed double opt-in category restores it exactly, with no new confirmation', async () => {
     const id = await addRecipient(h, 'doi@example.com');
-    await h.handle.db.insertInto('subscriptions').values({ recipient_id: id, category_id: (await h.handle.db.selectFrom('categories').select('id').where('key', '=', 'events').executeTakeFirstOrThrow()).id, status: 'subscribed', source: 'confirmation', updated_at: new Date().toISOString() }).execute();
+    await h.handle.db
+      .insertInto('subscriptions')
+      .values({
+        recipient_id: id,
+        category_id: (await h.handle.db.selectFrom('categories').select('id').where('key', '=', 'events').executeTakeFirstOrThrow()).id,
+        status: 'subscribed',
+        source: 'confirmation',
+        updated_at: new Date().toISOString(),
+      })
+      .execute();
     const path = pathOf((await linksFor(h, 'doi@example.com', 'events')).unsubscribeUrl!);
     await postForm(h, path, { action: 'unsubscribe' });
     const unsubscribed = (await eventsOf(h, id)).at(-1)!;
@@ -116,7 +129,10 @@ describe.each(testDialects())('unsubscribe pages on %s', (dialect) => {
 
     // Too late: beyond the undo window the same Undo is a fresh subscribe.
     const lateId = await addRecipient(h, 'late-undo@example.com');
-    await h.handle.db.insertInto('subscriptions').values({ recipient_id: lateId, category_id: eventsId, status: 'subscribed', source: 'confirmation', updated_at: new Date().toISOString() }).execute();
+    await h.handle.db
+      .insertInto('subscriptions')
+      .values({ recipient_id: lateId, category_id: eventsId, status: 'subscribed', source: 'confirmation', updated_at: new Date().toISOString() })
+      .execute();
     const late = pathOf((await linksFor(h, 'late-undo@example.com', 'events')).unsubscribeUrl!);
     await postForm(h, late, { action: 'unsubscribe' });
     const category = (await getCategory(h.handle.db, 'events'))!;
@@ -125,7 +141,10 @@ describe.each(testDialects())('unsubscribe pages on %s', (dialect) => {
 
     // A one-click unsubscribe (a mailbox provider's button) is not undone by the page's Undo either.
     const oneClickId = await addRecipient(h, 'oneclick-undo@example.com');
-    await h.handle.db.insertInto('subscriptions').values({ recipient_id: oneClickId, category_id: eventsId, status: 'subscribed', source: 'confirmation', updated_at: new Date().toISOString() }).execute();
+    await h.handle.db
+      .insertInto('subscriptions')
+      .values({ recipient_id: oneClickId, category_id: eventsId, status: 'subscribed', source: 'confirmation', updated_at: new Date().toISOString() })
+      .execute();
     const oc = pathOf((await linksFor(h, 'oneclick-undo@example.com', 'events')).unsubscribeUrl!);
     await h.app.request(oc, { method: 'POST', body: 'List-Unsubscribe=One-Click', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
     await postForm(h, oc, { action: 'undo', previous: 'subscribed' });
@@ -154,7 +173,11 @@ describe.each(testDialects())('unsubscribe pages on %s', (dialect) => {
       expect(res.status).toBe(403);
       expect(res.headers.get('content-type')).toMatch(/^text\/html/);
     }
-    const viaSecFetch = await h.app.request(path, { method: 'POST', body: 'action=unsubscribe', headers: { 'content-type': 'application/x-www-form-urlencoded', 'sec-fetch-site': 'cross-site' } });
+    const viaSecFetch = await h.app.request(path, {
+      method: 'POST',
+      body: 'action=unsubscribe',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'sec-fetch-site': 'cross-site' },
+    });
     expect(viaSecFetch.status).toBe(403);
     expect((await stateOf(h, id)).subs.newsletter).toBe('subscribed');
     // What a browser sends from our own page under Referrer-Policy: no-referrer.

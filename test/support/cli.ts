@@ -11,11 +11,8 @@ export interface RunResult {
 /** Runs a TypeScript file through tsx with the test environment. */
 export function runScript(script: string, args: string[], env: Record<string, string> = {}): Promise<RunResult> {
   return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ['--import', 'tsx', script, ...args],
-      { env: { ...process.env, ...TEST_ENV, ...env }, timeout: 90_000 },
-      (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr }),
+    execFile(process.execPath, ['--import', 'tsx', script, ...args], { env: { ...process.env, ...TEST_ENV, ...env }, timeout: 90_000 }, (err, stdout, stderr) =>
+      resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr }),
     );
   });
 }

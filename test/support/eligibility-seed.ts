@@ -1,12 +1,13 @@
 // A database state with one address per eligibility reason, built with the domain functions.
+
+import { newId, nowIso } from '../../src/core/ids.js';
+import type { ConsentContext } from '../../src/core/vocabulary.js';
 import { insertSuppression } from '../../src/db/suppressions.js';
-import { addressHash } from '../../src/domain/address-hash.js';
-import { createCategory } from '../../src/domain/categories.js';
-import { changeMarketingOptOut } from '../../src/domain/consent.js';
-import { upsertRecipient } from '../../src/domain/recipients.js';
-import { addSuppression } from '../../src/domain/suppressions.js';
-import type { ConsentContext } from '../../src/domain/types.js';
-import { newId, nowIso } from '../../src/ids.js';
+import { changeMarketingOptOut } from '../../src/domain/consent/change-consent.js';
+import { addressHash } from '../../src/domain/privacy/address-hash.js';
+import { createCategory } from '../../src/domain/recipients/categories.js';
+import { upsertRecipient } from '../../src/domain/recipients/recipients.js';
+import { addSuppression } from '../../src/domain/recipients/suppressions.js';
 import type { Harness } from './harness.js';
 
 const ctx: ConsentContext = { source: 'api', actor: 'test' };
@@ -60,7 +61,15 @@ export async function seedEveryReason(h: Harness): Promise<void> {
 
   // Erased people leave only a keyed hash; one of them is imported again afterwards.
   for (const email of ['erased@example.com', 'returned@example.com']) {
-    const row = { id: newId(), email: null, email_normalized: null, email_hash: addressHash(hashKey, email), reason: 'erased' as const, note: null, created_at: nowIso() };
+    const row = {
+      id: newId(),
+      email: null,
+      email_normalized: null,
+      email_hash: addressHash(hashKey, email),
+      reason: 'erased' as const,
+      note: null,
+      created_at: nowIso(),
+    };
     await insertSuppression(db, row);
   }
   await subscribe('Returned@example.com', { news: 'subscribed' });

@@ -51,7 +51,11 @@ export async function startFakeResend(): Promise<FakeResend> {
     const failure = failures.shift();
     if (failure) {
       const name = failure.status === 429 ? 'rate_limit_exceeded' : failure.status >= 500 ? 'internal_server_error' : 'validation_error';
-      return send(failure.status, { statusCode: failure.status, name, message: 'scripted failure' }, failure.retryAfter ? { 'retry-after': failure.retryAfter } : {});
+      return send(
+        failure.status,
+        { statusCode: failure.status, name, message: 'scripted failure' },
+        failure.retryAfter ? { 'retry-after': failure.retryAfter } : {},
+      );
     }
     if (req.headers.authorization !== 'Bearer re_test_key') return send(401, { statusCode: 401, name: 'invalid_api_key', message: 'bad key' });
     const key = req.headers['idempotency-key'] as string | undefined;

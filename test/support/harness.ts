@@ -6,10 +6,10 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { inject } from 'vitest';
 import { createApp } from '../../src/app.js';
-import { parseConfig, type Config } from '../../src/config.js';
-import { openDatabase, type DatabaseHandle } from '../../src/db/database.js';
+import { type Config, parseConfig } from '../../src/config.js';
+import { type DatabaseHandle, openDatabase } from '../../src/db/database.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
-import { createApiKey, type Scope } from '../../src/domain/api-keys.js';
+import { createApiKey, type Scope } from '../../src/domain/access/api-keys.js';
 import type { Deps } from '../../src/http/env.js';
 import type { TestDialect } from './dialects.js';
 

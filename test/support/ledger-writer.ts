@@ -2,7 +2,7 @@
 // or its own SQLite connection in its own process), appending consent events as fast as it can.
 // Usage: ledger-writer.ts DATABASE_URL START_AT_MS COUNT TAG
 import { openDatabase } from '../../src/db/database.js';
-import { upsertRecipient } from '../../src/domain/recipients.js';
+import { upsertRecipient } from '../../src/domain/recipients/recipients.js';
 
 const [url, startAt, count, tag] = process.argv.slice(2);
 const handle = openDatabase(url!);

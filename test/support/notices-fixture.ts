@@ -1,14 +1,15 @@
 // A harness with notices going to a fake Resend on 127.0.0.1, plus categories and recipients to send to.
-import { createCategory } from '../../src/domain/categories.js';
+
 import { createOutboxTransport } from '../../src/domain/notices/outbox-transport.js';
 import { createResendTransport } from '../../src/domain/notices/resend-transport.js';
-import { TEMPLATES_DIR, type NoticeRuntime } from '../../src/domain/notices/runtime.js';
+import { type NoticeRuntime, TEMPLATES_DIR } from '../../src/domain/notices/runtime.js';
 import { createTemplateStore } from '../../src/domain/notices/template-store.js';
 import type { Transport } from '../../src/domain/notices/transport.js';
-import { upsertRecipient } from '../../src/domain/recipients.js';
-import { startFakeResend, type FakeResend } from './fake-resend.js';
-import { makeHarness, TEST_ENV, type Harness } from './harness.js';
+import { createCategory } from '../../src/domain/recipients/categories.js';
+import { upsertRecipient } from '../../src/domain/recipients/recipients.js';
 import type { TestDialect } from './dialects.js';
+import { type FakeResend, startFakeResend } from './fake-resend.js';
+import { type Harness, makeHarness, TEST_ENV } from './harness.js';
 
 export interface NoticeFixture {
   h: Harness;
@@ -29,7 +30,15 @@ export async function noticeFixture(dialect: TestDialect, env: Record<string, st
   const templates = createTemplateStore({ dir: TEMPLATES_DIR, publicUrl: TEST_ENV.PUBLIC_URL, watch: false });
   const h = await makeHarness(dialect, { ...RESEND_ENV, RESEND_BASE_URL: fake.url, ...env }, { notices: { templates, transport } });
   await seed(h);
-  return { h, fake, transport, close: async () => { await h.close(); await fake.close(); } };
+  return {
+    h,
+    fake,
+    transport,
+    close: async () => {
+      await h.close();
+      await fake.close();
+    },
+  };
 }
 
 /** news: marketing opt-in; product: marketing opt-out; receipts and policy: transactional. */

@@ -1,8 +1,8 @@
 // A person with profile, subscriptions, consent events carrying IP and user agent, and a suppression:
 // every kind of personal data the privacy tests look for.
-import { createCategory } from '../../src/domain/categories.js';
-import { upsertRecipient } from '../../src/domain/recipients.js';
-import { addSuppression } from '../../src/domain/suppressions.js';
+import { createCategory } from '../../src/domain/recipients/categories.js';
+import { upsertRecipient } from '../../src/domain/recipients/recipients.js';
+import { addSuppression } from '../../src/domain/recipients/suppressions.js';
 import type { Harness } from './harness.js';
 
 export async function seedCategories(h: Harness): Promise<void> {
@@ -23,7 +23,12 @@ export async function seedPerson(h: Harness, tag: string, opts: { suppress?: boo
   const ip = `198.51.100.${(tag.length * 7) % 250}:${tag}`;
   const userAgent = `UniqueAgent-${tag}/1.0`;
   const ctx = { source: 'api' as const, actor: 'key:seed', ip, userAgent, text: 'Yes, send me news' };
-  const { recipient } = await upsertRecipient(h.handle.db, h.config.hashKey, { email, externalId: `crm-${tag}`, locale: 'fr-BE', subscriptions: { news: 'subscribed', digest: 'subscribed' } }, ctx);
+  const { recipient } = await upsertRecipient(
+    h.handle.db,
+    h.config.hashKey,
+    { email, externalId: `crm-${tag}`, locale: 'fr-BE', subscriptions: { news: 'subscribed', digest: 'subscribed' } },
+    ctx,
+  );
   if (opts.suppress) {
     await addSuppression(h.handle.db, h.config.hashKey, { email, reason: 'manual', note: `asked by phone, ${email}` }, ctx);
   }

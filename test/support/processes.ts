@@ -1,5 +1,5 @@
 // Running mailprefs' entry points as real processes, with only the environment a test gives them.
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 
 const ROOT = resolve(import.meta.dirname, '../..');

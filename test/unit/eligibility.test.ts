@@ -1,7 +1,7 @@
 // The precedence table of API.md "Eligibility", rule by rule and pair by pair, on decideEligibility.
 import { describe, expect, it } from 'vitest';
-import { decideEligibility, type EligibilityFacts, type EligibilityReason } from '../../src/domain/eligibility.js';
-import type { SubscriptionStatus, SuppressionReason } from '../../src/domain/types.js';
+import type { SubscriptionStatus, SuppressionReason } from '../../src/core/vocabulary.js';
+import { decideEligibility, type EligibilityFacts, type EligibilityReason } from '../../src/domain/eligibility/decide-eligibility.js';
 
 /** One rule's condition, as a change to facts that trigger nothing above "subscribed". */
 interface Condition {
@@ -42,7 +42,10 @@ function facts(...conditions: Condition[]): EligibilityFacts | undefined {
   if (merged.recipient === 'unknown' && (merged.optOut || merged.subscription !== undefined)) return undefined;
   return {
     category: { kind: merged.kind ?? 'marketing', consent: merged.consent ?? 'opt_in' },
-    recipient: merged.recipient === 'unknown' ? null : { marketingOptOut: merged.optOut ?? false, subscription: merged.subscription === undefined ? 'subscribed' : merged.subscription },
+    recipient:
+      merged.recipient === 'unknown'
+        ? null
+        : { marketingOptOut: merged.optOut ?? false, subscription: merged.subscription === undefined ? 'subscribed' : merged.subscription },
     suppressions,
   };
 }
@@ -83,9 +86,18 @@ describe('decideEligibility', () => {
   });
 
   it('sends transactional mail to every address that has not hard-bounced', () => {
-    const all: Condition[] = [{ suppression: 'complaint' }, { suppression: 'manual' }, { suppression: 'erased' }, { optOut: true }, { subscription: 'unsubscribed' }];
+    const all: Condition[] = [
+      { suppression: 'complaint' },
+      { suppression: 'manual' },
+      { suppression: 'erased' },
+      { optOut: true },
+      { subscription: 'unsubscribed' },
+    ];
     expect(decideEligibility(facts({ kind: 'transactional' }, ...all)!)).toEqual({ eligible: true, reason: 'transactional' });
     expect(decideEligibility(facts({ kind: 'transactional' }, { recipient: 'unknown' })!)).toEqual({ eligible: true, reason: 'transactional' });
-    expect(decideEligibility(facts({ kind: 'transactional' }, { suppression: 'hard_bounce' }, ...all)!)).toEqual({ eligible: false, reason: 'suppressed_bounce' });
+    expect(decideEligibility(facts({ kind: 'transactional' }, { suppression: 'hard_bounce' }, ...all)!)).toEqual({
+      eligible: false,
+      reason: 'suppressed_bounce',
+    });
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isValidEmail, normalizeEmail } from '../../src/email.js';
+import { isValidEmail, normalizeEmail } from '../../src/core/email.js';
 
 describe('email addresses', () => {
   it('fold case and Unicode composition into one normalised form', () => {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { logUnexpectedError } from '../../src/log-error.js';
+import { logUnexpectedError } from '../../src/core/log-error.js';
 
 describe('logUnexpectedError', () => {
   afterEach(() => vi.restoreAllMocks());

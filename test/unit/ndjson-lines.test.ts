@@ -1,6 +1,6 @@
 // Line splitting for the streaming eligibility body, with chunk boundaries in awkward places.
 import { describe, expect, it } from 'vitest';
-import { MAX_LINE_CHARS, ndjsonLines, type NdjsonLine } from '../../src/http/ndjson-lines.js';
+import { MAX_LINE_CHARS, type NdjsonLine, ndjsonLines } from '../../src/http/ndjson-lines.js';
 
 function streamOf(chunks: Array<string | Uint8Array>): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();

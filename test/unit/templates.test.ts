@@ -1,14 +1,14 @@
-import { mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync, cpSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config.js';
+import { AppError } from '../../src/core/errors.js';
 import { compileTemplate, fill } from '../../src/domain/notices/compile.js';
 import { renderEmail } from '../../src/domain/notices/render.js';
 import { TEMPLATES_DIR } from '../../src/domain/notices/runtime.js';
-import { createTemplateStore } from '../../src/domain/notices/template-store.js';
 import { parseTemplateSpec, validateData } from '../../src/domain/notices/template-spec.js';
-import { AppError } from '../../src/errors.js';
+import { createTemplateStore } from '../../src/domain/notices/template-store.js';
 import { TEST_ENV } from '../support/harness.js';
 
 const config = parseConfig(TEST_ENV);
@@ -32,15 +32,18 @@ describe('templates', () => {
     expect(store.names()).toEqual(['confirm-subscription', 'email-change', 'newsletter', 'policy-update', 'preferences-link', 'receipt']);
   });
 
-  it.each(['confirm-subscription', 'email-change', 'newsletter', 'policy-update', 'preferences-link', 'receipt'])('renders %s from its example (snapshot)', async (name) => {
-    const t = await store.get(name);
-    const email = await render(name, t.spec.example, t.spec.kind === 'marketing' ? marketingLinks : transactionalLinks);
-    expect(email.subject).toMatchSnapshot('subject');
-    expect(email.text).toMatchSnapshot('text');
-    expect(email.html).toMatchSnapshot('html');
-    expect(email.html).not.toMatch(/\{\{/);
-    expect(email.text).not.toMatch(/\{\{/);
-  });
+  it.each(['confirm-subscription', 'email-change', 'newsletter', 'policy-update', 'preferences-link', 'receipt'])(
+    'renders %s from its example (snapshot)',
+    async (name) => {
+      const t = await store.get(name);
+      const email = await render(name, t.spec.example, t.spec.kind === 'marketing' ? marketingLinks : transactionalLinks);
+      expect(email.subject).toMatchSnapshot('subject');
+      expect(email.text).toMatchSnapshot('text');
+      expect(email.html).toMatchSnapshot('html');
+      expect(email.html).not.toMatch(/\{\{/);
+      expect(email.text).not.toMatch(/\{\{/);
+    },
+  );
 
   it('puts the marketing footer on marketing mail: unsubscribe, preferences, organisation, address', async () => {
     const email = await render('newsletter', (await store.get('newsletter')).spec.example, marketingLinks);
@@ -86,12 +89,17 @@ describe('templates', () => {
     ['//evil.example/'],
   ])('refuses the link %j', (url) => {
     const schema = store.get('policy-update').then((t) => t.schema);
-    return expect(schema.then((s) => validateData(s, { policyName: 'p', summary: 's', effectiveDate: 'd', policyUrl: url }))).rejects.toMatchObject({ code: 'invalid_field', extra: { errors: [{ path: 'data.policyUrl' }] } });
+    return expect(schema.then((s) => validateData(s, { policyName: 'p', summary: 's', effectiveDate: 'd', policyUrl: url }))).rejects.toMatchObject({
+      code: 'invalid_field',
+      extra: { errors: [{ path: 'data.policyUrl' }] },
+    });
   });
 
   it('accepts https links and links to this service', async () => {
     const t = await store.get('policy-update');
-    expect(validateData(t.schema, { policyName: 'p', summary: 's', effectiveDate: 'd', policyUrl: 'https://example.com/privacy?a=1&b=2' }).policyUrl).toBe('https://example.com/privacy?a=1&b=2');
+    expect(validateData(t.schema, { policyName: 'p', summary: 's', effectiveDate: 'd', policyUrl: 'https://example.com/privacy?a=1&b=2' }).policyUrl).toBe(
+      'https://example.com/privacy?a=1&b=2',
+    );
     const local = createTemplateStore({ dir: TEMPLATES_DIR, publicUrl: 'http://localhost:3000', watch: false });
     const lt = await local.get('preferences-link');
     expect(validateData(lt.schema, { link: 'http://localhost:3000/p/abc' }).link).toBe('http://localhost:3000/p/abc');

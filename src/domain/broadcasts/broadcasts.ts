@@ -1,13 +1,21 @@
 // A broadcast is one template sent to everyone eligible in a category: a privacy policy's promise
 // that changes are announced, kept and provable. Creating one checks everything a send needs once,
 // up front, and records it; the walk (walk-broadcast.ts) does the sending, in the background.
-import { findBroadcast, findBroadcastByIdempotencyKey, insertBroadcast, listBroadcastsBefore, recipientExtent, type BroadcastRow } from '../../db/broadcasts.js';
-import { conflict, notFound } from '../../errors.js';
-import { newId, nowIso } from '../../ids.js';
-import { getCategory } from '../categories.js';
-import { requestHash, type DispatchContext } from '../notices/dispatch.js';
+
+import { conflict, notFound } from '../../core/errors.js';
+import { newId, nowIso } from '../../core/ids.js';
+import {
+  type BroadcastRow,
+  findBroadcast,
+  findBroadcastByIdempotencyKey,
+  insertBroadcast,
+  listBroadcastsBefore,
+  recipientExtent,
+} from '../../db/broadcasts.js';
+import { type DispatchContext, requestHash } from '../notices/dispatch.js';
 import { resolveTemplate } from '../notices/send-notices.js';
 import { validateData } from '../notices/template-spec.js';
+import { getCategory } from '../recipients/categories.js';
 
 export interface NewBroadcast {
   category: string;
@@ -106,7 +114,11 @@ export async function getBroadcast(ctx: Pick<DispatchContext, 'db'>, id: string)
   return toView(row);
 }
 
-export async function listBroadcasts(ctx: Pick<DispatchContext, 'db'>, before: string | undefined, limit: number): Promise<{ data: BroadcastView[]; next: string | null }> {
+export async function listBroadcasts(
+  ctx: Pick<DispatchContext, 'db'>,
+  before: string | undefined,
+  limit: number,
+): Promise<{ data: BroadcastView[]; next: string | null }> {
   // One extra row tells whether another page follows, so `next` is null on the last page.
   const rows = await listBroadcastsBefore(ctx.db, before, limit + 1);
   const page = rows.slice(0, limit);

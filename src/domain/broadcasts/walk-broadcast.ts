@@ -4,16 +4,28 @@
 // again after a crash mails nobody twice: what was recorded is resumed under its first provider key
 // (Resend keeps it 24 h), what was not is sent now. The cursor and counts move in one statement, fenced
 // by the walker's lease, so two instances never walk one broadcast at once.
-import { advanceBroadcast, claimBroadcast, findBroadcast, finishBroadcast, findNoticesByIdempotencyKeys, listRecipientPage, listUnfinishedBroadcastIds, releaseBroadcast, type BroadcastRow, type PageTally } from '../../db/broadcasts.js';
-import { AppError } from '../../errors.js';
-import { newId } from '../../ids.js';
-import { getCategory } from '../categories.js';
-import { checkEligibility } from '../check-eligibility.js';
-import { dispatchNotices, type DispatchContext, type NoticeCategory, type NoticeResult } from '../notices/dispatch.js';
+
+import { AppError } from '../../core/errors.js';
+import { newId } from '../../core/ids.js';
+import {
+  advanceBroadcast,
+  type BroadcastRow,
+  claimBroadcast,
+  findBroadcast,
+  findNoticesByIdempotencyKeys,
+  finishBroadcast,
+  listRecipientPage,
+  listUnfinishedBroadcastIds,
+  type PageTally,
+  releaseBroadcast,
+} from '../../db/broadcasts.js';
+import { checkEligibility } from '../eligibility/check-eligibility.js';
+import { type DispatchContext, dispatchNotices, type NoticeCategory, type NoticeResult } from '../notices/dispatch.js';
 import { redeliverNotices } from '../notices/resume.js';
 import { resolveTemplate, resultOf } from '../notices/send-notices.js';
-import type { Template } from '../notices/template-store.js';
 import { validateData } from '../notices/template-spec.js';
+import type { Template } from '../notices/template-store.js';
+import { getCategory } from '../recipients/categories.js';
 
 export interface WalkOptions {
   /** Recipients per page (default 500). */
@@ -46,14 +58,22 @@ function add(tally: Tally, result: NoticeResult): void {
 
 async function sendPage(ctx: DispatchContext, broadcast: BroadcastRow, plan: Plan, page: readonly { id: string; email: string }[]): Promise<Tally> {
   const tally: Tally = { sent: 0, waiting: 0, skipped: 0, failed: 0 };
-  const recorded = await findNoticesByIdempotencyKeys(ctx.db, page.map((r) => keyFor(broadcast.id, r.id)));
+  const recorded = await findNoticesByIdempotencyKeys(
+    ctx.db,
+    page.map((r) => keyFor(broadcast.id, r.id)),
+  );
   const seen = new Set(recorded.map((n) => n.idempotency_key));
   for (const notice of recorded.filter((n) => n.status !== 'queued')) add(tally, resultOf(notice));
 
   const fresh = page.filter((r) => !seen.has(keyFor(broadcast.id, r.id)));
   // Only eligible recipients become notices: a marketing broadcast to an opt-in category would otherwise
   // record a skipped notice for nearly everyone. dispatchNotices decides again as it sends.
-  const verdicts = await checkEligibility(ctx.db, ctx.config.hashKey, plan.category, fresh.map((r) => r.email));
+  const verdicts = await checkEligibility(
+    ctx.db,
+    ctx.config.hashKey,
+    plan.category,
+    fresh.map((r) => r.email),
+  );
   const eligible = fresh.filter((_, i) => verdicts[i]!.eligible);
   tally.skipped += fresh.length - eligible.length;
   if (eligible.length > 0) {
@@ -62,7 +82,14 @@ async function sendPage(ctx: DispatchContext, broadcast: BroadcastRow, plan: Pla
   }
   // Only after the fresh ones: dispatchNotices makes a recipient of an address it does not find, so the
   // time between reading the page and dispatching it (when a person may be erased) is kept short.
-  for (const result of (await redeliverNotices(ctx.db, ctx.runtime, recorded.filter((n) => n.status === 'queued'))).values()) add(tally, result);
+  for (const result of (
+    await redeliverNotices(
+      ctx.db,
+      ctx.runtime,
+      recorded.filter((n) => n.status === 'queued'),
+    )
+  ).values())
+    add(tally, result);
   return tally;
 }
 

@@ -3,14 +3,14 @@
 import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Config } from '../../config.js';
+import { normalizeEmail } from '../../core/email.js';
+import { newId, nowIso } from '../../core/ids.js';
+import type { Category } from '../../core/vocabulary.js';
 import { addNoticeEvents, findRecipientIdsByEmail, insertNotices, markNoticesFailed, markNoticesSent, type NewNoticeRow } from '../../db/notices.js';
 import type { Database } from '../../db/schema.js';
-import { normalizeEmail } from '../../email.js';
-import { newId, nowIso } from '../../ids.js';
-import { checkEligibility } from '../check-eligibility.js';
-import { linksFor } from '../links.js';
-import { upsertRecipient } from '../recipients.js';
-import type { Category } from '../types.js';
+import { checkEligibility } from '../eligibility/check-eligibility.js';
+import { linksFor } from '../links/email-links.js';
+import { ensureRecipient } from '../recipients/ensure-recipient.js';
 import { renderEmail } from './render.js';
 import type { NoticeRuntime } from './runtime.js';
 import type { Template } from './template-store.js';
@@ -55,7 +55,11 @@ export function requestHash(parts: unknown): string {
 }
 
 /** Makes the provider calls for queued notices, marks each sent, queued-for-retry or failed. */
-export async function deliver(db: Kysely<Database>, runtime: NoticeRuntime, calls: readonly (SendCall & { noticeIds: string[] })[]): Promise<Map<string, NoticeResult>> {
+export async function deliver(
+  db: Kysely<Database>,
+  runtime: NoticeRuntime,
+  calls: readonly (SendCall & { noticeIds: string[] })[],
+): Promise<Map<string, NoticeResult>> {
   const results = new Map<string, NoticeResult>();
   for (const call of calls) {
     const outcome = await runtime.transport.send(call);
@@ -65,7 +69,9 @@ export async function deliver(db: Kysely<Database>, runtime: NoticeRuntime, call
       await db.transaction().execute((trx) => markNoticesSent(trx, sent, at));
       for (const s of sent) results.set(s.id, { id: s.id, status: 'sent', providerId: s.providerId });
     } else {
-      await db.transaction().execute((trx) => markNoticesFailed(trx, call.noticeIds, outcome.error, { retryable: outcome.retryable, maxAttempts: MAX_PROVIDER_CALLS }, at));
+      await db
+        .transaction()
+        .execute((trx) => markNoticesFailed(trx, call.noticeIds, outcome.error, { retryable: outcome.retryable, maxAttempts: MAX_PROVIDER_CALLS }, at));
       for (const id of call.noticeIds) {
         results.set(id, outcome.retryable ? { id, status: 'queued', providerId: null } : { id, status: 'failed', reason: 'provider_rejected' });
       }
@@ -74,19 +80,26 @@ export async function deliver(db: Kysely<Database>, runtime: NoticeRuntime, call
   return results;
 }
 
-export async function dispatchNotices(ctx: DispatchContext, category: NoticeCategory, template: Template, items: readonly PreparedNotice[]): Promise<NoticeResult[]> {
+export async function dispatchNotices(
+  ctx: DispatchContext,
+  category: NoticeCategory,
+  template: Template,
+  items: readonly PreparedNotice[],
+): Promise<NoticeResult[]> {
   const { db, config } = ctx;
-  const verdicts = await checkEligibility(db, config.hashKey, category, items.map((i) => i.email));
+  const verdicts = await checkEligibility(
+    db,
+    config.hashKey,
+    category,
+    items.map((i) => i.email),
+  );
   const eligibleEmails = [...new Set(items.filter((_, i) => verdicts[i]!.eligible).map((i) => normalizeEmail(i.email)))];
   // Skipped notices name their recipient too, so that export and erasure find them (GDPR Art. 15, 17).
-  const ids = await findRecipientIdsByEmail(db, [...new Set(items.filter((_, i) => verdicts[i]!.reason !== 'invalid_email').map((i) => normalizeEmail(i.email)))]);
+  const ids = await findRecipientIdsByEmail(db, [
+    ...new Set(items.filter((_, i) => verdicts[i]!.reason !== 'invalid_email').map((i) => normalizeEmail(i.email))),
+  ]);
   for (const item of items) if (item.recipientId) ids.set(normalizeEmail(item.email), item.recipientId);
-  // Transactional mail may go to an address never seen; it becomes a recipient so its footer's
-  // preferences link has someone to point at.
-  for (const email of eligibleEmails.filter((e) => !ids.has(e))) {
-    const { recipient } = await upsertRecipient(db, config.hashKey, { email }, { source: 'api', actor: ctx.actor });
-    ids.set(email, recipient.id);
-  }
+  for (const email of eligibleEmails.filter((e) => !ids.has(e))) ids.set(email, await ensureRecipient(db, config.hashKey, email));
 
   const at = nowIso();
   // Ids ascend in input order, so a resumed call lists its emails exactly as the first one did (a
@@ -110,7 +123,15 @@ export async function dispatchNotices(ctx: DispatchContext, category: NoticeCate
     if (!verdict.eligible) return { ...base, status: 'skipped', reason: verdict.reason };
     const recipientId = ids.get(normalizeEmail(item.email))!;
     const email = renderEmail(template, item.data, { config, categoryName: category.name, links: linksFor(config, recipientId, category) });
-    return { ...base, status: 'queued', from_address: config.mailFrom, subject: email.subject, html: email.html, text: email.text, headers: JSON.stringify(email.headers) };
+    return {
+      ...base,
+      status: 'queued',
+      from_address: config.mailFrom,
+      subject: email.subject,
+      html: email.html,
+      text: email.text,
+      headers: JSON.stringify(email.headers),
+    };
   });
 
   const queued = rows.filter((r) => r.status === 'queued');
@@ -121,12 +142,26 @@ export async function dispatchNotices(ctx: DispatchContext, category: NoticeCate
     // Resend (which keeps keys 24 h) accepts the email once.
     const key = chunk.length === 1 ? `notice-${chunk[0]!.id}` : `batch-${requestHash(chunk.map((r) => r.id))}`;
     for (const r of chunk) r.provider_key = key;
-    calls.push({ idempotencyKey: key, noticeIds: chunk.map((r) => r.id), emails: chunk.map((r) => ({ from: r.from_address!, to: r.to_address, subject: r.subject!, html: r.html!, text: r.text!, headers: JSON.parse(r.headers!) as Record<string, string> })) });
+    calls.push({
+      idempotencyKey: key,
+      noticeIds: chunk.map((r) => r.id),
+      emails: chunk.map((r) => ({
+        from: r.from_address!,
+        to: r.to_address,
+        subject: r.subject!,
+        html: r.html!,
+        text: r.text!,
+        headers: JSON.parse(r.headers!) as Record<string, string>,
+      })),
+    });
   }
 
   await db.transaction().execute(async (trx) => {
     await insertNotices(trx, rows);
-    await addNoticeEvents(trx, rows.map((r) => ({ noticeId: r.id, type: r.status === 'queued' ? 'queued' : 'skipped', at, ...(r.reason && { detail: { reason: r.reason } }) })));
+    await addNoticeEvents(
+      trx,
+      rows.map((r) => ({ noticeId: r.id, type: r.status === 'queued' ? 'queued' : 'skipped', at, ...(r.reason && { detail: { reason: r.reason } }) })),
+    );
   });
 
   const delivered = await deliver(db, ctx.runtime, calls);

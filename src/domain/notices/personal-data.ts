@@ -2,14 +2,7 @@
 // erasure (Art. 17): their notices (with idempotency records and delivery events) and the dev outbox's
 // copies of their mail, which carry the address and everything rendered into the message.
 import type { Kysely } from 'kysely';
-import {
-  deleteNotices,
-  deleteOutboxEmails,
-  listEventsOfNotices,
-  listNoticesOfPerson,
-  listOutboxOfPerson,
-  type PersonMatch,
-} from '../../db/notice-privacy.js';
+import { deleteNotices, deleteOutboxEmails, listEventsOfNotices, listNoticesOfPerson, listOutboxOfPerson, type PersonMatch } from '../../db/notice-privacy.js';
 import type { Database } from '../../db/schema.js';
 
 export type { PersonMatch };
@@ -18,7 +11,10 @@ const parseJson = (text: string | null): unknown => (text === null ? null : (JSO
 
 export async function exportNotices(db: Kysely<Database>, m: PersonMatch) {
   const notices = await listNoticesOfPerson(db, m);
-  const events = await listEventsOfNotices(db, notices.map((n) => n.id));
+  const events = await listEventsOfNotices(
+    db,
+    notices.map((n) => n.id),
+  );
   return notices.map((n) => ({
     id: n.id,
     to: n.to_address,
@@ -68,7 +64,17 @@ export async function holdsNoticeData(db: Kysely<Database>, m: PersonMatch): Pro
  */
 export async function eraseNoticeData(trx: Kysely<Database>, m: PersonMatch): Promise<void> {
   const notices = await listNoticesOfPerson(trx, m);
-  const outbox = await listOutboxOfPerson(trx, m.emailNormalized, notices.flatMap((n) => (n.provider_id ? [n.provider_id] : [])));
-  await deleteOutboxEmails(trx, outbox.map((o) => o.id));
-  await deleteNotices(trx, notices.map((n) => n.id));
+  const outbox = await listOutboxOfPerson(
+    trx,
+    m.emailNormalized,
+    notices.flatMap((n) => (n.provider_id ? [n.provider_id] : [])),
+  );
+  await deleteOutboxEmails(
+    trx,
+    outbox.map((o) => o.id),
+  );
+  await deleteNotices(
+    trx,
+    notices.map((n) => n.id),
+  );
 }

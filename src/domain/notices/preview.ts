@@ -1,10 +1,10 @@
 // Templates as the API lists them, and a preview rendered with example links (the footer's tokens name
 // no real recipient, so clicking them shows the "link not valid" page).
 import type { Config } from '../../config.js';
-import { linksFor } from '../links.js';
-import { renderEmail, type RenderedEmail } from './render.js';
-import type { TemplateStore } from './template-store.js';
+import { linksFor } from '../links/email-links.js';
+import { type RenderedEmail, renderEmail } from './render.js';
 import { validateData } from './template-spec.js';
+import type { TemplateStore } from './template-store.js';
 
 // A well-formed id that no recipient or category has.
 const PREVIEW_ID = '00000000-0000-7000-8000-000000000000';

@@ -1,7 +1,7 @@
 // One email for one recipient: the template's data, the footer's links and the organisation's details
 // substituted into the compiled template. Headers come from linksFor alone (RFC 8058 for marketing).
 import type { Config } from '../../config.js';
-import type { EmailLinks } from '../links.js';
+import type { EmailLinks } from '../links/email-links.js';
 import { fill, type SystemValues } from './compile.js';
 import type { Template } from './template-store.js';
 

@@ -5,24 +5,29 @@
 // replay changes nothing and a crash mid-way is completed by Svix's redelivery.
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
+import { isValidEmail, normalizeEmail } from '../../core/email.js';
+import { nowIso } from '../../core/ids.js';
+import type { ConsentContext } from '../../core/vocabulary.js';
 import { addNoticeEvents, findNoticeByProviderId, setNoticeStatus } from '../../db/notices.js';
 import { findRecipient } from '../../db/recipients.js';
 import type { Database, NoticeStatus } from '../../db/schema.js';
 import { hasWebhookReceipt, recordWebhookReceipt } from '../../db/webhook-receipts.js';
-import { isValidEmail, normalizeEmail } from '../../email.js';
-import { nowIso } from '../../ids.js';
-import { changeMarketingOptOut } from '../consent.js';
-import { addSuppression } from '../suppressions.js';
-import type { ConsentContext } from '../types.js';
+import { changeMarketingOptOut } from '../consent/change-consent.js';
+import { addSuppression } from '../recipients/suppressions.js';
 
 export const ResendEvent = z.object({
   type: z.string().max(100),
   created_at: z.string().max(100).optional(),
-  data: z.object({
-    email_id: z.string().max(200).optional(),
-    to: z.array(z.string().max(320)).max(50).optional(),
-    bounce: z.object({ type: z.string().max(100).optional() }).passthrough().optional(),
-  }).passthrough(),
+  data: z
+    .object({
+      email_id: z.string().max(200).optional(),
+      to: z.array(z.string().max(320)).max(50).optional(),
+      bounce: z
+        .object({ type: z.string().max(100).optional() })
+        .passthrough()
+        .optional(),
+    })
+    .passthrough(),
 });
 export type ResendEvent = z.infer<typeof ResendEvent>;
 

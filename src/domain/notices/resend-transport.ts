@@ -2,7 +2,7 @@
 // retry what Resend asks us to retry (429 with Retry-After, 5xx, network failures) a bounded number of
 // times, pace calls to the team's rate limit (2 requests/s by default), and pass the idempotency key on,
 // so a retried or resumed call is sent once (Resend keeps keys 24 h).
-import { Resend, type CreateEmailOptions, type ErrorResponse } from 'resend';
+import { type CreateEmailOptions, type ErrorResponse, Resend } from 'resend';
 import { BATCH_LIMIT, type OutgoingEmail, type SendCall, type SendOutcome, type Transport } from './transport.js';
 
 export interface ResendTransportOptions {

@@ -34,7 +34,14 @@ export async function redeliverNotices(db: Kysely<Database>, runtime: NoticeRunt
   const calls = [...groups].map(([idempotencyKey, group]) => ({
     idempotencyKey,
     noticeIds: group.map((r) => r.id),
-    emails: group.map((r) => ({ from: r.from_address ?? '', to: r.to_address, subject: r.subject ?? '', html: r.html ?? '', text: r.text ?? '', headers: JSON.parse(r.headers ?? '{}') as Record<string, string> })),
+    emails: group.map((r) => ({
+      from: r.from_address ?? '',
+      to: r.to_address,
+      subject: r.subject ?? '',
+      html: r.html ?? '',
+      text: r.text ?? '',
+      headers: JSON.parse(r.headers ?? '{}') as Record<string, string>,
+    })),
   }));
   return deliver(db, runtime, calls);
 }

@@ -1,14 +1,15 @@
 // The verbs behind /v1/notices: one notice (with an idempotency key kept 24 h), a batch, and reading
 // a notice back with its delivery events.
-import { findNotice, findNoticeByIdempotencyKey, listNoticeEvents, releaseIdempotencyKey, type NoticeRow } from '../../db/notices.js';
+
+import { isValidEmail } from '../../core/email.js';
+import { AppError, conflict, type FieldError, invalidField, notFound } from '../../core/errors.js';
+import { findNotice, findNoticeByIdempotencyKey, listNoticeEvents, type NoticeRow, releaseIdempotencyKey } from '../../db/notices.js';
 import { findRecipient } from '../../db/recipients.js';
-import { isValidEmail } from '../../email.js';
-import { AppError, conflict, invalidField, notFound, type FieldError } from '../../errors.js';
-import { getCategory } from '../categories.js';
-import { parseRecipientRef } from '../recipients.js';
-import { dispatchNotices, requestHash, type DispatchContext, type NoticeCategory, type NoticeResult, type PreparedNotice } from './dispatch.js';
-import type { Template } from './template-store.js';
+import { getCategory } from '../recipients/categories.js';
+import { parseRecipientRef } from '../recipients/recipients.js';
+import { type DispatchContext, dispatchNotices, type NoticeCategory, type NoticeResult, type PreparedNotice, requestHash } from './dispatch.js';
 import { validateData } from './template-spec.js';
+import type { Template } from './template-store.js';
 
 const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
 
@@ -92,7 +93,7 @@ export async function sendNoticeBatch(
     }
   }
   const sent = prepared.length ? await dispatchNotices(ctx, category, template, prepared) : [];
-  sent.forEach((r, i) => (results[prepared[i]!.index] = { ...r, index: prepared[i]!.index }));
+  for (const [i, r] of sent.entries()) results[prepared[i]!.index] = { ...r, index: prepared[i]!.index };
   return results as BatchItemResult[];
 }
 

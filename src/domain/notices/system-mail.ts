@@ -7,18 +7,13 @@ import { findCategoryByKey } from '../../db/categories.js';
 import { findRecipient } from '../../db/recipients.js';
 import type { Database } from '../../db/schema.js';
 import { dispatchNotices, type NoticeCategory } from './dispatch.js';
-import { validateData } from './template-spec.js';
+import type { Mailer } from './mailer.js';
 import type { NoticeRuntime } from './runtime.js';
-
-export interface SystemMailer {
-  sendPreferencesLink(recipientId: string, preferencesUrl: string): Promise<void>;
-  sendConfirmation(recipientId: string, categoryKey: string, confirmUrl: string): Promise<void>;
-  sendEmailChangeLink(recipientId: string, newEmail: string, confirmUrl: string): Promise<void>;
-}
+import { validateData } from './template-spec.js';
 
 const SYSTEM_CATEGORY: NoticeCategory = { id: 'system', key: 'system', name: 'account messages', kind: 'transactional', consent: 'opt_out' };
 
-export function createSystemMail(db: Kysely<Database>, config: Config, runtime: NoticeRuntime): SystemMailer {
+export function createSystemMail(db: Kysely<Database>, config: Config, runtime: NoticeRuntime): Mailer {
   const ctx = { db, config, runtime, actor: 'system' };
   const send = async (recipientId: string, templateName: string, data: Record<string, string>) => {
     const recipient = await findRecipient(db, { by: 'id', value: recipientId });

@@ -1,8 +1,8 @@
 // What a template declares in its JSON sidecar: kind, subject line, the data fields it needs and an
 // example. The fields become a zod schema, so a send with missing or mistyped data is refused by name.
 import { z } from 'zod';
-import { AppError } from '../../errors.js';
-import type { CategoryKind } from '../types.js';
+import { AppError } from '../../core/errors.js';
+import type { CategoryKind } from '../../core/vocabulary.js';
 
 export type FieldType = 'line' | 'text' | 'url';
 

@@ -3,8 +3,8 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { z } from 'zod';
-import { AppError } from '../../errors.js';
-import { compileTemplate, type CompiledTemplate } from './compile.js';
+import { AppError } from '../../core/errors.js';
+import { type CompiledTemplate, compileTemplate } from './compile.js';
 import { dataSchema, parseTemplateSpec, type TemplateSpec } from './template-spec.js';
 
 export interface Template {
@@ -39,7 +39,9 @@ export function createTemplateStore(options: { dir: string; publicUrl: string; w
   const stampOf = (name: string): string => {
     if (!watch) return '';
     const kind = parseTemplateSpec(name, readFileSync(join(dir, `${name}.json`), 'utf8')).kind;
-    return filesOf(dir, name, kind).map((f) => statSync(f).mtimeMs).join(',');
+    return filesOf(dir, name, kind)
+      .map((f) => statSync(f).mtimeMs)
+      .join(',');
   };
 
   const load = async (name: string): Promise<Template> => {
@@ -59,7 +61,10 @@ export function createTemplateStore(options: { dir: string; publicUrl: string; w
     names: () => [...names],
     get: async (name) => {
       // The name is checked against the folder's listing before any path is built from it.
-      if (!names.includes(name)) throw new AppError('invalid_field', `template: no template is named "${name.slice(0, 64)}"`, { errors: [{ path: 'template', message: 'unknown template' }] });
+      if (!names.includes(name))
+        throw new AppError('invalid_field', `template: no template is named "${name.slice(0, 64)}"`, {
+          errors: [{ path: 'template', message: 'unknown template' }],
+        });
       const stamp = stampOf(name);
       const hit = cache.get(name);
       if (hit && hit.stamp === stamp) return hit.template;

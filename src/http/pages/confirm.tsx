@@ -1,9 +1,9 @@
 // `/c/TOKEN`: confirming a double opt-in subscription. GET only shows a button (scanners open links;
 // a scanner must not be able to give consent on someone's behalf); POST confirms.
-import { Hono, type Context } from 'hono';
-import { confirmSubscription } from '../../domain/confirmation.js';
-import { resolveCategoryToken, type CategoryLink } from '../../domain/page-tokens.js';
-import { notFound } from '../../errors.js';
+import { type Context, Hono } from 'hono';
+import { notFound } from '../../core/errors.js';
+import { confirmSubscription } from '../../domain/consent/confirm-subscription.js';
+import { type CategoryLink, resolveCategoryToken } from '../../domain/links/resolve-link-token.js';
 import type { AppEnv } from '../env.js';
 import { readForm, recipientActor } from './form.js';
 import { assertSameOrigin } from './guard.js';
@@ -11,7 +11,7 @@ import { ManageLink, Message, pageContext, preferencesHref, renderPage } from '.
 
 async function linkOf(c: Context<AppEnv>): Promise<CategoryLink> {
   const link = await resolveCategoryToken(c.var.deps.db, c.var.deps.config, c.req.param('token') ?? '', 'confirm');
-  if (!link || link.category.kind !== 'marketing') throw notFound('Link');
+  if (link?.category.kind !== 'marketing') throw notFound('Link');
   return link;
 }
 
@@ -36,10 +36,25 @@ export const confirmPages = new Hono<AppEnv>()
     const outcome = await confirmSubscription(c.var.deps.db, c.var.deps.config.hashKey, recipient.id, category, recipientActor(c, 'confirmation'));
     const manage = <ManageLink href={preferencesHref(c, p, recipient.id)} label={p.t.manageAll} />;
     if (outcome === 'nothing_pending') {
-      return renderPage(c, p, p.t.nothingPendingHeading, <Message role="status" heading={p.t.nothingPendingHeading} lead={p.t.nothingPendingLead}>{manage}</Message>, 409);
+      return renderPage(
+        c,
+        p,
+        p.t.nothingPendingHeading,
+        <Message role="status" heading={p.t.nothingPendingHeading} lead={p.t.nothingPendingLead}>
+          {manage}
+        </Message>,
+        409,
+      );
     }
     const heading = p.t.confirmedHeading(category.name);
-    return renderPage(c, p, heading, <Message role="status" heading={heading} lead={p.t.confirmedLead}>{manage}</Message>);
+    return renderPage(
+      c,
+      p,
+      heading,
+      <Message role="status" heading={heading} lead={p.t.confirmedLead}>
+        {manage}
+      </Message>,
+    );
   })
   .all('*', () => {
     throw notFound('Link');

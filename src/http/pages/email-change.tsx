@@ -1,13 +1,13 @@
 // `/p/TOKEN/email` asks for a new address and mails a link to it; `/e/TOKEN` (from that mail) confirms.
 // GET /e only shows a button: mail scanners open links, and must not change anyone's address.
-import { Hono, type Context } from 'hono';
-import { confirmEmailChange, requestEmailChange, resolveEmailChangeToken, type PendingEmailChange } from '../../domain/email-change.js';
-import { notFound } from '../../errors.js';
+import { type Context, Hono } from 'hono';
+import { notFound } from '../../core/errors.js';
+import { confirmEmailChange, type PendingEmailChange, requestEmailChange, resolveEmailChangeToken } from '../../domain/self-service/email-change.js';
 import type { AppEnv } from '../env.js';
 import { toAppError } from '../problem.js';
 import { clientIp, field, readForm, recipientActor } from './form.js';
 import { assertSameOrigin } from './guard.js';
-import { ManageLink, Message, pageContext, preferencesHref, renderPage, type PageContext } from './page.js';
+import { ManageLink, Message, type PageContext, pageContext, preferencesHref, renderPage } from './page.js';
 import { recipientOf } from './preferences.js';
 import { maskAddress } from './preferences-view.js';
 import { EmailForm } from './request-link.js';
@@ -46,10 +46,22 @@ export const emailChangeRequestPages = new Hono<AppEnv>()
       await requestEmailChange(db, config, recipient, email, clientIp(c), systemMail && ((id, to, url) => systemMail.sendEmailChangeLink(id, to, url)));
     } catch (err) {
       if (toAppError(err)?.code !== 'invalid_field') throw err;
-      const body = <Message heading={p.t.emailChangeHeading} lead={p.t.emailChangeLead(maskAddress(recipient.email))}><NewEmailForm p={p} email={email} error={p.t.invalidEmailLead} />{back}</Message>;
+      const body = (
+        <Message heading={p.t.emailChangeHeading} lead={p.t.emailChangeLead(maskAddress(recipient.email))}>
+          <NewEmailForm p={p} email={email} error={p.t.invalidEmailLead} />
+          {back}
+        </Message>
+      );
       return renderPage(c, p, p.t.emailChangeHeading, body, 422);
     }
-    return renderPage(c, p, p.t.requestSentHeading, <Message role="status" heading={p.t.requestSentHeading} lead={p.t.emailChangeSentLead}>{back}</Message>);
+    return renderPage(
+      c,
+      p,
+      p.t.requestSentHeading,
+      <Message role="status" heading={p.t.requestSentHeading} lead={p.t.emailChangeSentLead}>
+        {back}
+      </Message>,
+    );
   });
 
 export const emailChangeConfirmPages = new Hono<AppEnv>()
@@ -73,10 +85,25 @@ export const emailChangeConfirmPages = new Hono<AppEnv>()
     const back = <ManageLink href={preferencesHref(c, p, pending.recipient.id)} label={p.t.backToPreferences} />;
     try {
       const recipient = await confirmEmailChange(c.var.deps.db, c.var.deps.config.hashKey, pending, recipientActor(c, 'preference_page'));
-      return renderPage(c, p, p.t.emailChangedHeading, <Message role="status" heading={p.t.emailChangedHeading} lead={p.t.emailChangedLead(recipient.email)}>{back}</Message>);
+      return renderPage(
+        c,
+        p,
+        p.t.emailChangedHeading,
+        <Message role="status" heading={p.t.emailChangedHeading} lead={p.t.emailChangedLead(recipient.email)}>
+          {back}
+        </Message>,
+      );
     } catch (err) {
       if (toAppError(err)?.code !== 'conflict') throw err;
-      return renderPage(c, p, p.t.emailTakenHeading, <Message role="alert" heading={p.t.emailTakenHeading} lead={p.t.emailTakenLead}>{back}</Message>, 409);
+      return renderPage(
+        c,
+        p,
+        p.t.emailTakenHeading,
+        <Message role="alert" heading={p.t.emailTakenHeading} lead={p.t.emailTakenLead}>
+          {back}
+        </Message>,
+        409,
+      );
     }
   })
   .all('*', () => {

@@ -3,13 +3,13 @@
 // that offers a fresh link, never a hint about which part was wrong.
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import { AppError, type ErrorCode } from '../../errors.js';
+import { AppError, type ErrorCode } from '../../core/errors.js';
+import { logUnexpectedError } from '../../core/log-error.js';
 import type { Messages } from '../../i18n/index.js';
 import type { AppEnv } from '../env.js';
 import { STATUS, toAppError } from '../problem.js';
 import { Message, pageContext, renderPage } from './page.js';
 import { RequestLinkForm } from './request-link.js';
-import { logUnexpectedError } from '../../log-error.js';
 
 function leadFor(code: ErrorCode, t: Messages): string {
   switch (code) {
@@ -38,7 +38,11 @@ export async function pageErrorHandler(err: Error, c: Context<AppEnv>): Promise<
   }
   const status = STATUS[known.code];
   if (known.code === 'not_found') {
-    const body = <Message heading={p.t.invalidLinkHeading} lead={p.t.invalidLinkLead}><RequestLinkForm p={p} /></Message>;
+    const body = (
+      <Message heading={p.t.invalidLinkHeading} lead={p.t.invalidLinkLead}>
+        <RequestLinkForm p={p} />
+      </Message>
+    );
     return renderPage(c, p, p.t.invalidLinkHeading, body, status);
   }
   if (known.code === 'rate_limited') {

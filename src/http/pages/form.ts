@@ -1,8 +1,9 @@
 // Reading a recipient form: urlencoded or multipart only (RFC 8058 §3.2 allows both for one-click).
-import type { Context } from 'hono';
+
 import { getConnInfo } from '@hono/node-server/conninfo';
-import { AppError } from '../../errors.js';
-import type { ConsentContext, ConsentSource } from '../../domain/types.js';
+import type { Context } from 'hono';
+import { AppError } from '../../core/errors.js';
+import type { ConsentContext, ConsentSource } from '../../core/vocabulary.js';
 import type { AppEnv } from '../env.js';
 
 export type Form = Record<string, string | File | (string | File)[]>;
@@ -43,7 +44,10 @@ export function fieldValues(form: Form, name: string): string[] {
 export function clientIp(c: Context<AppEnv>): string | undefined {
   const hops = c.var.deps.config.trustedProxyHops;
   if (hops > 0) {
-    const chain = (c.req.header('x-forwarded-for') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+    const chain = (c.req.header('x-forwarded-for') ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     const ip = chain[chain.length - hops];
     if (ip && ip.length <= 64) return ip;
   }

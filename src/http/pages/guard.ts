@@ -4,7 +4,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { secureHeaders } from 'hono/secure-headers';
-import { AppError } from '../../errors.js';
+import { AppError } from '../../core/errors.js';
 import type { AppEnv } from '../env.js';
 
 /** Recipient forms carry a few short fields; anything bigger is not one of ours. */

@@ -3,9 +3,8 @@
 import type { Context } from 'hono';
 import type { Child } from 'hono/jsx';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { confirmUrlFor, preferencesUrlFor } from '../../domain/links.js';
-import type { Category } from '../../domain/types.js';
-import { CATALOGS, pickLocale, type Locale, type Messages } from '../../i18n/index.js';
+import { preferencesUrlFor } from '../../domain/links/email-links.js';
+import { CATALOGS, type Locale, type Messages, pickLocale } from '../../i18n/index.js';
 import type { AppEnv } from '../env.js';
 
 export interface PageContext {
@@ -20,7 +19,13 @@ export interface PageContext {
 export function pageContext(c: Context<AppEnv>, recipientLocale?: string | null): PageContext {
   const { config } = c.var.deps;
   const locale = pickLocale(recipientLocale, c.req.header('accept-language'));
-  return { locale, t: CATALOGS[locale], org: config.orgName, postalAddress: config.orgPostalAddress, base: new URL(config.publicUrl).pathname.replace(/\/+$/, '') };
+  return {
+    locale,
+    t: CATALOGS[locale],
+    org: config.orgName,
+    postalAddress: config.orgPostalAddress,
+    base: new URL(config.publicUrl).pathname.replace(/\/+$/, ''),
+  };
 }
 
 function Layout(props: { p: PageContext; title: string; children?: Child }) {
@@ -37,7 +42,9 @@ function Layout(props: { p: PageContext; title: string; children?: Child }) {
       <body>
         <div class="shell">
           <header class="brand">
-            <span class="mark" aria-hidden="true">{Array.from(p.org.trim())[0]?.toUpperCase() ?? '·'}</span>
+            <span class="mark" aria-hidden="true">
+              {Array.from(p.org.trim())[0]?.toUpperCase() ?? '·'}
+            </span>
             <span>{p.org}</span>
           </header>
           <main class="card">{props.children}</main>
@@ -52,7 +59,11 @@ function Layout(props: { p: PageContext; title: string; children?: Child }) {
 }
 
 export async function renderPage(c: Context<AppEnv>, p: PageContext, title: string, body: Child, status: ContentfulStatusCode = 200): Promise<Response> {
-  const markup = await (<Layout p={p} title={title}>{body}</Layout>).toString();
+  const markup = await (
+    <Layout p={p} title={title}>
+      {body}
+    </Layout>
+  ).toString();
   c.header('Content-Language', p.locale);
   return c.html(`<!DOCTYPE html>${markup}`, status);
 }
@@ -82,18 +93,4 @@ export function ManageLink(props: { href: string; label: string }) {
 /** The preference page of a recipient, as a path under PUBLIC_URL's prefix. */
 export function preferencesHref(c: Context<AppEnv>, p: PageContext, recipientId: string): string {
   return preferencesUrlFor({ signingKeys: c.var.deps.config.signingKeys, publicUrl: p.base }, recipientId);
-}
-
-/**
- * Asks the person to confirm double opt-in categories that a change left pending. A failed send is
- * logged (without personal data) and not shown as an error: the choice is saved, and the page says to
- * check the inbox, from where the person can ask again.
- */
-export async function requestConfirmations(c: Context<AppEnv>, recipientId: string, categories: readonly Pick<Category, 'id' | 'key'>[]): Promise<void> {
-  const { config, systemMail } = c.var.deps;
-  for (const category of categories) {
-    await systemMail?.sendConfirmation(recipientId, category.key, confirmUrlFor(config, recipientId, category.id)).catch((err: unknown) => {
-      console.error('sending a confirmation failed:', err instanceof Error ? err.name : 'unknown error');
-    });
-  }
 }

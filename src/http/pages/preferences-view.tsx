@@ -1,6 +1,6 @@
 // The preference page's markup: marketing categories as labelled checkboxes in a fieldset, transactional
 // ones shown as always on with the reason, "unsubscribe from all", and the privacy actions.
-import type { PreferenceChange, PreferencesView } from '../../domain/preferences.js';
+import type { PreferenceChange, PreferencesView } from '../../domain/consent/preferences.js';
 import type { PageContext } from './page.js';
 
 export interface SavedSummary {
@@ -17,13 +17,25 @@ export function maskAddress(email: string): string {
 function Summary(props: { p: PageContext; saved: SavedSummary }) {
   const { t } = props.p;
   const lines = props.saved.changes.map((ch) =>
-    ch.to === 'subscribed' ? t.changedSubscribed(ch.category.name) : ch.to === 'pending' ? t.changedPending(ch.category.name) : t.changedUnsubscribed(ch.category.name),
+    ch.to === 'subscribed'
+      ? t.changedSubscribed(ch.category.name)
+      : ch.to === 'pending'
+        ? t.changedPending(ch.category.name)
+        : t.changedUnsubscribed(ch.category.name),
   );
   if (props.saved.optOut !== undefined) lines.push(props.saved.optOut ? t.changedOptOut : t.changedOptIn);
   return (
     <div class="notice" role="status">
       <h2>{t.savedHeading}</h2>
-      {lines.length === 0 ? <p>{t.nothingChanged}</p> : <ul>{lines.map((l) => <li>{l}</li>)}</ul>}
+      {lines.length === 0 ? (
+        <p>{t.nothingChanged}</p>
+      ) : (
+        <ul>
+          {lines.map((l) => (
+            <li>{l}</li>
+          ))}
+        </ul>
+      )}
     </div>
   );
 }
@@ -42,8 +54,16 @@ function MarketingForm(props: { p: PageContext; view: PreferencesView }) {
             <div class="choice">
               <input type="checkbox" id={id} name="subscribe" value={category.key} checked={chosen} aria-describedby={described || undefined} />
               <label for={id}>{category.name}</label>
-              {category.description && <p id={`${id}-desc`} class="desc">{category.description}</p>}
-              {status === 'pending' && <p id={`${id}-pending`} class="note">{t.pendingNote}</p>}
+              {category.description && (
+                <p id={`${id}-desc`} class="desc">
+                  {category.description}
+                </p>
+              )}
+              {status === 'pending' && (
+                <p id={`${id}-pending`} class="note">
+                  {t.pendingNote}
+                </p>
+              )}
               <input type="hidden" name="shown" value={category.key} />
             </div>
           );
@@ -108,9 +128,15 @@ export function PreferencesPage(props: { p: PageContext; view: PreferencesView; 
         <h2 id="your-data">{t.privacyHeading}</h2>
         <p class="muted">{t.privacyLead}</p>
         <ul class="links">
-          <li><a href={`${props.selfHref}/export`}>{t.downloadData}</a></li>
-          <li><a href={`${props.selfHref}/email`}>{t.changeEmail}</a></li>
-          <li><a href={`${props.selfHref}/delete`}>{t.deleteData}</a></li>
+          <li>
+            <a href={`${props.selfHref}/export`}>{t.downloadData}</a>
+          </li>
+          <li>
+            <a href={`${props.selfHref}/email`}>{t.changeEmail}</a>
+          </li>
+          <li>
+            <a href={`${props.selfHref}/delete`}>{t.deleteData}</a>
+          </li>
         </ul>
       </section>
     </>

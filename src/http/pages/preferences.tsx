@@ -1,14 +1,15 @@
 // `/p/TOKEN`: the preference page. GET shows it; POST saves the form (or refuses, or accepts again, all
 // marketing) and shows it again with what changed. Events carry source `preference_page`.
-import { Hono, type Context } from 'hono';
-import { resolvePreferencesToken } from '../../domain/page-tokens.js';
-import { preferencesOf, savePreferences, setMarketingOptOut } from '../../domain/preferences.js';
-import type { Recipient } from '../../domain/types.js';
-import { AppError, notFound } from '../../errors.js';
+import { type Context, Hono } from 'hono';
+import { AppError, notFound } from '../../core/errors.js';
+import type { Recipient } from '../../core/vocabulary.js';
+import { requestConfirmations } from '../../domain/consent/double-opt-in.js';
+import { preferencesOf, savePreferences, setMarketingOptOut } from '../../domain/consent/preferences.js';
+import { resolvePreferencesToken } from '../../domain/links/resolve-link-token.js';
 import type { AppEnv } from '../env.js';
 import { field, fieldValues, readForm, recipientActor } from './form.js';
 import { assertSameOrigin } from './guard.js';
-import { pageContext, preferencesHref, renderPage, requestConfirmations } from './page.js';
+import { pageContext, preferencesHref, renderPage } from './page.js';
 import { PreferencesPage, type SavedSummary } from './preferences-view.js';
 
 /** The recipient a `/p/TOKEN…` link names; an invalid link of any kind is the one 404 page. */
@@ -36,7 +37,12 @@ export const preferencePages = new Hono<AppEnv>()
     let saved: SavedSummary;
     if (action === 'save') {
       const changes = await savePreferences(db, recipient.id, new Set(fieldValues(form, 'shown')), new Set(fieldValues(form, 'subscribe')), ctx);
-      await requestConfirmations(c, recipient.id, changes.filter((ch) => ch.to === 'pending').map((ch) => ch.category));
+      await requestConfirmations(
+        c.var.deps.systemMail,
+        c.var.deps.config,
+        recipient.id,
+        changes.filter((ch) => ch.to === 'pending').map((ch) => ch.category),
+      );
       saved = { changes };
     } else if (action === 'unsubscribe_all' || action === 'resubscribe') {
       const optOut = action === 'unsubscribe_all';

@@ -1,12 +1,12 @@
 // `/p/TOKEN/export` and `/p/TOKEN/delete`: a person's rights of access, portability and erasure
 // (GDPR Art. 15, 17, 20) from the preference page, with the token as their only credential.
 import { Hono } from 'hono';
-import { eraseOwnData, exportOwnData } from '../../domain/self-service.js';
-import { AppError } from '../../errors.js';
+import { AppError } from '../../core/errors.js';
+import { eraseOwnData, exportOwnData } from '../../domain/self-service/data-rights.js';
 import type { AppEnv } from '../env.js';
 import { field, readForm } from './form.js';
 import { assertSameOrigin } from './guard.js';
-import { ManageLink, Message, pageContext, preferencesHref, renderPage, type PageContext } from './page.js';
+import { ManageLink, Message, type PageContext, pageContext, preferencesHref, renderPage } from './page.js';
 import { recipientOf } from './preferences.js';
 
 function DeleteExplained(props: { p: PageContext }) {
@@ -15,11 +15,19 @@ function DeleteExplained(props: { p: PageContext }) {
     <>
       <section aria-labelledby="deleted-parts">
         <h2 id="deleted-parts">{t.deleteGoesHeading}</h2>
-        <ul>{t.deleteGoes.map((line) => <li>{line}</li>)}</ul>
+        <ul>
+          {t.deleteGoes.map((line) => (
+            <li>{line}</li>
+          ))}
+        </ul>
       </section>
       <section aria-labelledby="kept-parts">
         <h2 id="kept-parts">{t.deleteKeptHeading}</h2>
-        <ul>{t.deleteKept.map((line) => <li>{line}</li>)}</ul>
+        <ul>
+          {t.deleteKept.map((line) => (
+            <li>{line}</li>
+          ))}
+        </ul>
         <p class="muted">{t.deleteTransactionalNote}</p>
       </section>
     </>

@@ -1,11 +1,11 @@
 // `/p`: "email me a fresh link to my preferences". The same answer whether the address is known or not.
 import { Hono } from 'hono';
-import { requestPreferencesLink } from '../../domain/preferences-link-request.js';
+import { isValidEmail } from '../../core/email.js';
+import { requestPreferencesLink } from '../../domain/self-service/request-preferences-link.js';
 import type { AppEnv } from '../env.js';
-import { isValidEmail } from '../../email.js';
 import { clientIp, field, readForm } from './form.js';
 import { assertSameOrigin } from './guard.js';
-import { Message, pageContext, renderPage, type PageContext } from './page.js';
+import { Message, type PageContext, pageContext, renderPage } from './page.js';
 
 /** One labelled address field and a submit button; an error is tied to the field for screen readers. */
 export function EmailForm(props: { id: string; label: string; button: string; action?: string; email?: string; error?: string }) {
@@ -45,7 +45,14 @@ export function RequestLinkForm(props: { p: PageContext; email?: string; error?:
 export const requestLinkPages = new Hono<AppEnv>()
   .get('/', (c) => {
     const p = pageContext(c);
-    return renderPage(c, p, p.t.requestHeading, <Message heading={p.t.requestHeading} lead={p.t.requestLead}><RequestLinkForm p={p} /></Message>);
+    return renderPage(
+      c,
+      p,
+      p.t.requestHeading,
+      <Message heading={p.t.requestHeading} lead={p.t.requestLead}>
+        <RequestLinkForm p={p} />
+      </Message>,
+    );
   })
   .post('/', async (c) => {
     assertSameOrigin(c);
@@ -53,7 +60,11 @@ export const requestLinkPages = new Hono<AppEnv>()
     const email = (field(form, 'email') ?? '').trim();
     const p = pageContext(c);
     if (!isValidEmail(email)) {
-      const body = <Message heading={p.t.requestHeading} lead={p.t.requestLead}><RequestLinkForm p={p} email={email} error={p.t.invalidEmailLead} /></Message>;
+      const body = (
+        <Message heading={p.t.requestHeading} lead={p.t.requestLead}>
+          <RequestLinkForm p={p} email={email} error={p.t.invalidEmailLead} />
+        </Message>
+      );
       return renderPage(c, p, p.t.requestHeading, body, 422);
     }
     const { db, config, systemMail } = c.var.deps;

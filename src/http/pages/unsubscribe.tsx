@@ -1,15 +1,16 @@
 // `/u/TOKEN`: unsubscribing from one category. GET only shows a page (mail scanners open every link);
 // POST with the RFC 8058 body `List-Unsubscribe=One-Click` unsubscribes at once and answers a short 200,
 // never a redirect (RFC 8058 §3.2); POST from the page's own form shows a page with "Undo".
-import { Hono, type Context } from 'hono';
-import { resolveCategoryToken, type CategoryLink } from '../../domain/page-tokens.js';
-import { isChosen } from '../../domain/preferences.js';
-import { PRIOR_STATES, undoUnsubscribe, unsubscribeFromCategory, type PriorState } from '../../domain/unsubscribe.js';
-import { AppError, notFound } from '../../errors.js';
+import { type Context, Hono } from 'hono';
+import { AppError, notFound } from '../../core/errors.js';
+import { requestConfirmations } from '../../domain/consent/double-opt-in.js';
+import { isChosen } from '../../domain/consent/preferences.js';
+import { PRIOR_STATES, type PriorState, undoUnsubscribe, unsubscribeFromCategory } from '../../domain/consent/unsubscribe.js';
+import { type CategoryLink, resolveCategoryToken } from '../../domain/links/resolve-link-token.js';
 import type { AppEnv } from '../env.js';
-import { field, readForm, recipientActor, type Form } from './form.js';
+import { type Form, field, readForm, recipientActor } from './form.js';
 import { assertSameOrigin } from './guard.js';
-import { ManageLink, Message, pageContext, preferencesHref, renderPage, requestConfirmations } from './page.js';
+import { ManageLink, Message, pageContext, preferencesHref, renderPage } from './page.js';
 
 async function linkOf(c: Context<AppEnv>): Promise<CategoryLink> {
   const link = await resolveCategoryToken(c.var.deps.db, c.var.deps.config, c.req.param('token') ?? '', 'unsubscribe');
@@ -27,7 +28,14 @@ export const unsubscribePages = new Hono<AppEnv>()
     const manage = <ManageLink href={preferencesHref(c, p, recipient.id)} label={p.t.manageAll} />;
     if (recipient.marketingOptOut || !isChosen(category, recipient.subscriptions[category.key]?.status ?? null)) {
       const lead = recipient.marketingOptOut ? p.t.optedOutAllLead : p.t.notSubscribedLead;
-      return renderPage(c, p, p.t.notSubscribedHeading(category.name), <Message heading={p.t.notSubscribedHeading(category.name)} lead={lead}>{manage}</Message>);
+      return renderPage(
+        c,
+        p,
+        p.t.notSubscribedHeading(category.name),
+        <Message heading={p.t.notSubscribedHeading(category.name)} lead={lead}>
+          {manage}
+        </Message>,
+      );
     }
     const body = (
       <Message heading={p.t.unsubscribeHeading(category.name)} lead={p.t.unsubscribeLead(category.name, p.org)}>
@@ -61,11 +69,25 @@ export const unsubscribePages = new Hono<AppEnv>()
       if (!previous || !PRIOR_STATES.includes(previous)) throw new AppError('malformed_body', 'Unknown previous state.');
       const now = await undoUnsubscribe(db, recipient.id, category, previous, recipientActor(c, 'unsubscribe_page'));
       if (now === 'pending') {
-        await requestConfirmations(c, recipient.id, [category]);
-        return renderPage(c, p, p.t.confirmSentHeading(category.name), <Message role="status" heading={p.t.confirmSentHeading(category.name)} lead={p.t.confirmSentLead}>{manage}</Message>);
+        await requestConfirmations(c.var.deps.systemMail, c.var.deps.config, recipient.id, [category]);
+        return renderPage(
+          c,
+          p,
+          p.t.confirmSentHeading(category.name),
+          <Message role="status" heading={p.t.confirmSentHeading(category.name)} lead={p.t.confirmSentLead}>
+            {manage}
+          </Message>,
+        );
       }
       const heading = now === 'subscribed' ? p.t.resubscribedHeading(category.name) : p.t.notSubscribedHeading(category.name);
-      return renderPage(c, p, heading, <Message role="status" heading={heading} lead={p.t.resubscribedLead}>{manage}</Message>);
+      return renderPage(
+        c,
+        p,
+        heading,
+        <Message role="status" heading={heading} lead={p.t.resubscribedLead}>
+          {manage}
+        </Message>,
+      );
     }
     if (action !== 'unsubscribe') throw new AppError('malformed_body', 'Unknown action.');
 

@@ -1,0 +1,57 @@
+// The one place that decides whether an address may be sent a category (API.md "Eligibility").
+// Everything that sends or answers "may I?" — single, bulk, streaming, notices — calls decideEligibility.
+import type { CategoryKind, ConsentMode, SubscriptionStatus, SuppressionReason } from '../../core/vocabulary.js';
+
+export type EligibilityReason =
+  | 'transactional'
+  | 'subscribed'
+  | 'suppressed_bounce'
+  | 'suppressed_complaint'
+  | 'suppressed_manual'
+  | 'suppressed_erased'
+  | 'marketing_opt_out'
+  | 'unsubscribed'
+  | 'pending_confirmation'
+  | 'not_subscribed'
+  | 'unknown_recipient'
+  | 'invalid_email';
+
+export interface Eligibility {
+  eligible: boolean;
+  reason: EligibilityReason;
+}
+
+/** What is known about one address, gathered by the caller in as few queries as it likes. */
+export interface EligibilityFacts {
+  category: { kind: CategoryKind; consent: ConsentMode };
+  /** Null when the address has never been seen. */
+  recipient: { marketingOptOut: boolean; subscription: SubscriptionStatus | null } | null;
+  suppressions: ReadonlySet<SuppressionReason>;
+}
+
+const no = (reason: EligibilityReason): Eligibility => ({ eligible: false, reason });
+const yes = (reason: EligibilityReason): Eligibility => ({ eligible: true, reason });
+
+// Precedence is the order of API.md: the first rule that applies wins.
+export function decideEligibility({ category, recipient, suppressions }: EligibilityFacts): Eligibility {
+  // A hard bounce stops everything: mailing a dead mailbox harms the sender's reputation for all mail.
+  if (suppressions.has('hard_bounce')) return no('suppressed_bounce');
+  // Transactional notices are mandatory (CAN-SPAM's "transactional or relationship" exemption).
+  if (category.kind === 'transactional') return yes('transactional');
+  if (suppressions.has('complaint')) return no('suppressed_complaint');
+  if (suppressions.has('manual')) return no('suppressed_manual');
+  if (suppressions.has('erased')) return no('suppressed_erased');
+  if (recipient === null) return no('unknown_recipient');
+  if (recipient.marketingOptOut) return no('marketing_opt_out');
+  switch (recipient.subscription) {
+    case 'unsubscribed':
+      return no('unsubscribed');
+    case 'pending':
+      return no('pending_confirmation');
+    case 'subscribed':
+      return yes('subscribed');
+    case null:
+      // An opt-out category reaches every known recipient until they refuse it.
+      return category.consent === 'opt_out' ? yes('subscribed') : no('not_subscribed');
+  }
+}

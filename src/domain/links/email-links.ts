@@ -1,0 +1,40 @@
+// The links and headers that go into an email for one recipient and category.
+import type { Config } from '../../config.js';
+import type { Category } from '../../core/vocabulary.js';
+import { signToken } from './tokens.js';
+
+export interface EmailLinks {
+  preferencesUrl: string;
+  /** Marketing only: the page with one "Unsubscribe" button. */
+  unsubscribeUrl?: string;
+  /** Marketing only: the RFC 8058 target. The same URL: GET shows the page, POST unsubscribes. */
+  oneClickUrl?: string;
+  headers?: { 'List-Unsubscribe': string; 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' };
+}
+
+export function preferencesUrlFor(config: Pick<Config, 'publicUrl' | 'signingKeys'>, recipientId: string): string {
+  return `${config.publicUrl}/p/${signToken(config.signingKeys, { purpose: 'preferences', subjectId: recipientId })}`;
+}
+
+export function linksFor(config: Pick<Config, 'publicUrl' | 'signingKeys'>, recipientId: string, category: Pick<Category, 'id' | 'kind'>): EmailLinks {
+  const preferencesUrl = preferencesUrlFor(config, recipientId);
+  if (category.kind !== 'marketing') return { preferencesUrl };
+  const unsubscribeUrl = `${config.publicUrl}/u/${signToken(config.signingKeys, { purpose: 'unsubscribe', subjectId: recipientId, categoryId: category.id })}`;
+  return {
+    preferencesUrl,
+    unsubscribeUrl,
+    oneClickUrl: unsubscribeUrl,
+    // RFC 8058 §3.1: exactly one https URI that identifies recipient and list, plus the Post header.
+    headers: { 'List-Unsubscribe': `<${unsubscribeUrl}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
+  };
+}
+
+/** The double opt-in confirmation page for one recipient and category (`/c/TOKEN`). */
+export function confirmUrlFor(config: Pick<Config, 'publicUrl' | 'signingKeys'>, recipientId: string, categoryId: string): string {
+  return `${config.publicUrl}/c/${signToken(config.signingKeys, { purpose: 'confirm', subjectId: recipientId, categoryId })}`;
+}
+
+/** Confirming a pending email change (`/e/TOKEN`); the token names the change, not the recipient. */
+export function emailChangeUrlFor(config: Pick<Config, 'publicUrl' | 'signingKeys'>, changeId: string): string {
+  return `${config.publicUrl}/e/${signToken(config.signingKeys, { purpose: 'email_change', subjectId: changeId })}`;
+}

@@ -1,0 +1,34 @@
+// What a link in an email stands for. Anything that does not resolve (tampered, truncated, signed with a
+// retired key, or naming an erased recipient or deleted category) is `undefined`, one answer for all,
+// so a page never tells which part failed.
+import type { Kysely } from 'kysely';
+import type { Config } from '../../config.js';
+import type { Category, Recipient } from '../../core/vocabulary.js';
+import { findCategoryById } from '../../db/categories.js';
+import { findRecipient } from '../../db/recipients.js';
+import type { Database } from '../../db/schema.js';
+import { verifyToken } from './tokens.js';
+
+export interface CategoryLink {
+  recipient: Recipient;
+  category: Category;
+}
+
+type Keys = Pick<Config, 'signingKeys'>;
+
+export async function resolvePreferencesToken(db: Kysely<Database>, config: Keys, token: string): Promise<Recipient | undefined> {
+  const claims = verifyToken(config.signingKeys, token, 'preferences');
+  return claims && findRecipient(db, { by: 'id', value: claims.subjectId });
+}
+
+export async function resolveCategoryToken(
+  db: Kysely<Database>,
+  config: Keys,
+  token: string,
+  purpose: 'unsubscribe' | 'confirm',
+): Promise<CategoryLink | undefined> {
+  const claims = verifyToken(config.signingKeys, token, purpose);
+  if (!claims?.categoryId) return undefined;
+  const [recipient, category] = await Promise.all([findRecipient(db, { by: 'id', value: claims.subjectId }), findCategoryById(db, claims.categoryId)]);
+  return recipient && category ? { recipient, category } : undefined;
+}

@@ -1,0 +1,80 @@
+// Signed tokens for the links put into email (API.md "Pages"). One module signs and verifies them all.
+//
+// Layout: `KID.BODY`, BODY = base64url(payload ‖ mac), payload = version, purpose, issued-at (u32
+// seconds), subject id (16 bytes), category id (16 bytes, unsubscribe and confirm only); mac = first 16
+// bytes of HMAC-SHA256(secret, "mailprefs-token" ‖ KID ‖ payload). About 70 characters.
+//
+// Links do not expire: CAN-SPAM asks 30 days and CASL 60 after sending, and an old newsletter must still
+// unsubscribe. Rotating a key out of SIGNING_KEYS is how its links are revoked.
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { SigningKey } from '../../config.js';
+import { UUID_PATTERN } from '../../core/ids.js';
+
+export type TokenPurpose = 'unsubscribe' | 'preferences' | 'confirm' | 'email_change';
+
+const PURPOSE_CODE: Record<TokenPurpose, number> = { unsubscribe: 1, preferences: 2, confirm: 3, email_change: 4 };
+const PURPOSE_OF = new Map(Object.entries(PURPOSE_CODE).map(([k, v]) => [v, k as TokenPurpose]));
+const WITH_CATEGORY: ReadonlySet<TokenPurpose> = new Set(['unsubscribe', 'confirm']);
+const VERSION = 1;
+const MAC_BYTES = 16;
+
+export interface TokenClaims {
+  purpose: TokenPurpose;
+  /** The recipient id (or, for email_change, the pending change's id). */
+  subjectId: string;
+  /** The category id, for unsubscribe and confirm tokens. */
+  categoryId?: string;
+  /** Seconds since the epoch. */
+  issuedAt: number;
+}
+
+function mac(key: SigningKey, payload: Buffer): Buffer {
+  return createHmac('sha256', key.secret).update('mailprefs-token').update(key.kid).update(payload).digest().subarray(0, MAC_BYTES);
+}
+
+const uuidToBytes = (id: string) => Buffer.from(id.replaceAll('-', ''), 'hex');
+function bytesToUuid(b: Buffer): string {
+  const h = b.toString('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+export function signToken(keys: readonly SigningKey[], claims: Omit<TokenClaims, 'issuedAt'> & { issuedAt?: number }): string {
+  const key = keys[0];
+  if (!key) throw new Error('no signing key');
+  if (!UUID_PATTERN.test(claims.subjectId)) throw new Error('token subject must be a UUID');
+  const withCategory = WITH_CATEGORY.has(claims.purpose);
+  if (withCategory !== (claims.categoryId !== undefined) || (claims.categoryId !== undefined && !UUID_PATTERN.test(claims.categoryId))) {
+    throw new Error(`a ${claims.purpose} token ${withCategory ? 'needs' : 'takes no'} category id`);
+  }
+  const payload = Buffer.alloc(withCategory ? 38 : 22);
+  payload[0] = VERSION;
+  payload[1] = PURPOSE_CODE[claims.purpose];
+  payload.writeUInt32BE(claims.issuedAt ?? Math.floor(Date.now() / 1000), 2);
+  uuidToBytes(claims.subjectId).copy(payload, 6);
+  if (claims.categoryId) uuidToBytes(claims.categoryId).copy(payload, 22);
+  return `${key.kid}.${Buffer.concat([payload, mac(key, payload)]).toString('base64url')}`;
+}
+
+/** The claims of a genuine token for this purpose; undefined for anything tampered, truncated or foreign. */
+export function verifyToken(keys: readonly SigningKey[], token: string, purpose: TokenPurpose): TokenClaims | undefined {
+  if (token.length > 200) return undefined;
+  const dot = token.indexOf('.');
+  const key = keys.find((k) => k.kid === token.slice(0, dot));
+  const body = token.slice(dot + 1);
+  if (!key || dot < 1 || !/^[A-Za-z0-9_-]+$/.test(body)) return undefined;
+  const raw = Buffer.from(body, 'base64url');
+  // base64url decoding is lenient about trailing bits; re-encoding rejects a token that differs only there.
+  if (raw.toString('base64url') !== body || raw.length <= MAC_BYTES) return undefined;
+  const payload = raw.subarray(0, raw.length - MAC_BYTES);
+  if (!timingSafeEqual(raw.subarray(raw.length - MAC_BYTES), mac(key, payload))) return undefined;
+  const found = PURPOSE_OF.get(payload[1] ?? 0);
+  if (payload[0] !== VERSION || found !== purpose) return undefined;
+  const withCategory = WITH_CATEGORY.has(found);
+  if (payload.length !== (withCategory ? 38 : 22)) return undefined;
+  return {
+    purpose: found,
+    issuedAt: payload.readUInt32BE(2),
+    subjectId: bytesToUuid(payload.subarray(6, 22)),
+    ...(withCategory && { categoryId: bytesToUuid(payload.subarray(22, 38)) }),
+  };
+}

@@ -1,0 +1,10 @@
+// The one mailer port: mail that mailprefs sends on its own behalf, on a person's request. The notices
+// module implements it over the real transport (system-mail.ts); tests may record instead.
+export interface Mailer {
+  /** A fresh preferences link (the `/p` form). */
+  sendPreferencesLink(recipientId: string, preferencesUrl: string): Promise<void>;
+  /** A double opt-in confirmation for one category. */
+  sendConfirmation(recipientId: string, categoryKey: string, confirmUrl: string): Promise<void>;
+  /** Mailed to the NEW address: whoever reads it there confirms the change (src/domain/self-service/email-change.ts). */
+  sendEmailChangeLink(recipientId: string, newEmail: string, confirmUrl: string): Promise<void>;
+}

@@ -1,0 +1,66 @@
+// The right of access and to data portability (GDPR Art. 15, 20): everything mailprefs stores about one
+// person, as machine-readable JSON, read in one transaction so the parts agree with each other.
+import type { Kysely } from 'kysely';
+import { notFound } from '../../core/errors.js';
+import { nowIso } from '../../core/ids.js';
+import { listEventsOfRecipient } from '../../db/consent-events.js';
+import { listEmailChangesOf } from '../../db/email-changes.js';
+import { listSubscriptionsWithCategory } from '../../db/privacy.js';
+import type { Database } from '../../db/schema.js';
+import { findSuppressionsByHash } from '../../db/suppressions.js';
+import { exportNotices, exportOutbox } from '../notices/personal-data.js';
+import { type DataSubject, resolveDataSubject } from './data-subject.js';
+
+type ExportSection = (db: Kysely<Database>, subject: DataSubject) => Promise<unknown>;
+
+/**
+ * One entry per kind of stored data. This is the extension point: whatever else comes to hold personal
+ * data adds its section here, and erasure.ts its step.
+ */
+const personOf = ({ recipient, emailNormalized }: DataSubject) => ({ recipientId: recipient?.id ?? null, emailNormalized });
+
+const SECTIONS = {
+  recipient: async (_db, { recipient }) => {
+    if (!recipient) return null;
+    const { subscriptions: _keyedByCategory, ...profile } = recipient;
+    return profile;
+  },
+  subscriptions: async (db, { recipient }) => (recipient ? listSubscriptionsWithCategory(db, recipient.id) : []),
+  consentEvents: async (db, { recipient }) => {
+    if (!recipient) return [];
+    return (await listEventsOfRecipient(db, recipient.id)).map((e) => ({
+      id: e.id,
+      seq: e.seq,
+      type: e.type,
+      category: e.category_key,
+      source: e.source,
+      actor: e.actor,
+      ip: e.ip,
+      userAgent: e.user_agent,
+      detail: e.detail === null ? null : (JSON.parse(e.detail) as unknown),
+      at: e.at,
+    }));
+  },
+  suppressions: async (db, { emailHash }) => {
+    if (emailHash === null) return [];
+    return (await findSuppressionsByHash(db, emailHash)).map((s) => ({ reason: s.reason, email: s.email, note: s.note, createdAt: s.created_at }));
+  },
+  // A new address asked for on the preference page and not confirmed yet.
+  pendingEmailChanges: async (db, { recipient }) =>
+    recipient ? (await listEmailChangesOf(db, recipient.id)).map((ch) => ({ newEmail: ch.newEmail, createdAt: ch.createdAt, expiresAt: ch.expiresAt })) : [],
+  notices: async (db, subject) => exportNotices(db, personOf(subject)),
+  devOutbox: async (db, subject) => exportOutbox(db, personOf(subject)),
+} satisfies Record<string, ExportSection>;
+
+export type RecipientExport = { exportedAt: string } & { [K in keyof typeof SECTIONS]: Awaited<ReturnType<(typeof SECTIONS)[K]>> };
+
+/** Everything stored about the person REF names; 404 when nothing is (only `exportedAt` would be filled). */
+export async function exportRecipientData(db: Kysely<Database>, hashKey: string, ref: string): Promise<RecipientExport> {
+  return db.transaction().execute(async (trx) => {
+    const subject = await resolveDataSubject(trx, hashKey, ref);
+    const sections: Record<string, unknown> = {};
+    for (const [name, gather] of Object.entries(SECTIONS) as [string, ExportSection][]) sections[name] = await gather(trx, subject);
+    if (Object.values(sections).every((part) => part === null || (Array.isArray(part) && part.length === 0))) throw notFound('Recipient');
+    return { exportedAt: nowIso(), ...sections } as RecipientExport;
+  });
+}

@@ -1,0 +1,91 @@
+// Suppressions: addresses that must not be mailed. Each change is a consent event.
+import type { Kysely } from 'kysely';
+import { normalizeEmail } from '../../core/email.js';
+import { conflict, notFound } from '../../core/errors.js';
+import { newId, nowIso } from '../../core/ids.js';
+import type { ConsentContext, SuppressionReason } from '../../core/vocabulary.js';
+import { appendConsentEvents } from '../../db/consent-events.js';
+import { findRecipient } from '../../db/recipients.js';
+import type { Database } from '../../db/schema.js';
+import { deleteLiftableSuppressions, findSuppressionsByHash, insertSuppression, listSuppressionsAfter, type SuppressionRow } from '../../db/suppressions.js';
+import { addressHash } from '../privacy/address-hash.js';
+
+export interface Suppression {
+  id: string;
+  /** Null for `erased`: only the keyed hash is kept. */
+  email: string | null;
+  reason: SuppressionReason;
+  note: string | null;
+  createdAt: string;
+}
+
+const toSuppression = (r: SuppressionRow): Suppression => ({ id: r.id, email: r.email, reason: r.reason, note: r.note, createdAt: r.created_at });
+
+/** Adds a suppression; `created` is false when the address already had one for this reason. */
+export async function addSuppression(
+  db: Kysely<Database>,
+  hashKey: string,
+  input: { email: string; reason: Exclude<SuppressionReason, 'erased'>; note?: string | null },
+  ctx: ConsentContext,
+): Promise<{ suppression: Suppression; created: boolean }> {
+  const email = input.email.trim();
+  const hash = addressHash(hashKey, email);
+  return db.transaction().execute(async (trx) => {
+    const at = nowIso();
+    const row: SuppressionRow = {
+      id: newId(),
+      email,
+      email_normalized: normalizeEmail(email),
+      email_hash: hash,
+      reason: input.reason,
+      note: input.note ?? null,
+      created_at: at,
+    };
+    const created = await insertSuppression(trx, row);
+    if (!created) {
+      const existing = (await findSuppressionsByHash(trx, hash)).find((s) => s.reason === input.reason)!;
+      return { suppression: toSuppression(existing), created: false };
+    }
+    const recipient = await findRecipient(trx, { by: 'email', value: normalizeEmail(email) });
+    await appendConsentEvents(trx, [
+      { type: 'suppressed', recipientId: recipient?.id ?? null, categoryKey: null, source: ctx.source, actor: ctx.actor, detail: { reason: input.reason }, at },
+    ]);
+    return { suppression: toSuppression(row), created: true };
+  });
+}
+
+/** Lifts every suppression of an address but `erased`, which only the person's own new consent lifts. */
+export async function liftSuppressions(db: Kysely<Database>, hashKey: string, email: string, ctx: ConsentContext): Promise<void> {
+  const hash = addressHash(hashKey, email);
+  await db.transaction().execute(async (trx) => {
+    const existing = await findSuppressionsByHash(trx, hash);
+    if (existing.length === 0) throw notFound('Suppression');
+    const lifted = await deleteLiftableSuppressions(trx, hash);
+    if (lifted.length === 0) {
+      // Nothing left to lift: either only the erasure remains, or a concurrent request lifted the rest.
+      if (existing.some((s) => s.reason === 'erased')) throw conflict("This address was erased at the person's request; its suppression cannot be lifted.");
+      throw notFound('Suppression');
+    }
+    const recipient = await findRecipient(trx, { by: 'email', value: normalizeEmail(email) });
+    const at = nowIso();
+    await appendConsentEvents(
+      trx,
+      lifted.map((s) => ({
+        type: 'unsuppressed',
+        recipientId: recipient?.id ?? null,
+        categoryKey: null,
+        source: ctx.source,
+        actor: ctx.actor,
+        detail: { reason: s.reason },
+        at,
+      })),
+    );
+  });
+}
+
+export async function listSuppressions(db: Kysely<Database>, after: string, limit: number): Promise<{ data: Suppression[]; next: string | null }> {
+  // One extra row tells whether another page follows, so `next` is null on the last page.
+  const rows = await listSuppressionsAfter(db, after, limit + 1);
+  const page = rows.slice(0, limit);
+  return { data: page.map(toSuppression), next: rows.length > limit ? page[page.length - 1]!.id : null };
+}

@@ -1,0 +1,21 @@
+// The rights a person exercises from their own preference page, with no account (GDPR Art. 15, 17, 20):
+// the same export and erasure as the API, under the person's own name and within a rate limit.
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/schema.js';
+import { consumeRateLimit, type RateLimit } from '../access/rate-limit.js';
+import { eraseRecipient } from '../privacy/erasure.js';
+import { exportRecipientData, type RecipientExport } from '../privacy/export.js';
+
+/** Art. 12(5): manifestly repetitive requests may be refused; a few downloads an hour is plenty. */
+export const EXPORT_LIMIT_PER_RECIPIENT: RateLimit = { scope: 'export-recipient', max: 5, windowSeconds: 3600 };
+
+export async function exportOwnData(db: Kysely<Database>, hashKey: string, recipientId: string): Promise<RecipientExport> {
+  await consumeRateLimit(db, hashKey, EXPORT_LIMIT_PER_RECIPIENT, recipientId);
+  return exportRecipientData(db, hashKey, recipientId);
+}
+
+/** Erasure asked for by the person themselves: the `erased` event names them as the actor. */
+export async function eraseOwnData(db: Kysely<Database>, hashKey: string, recipientId: string): Promise<void> {
+  const { walTruncated } = await eraseRecipient(db, hashKey, recipientId, { actor: 'recipient' });
+  if (!walTruncated) console.warn('erasure: a reader kept the SQLite WAL in use; the erased bytes leave it at the next checkpoint');
+}

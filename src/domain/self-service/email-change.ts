@@ -1,0 +1,83 @@
+// A person changing their own address from the preference page (GDPR Art. 16, rectification). The link
+// goes to the NEW address, so only its owner can complete the change; the page answers the same whether
+// the address is taken or not, and the mail is sent after the answer, so neither tells who is on file.
+import type { Kysely } from 'kysely';
+import type { Config } from '../../config.js';
+import { isValidEmail, normalizeEmail } from '../../core/email.js';
+import { invalidField, notFound } from '../../core/errors.js';
+import { newId, nowIso } from '../../core/ids.js';
+import type { ConsentContext, Recipient } from '../../core/vocabulary.js';
+import { consumeEmailChange, deleteExpiredEmailChanges, type EmailChange, findLiveEmailChange, insertEmailChange } from '../../db/email-changes.js';
+import { findRecipient } from '../../db/recipients.js';
+import type { Database } from '../../db/schema.js';
+import { consumeRateLimit, type RateLimit } from '../access/rate-limit.js';
+import { emailChangeUrlFor } from '../links/email-links.js';
+import { verifyToken } from '../links/tokens.js';
+import { patchRecipientIn } from '../recipients/recipients.js';
+
+export const EMAIL_CHANGE_TTL_SECONDS = 24 * 3600;
+export const EMAIL_CHANGE_LIMIT_PER_RECIPIENT: RateLimit = { scope: 'email-change-recipient', max: 5, windowSeconds: 3600 };
+export const EMAIL_CHANGE_LIMIT_PER_IP: RateLimit = { scope: 'email-change-ip', max: 20, windowSeconds: 3600 };
+const MAX_EMAIL_CHARS = 254;
+
+export type SendEmailChangeLink = (recipientId: string, newEmail: string, confirmUrl: string) => Promise<void>;
+
+/** Stores a pending change and mails its link to the new address, unless that address is already someone's. */
+export async function requestEmailChange(
+  db: Kysely<Database>,
+  config: Pick<Config, 'publicUrl' | 'signingKeys' | 'hashKey'>,
+  recipient: Recipient,
+  newEmail: string,
+  clientIp: string | undefined,
+  send: SendEmailChangeLink | undefined,
+): Promise<void> {
+  if (newEmail.length > MAX_EMAIL_CHARS || !isValidEmail(newEmail)) throw invalidField('email', 'not a valid email address');
+  // Without a socket address (an in-process request) every caller shares one bucket: stricter, never looser.
+  await consumeRateLimit(db, config.hashKey, EMAIL_CHANGE_LIMIT_PER_IP, clientIp ?? 'unknown');
+  await consumeRateLimit(db, config.hashKey, EMAIL_CHANGE_LIMIT_PER_RECIPIENT, recipient.id);
+  const now = new Date();
+  await deleteExpiredEmailChanges(db, now.toISOString());
+  if (await findRecipient(db, { by: 'email', value: normalizeEmail(newEmail) })) return;
+  const change: EmailChange = {
+    id: newId(),
+    recipientId: recipient.id,
+    newEmail,
+    createdAt: now.toISOString(),
+    expiresAt: new Date(now.getTime() + EMAIL_CHANGE_TTL_SECONDS * 1000).toISOString(),
+  };
+  await insertEmailChange(db, change);
+  if (!send) return;
+  send(recipient.id, newEmail, emailChangeUrlFor(config, change.id)).catch((err: unknown) =>
+    console.error('sending an email change link failed:', err instanceof Error ? err.name : 'unknown error'),
+  );
+}
+
+export interface PendingEmailChange {
+  change: EmailChange;
+  recipient: Recipient;
+}
+
+/** The live change an `/e/TOKEN` link stands for; undefined when tampered, used, expired or its person erased. */
+export async function resolveEmailChangeToken(
+  db: Kysely<Database>,
+  config: Pick<Config, 'signingKeys'>,
+  token: string,
+): Promise<PendingEmailChange | undefined> {
+  const claims = verifyToken(config.signingKeys, token, 'email_change');
+  const change = claims && (await findLiveEmailChange(db, claims.subjectId, nowIso()));
+  const recipient = change && (await findRecipient(db, { by: 'id', value: change.recipientId }));
+  return change && recipient ? { change, recipient } : undefined;
+}
+
+/**
+ * Applies the change through the API's own path (patchRecipientIn: subscriptions stay with the person,
+ * an `email_changed` event is written) and uses the link up, in one transaction. A conflict (the
+ * address became someone else's) rolls both back: nothing changes.
+ */
+export async function confirmEmailChange(db: Kysely<Database>, hashKey: string, pending: PendingEmailChange, ctx: ConsentContext): Promise<Recipient> {
+  return db.transaction().execute(async (trx) => {
+    if (!(await consumeEmailChange(trx, pending.change.id))) throw notFound('Link');
+    const { recipient } = await patchRecipientIn(trx, hashKey, pending.change.recipientId, { email: pending.change.newEmail }, ctx);
+    return recipient;
+  });
+}
