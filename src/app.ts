@@ -19,6 +19,7 @@ import { pages } from './http/pages/index.js';
 import { privacy } from './http/privacy.js';
 import { apiErrorHandler, problemResponse } from './http/problem.js';
 import { recipients } from './http/recipients.js';
+import { stats } from './http/stats.js';
 import { suppressions } from './http/suppressions.js';
 import { templates } from './http/templates.js';
 import { webhooks } from './http/webhooks.js';
@@ -48,6 +49,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   app.route('/v1/recipients', recipients);
   app.route('/v1/suppressions', suppressions);
   app.route('/v1/events', events);
+  app.route('/v1/stats', stats);
   app.route('/v1/notices', notices);
   app.route('/v1/templates', templates);
   app.route('/v1/broadcasts', broadcasts);

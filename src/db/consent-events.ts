@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import { type Kysely, type Selectable, sql } from 'kysely';
 import { newId } from '../core/ids.js';
+import { consentEventMetric, countDailyStats } from './daily-stats.js';
 import { isPostgres } from './dialect.js';
 import type { ConsentEventsTable, Database } from './schema.js';
 
@@ -68,6 +69,10 @@ export async function appendConsentEvents(trx: Kysely<Database>, events: readonl
       .values(rows.slice(i, i + 1000))
       .execute();
   }
+  await countDailyStats(
+    trx,
+    events.map((e) => ({ at: e.at, metric: consentEventMetric(e.type, e.detail), categoryKey: e.categoryKey, source: e.source })),
+  );
 }
 
 // One recipient's events, oldest first.

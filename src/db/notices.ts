@@ -2,6 +2,7 @@
 // provider is called, so a crash between the two is resumed with the very same message and key.
 import { type Insertable, type Kysely, type Selectable, sql } from 'kysely';
 import { newId } from '../core/ids.js';
+import { countDailyStats } from './daily-stats.js';
 import type { Database, NoticeStatus, NoticesTable } from './schema.js';
 
 export type NoticeRow = Selectable<NoticesTable>;
@@ -109,6 +110,25 @@ export async function addNoticeEvents(
       .map((e) => ({ id: newId(), notice_id: e.noticeId, type: e.type, at: e.at, detail: e.detail ? JSON.stringify(e.detail) : null }));
     await db.insertInto('notice_events').values(rows).execute();
   }
+  const categories = await categoriesOfNotices(db, [...new Set(events.map((e) => e.noticeId))]);
+  await countDailyStats(
+    db,
+    events.map((e) => ({ at: e.at, metric: `notice_${e.type}`, categoryKey: categories.get(e.noticeId) ?? null, source: null })),
+  );
+}
+
+// The category of each notice, by id.
+async function categoriesOfNotices(db: Kysely<Database>, ids: readonly string[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (let i = 0; i < ids.length; i += 1000) {
+    const rows = await db
+      .selectFrom('notices')
+      .select(['id', 'category_key'])
+      .where('id', 'in', ids.slice(i, i + 1000))
+      .execute();
+    for (const r of rows) out.set(r.id, r.category_key);
+  }
+  return out;
 }
 
 // A notice's events, in the order they happened.

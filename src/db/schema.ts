@@ -184,6 +184,18 @@ export interface EmailChangesTable {
   expires_at: string;
 }
 
+export interface DailyStatsTable {
+  /** UTC day, YYYY-MM-DD, of the change's time. */
+  day: string;
+  /** What was counted (src/db/daily-stats.ts): a consent event type, `suppressed_REASON`, `notice_TYPE`. */
+  metric: string;
+  /** '' when the change concerns no one category (marketing opt-out, suppressions). */
+  category_key: string;
+  /** The consent source; '' for notice events. */
+  source: string;
+  count: number;
+}
+
 export interface Database {
   categories: CategoriesTable;
   recipients: RecipientsTable;
@@ -198,6 +210,7 @@ export interface Database {
   rate_limits: RateLimitsTable;
   broadcasts: BroadcastsTable;
   email_changes: EmailChangesTable;
+  daily_stats: DailyStatsTable;
 }
 
 export type { Generated };
