@@ -31,6 +31,13 @@ export async function findRecipient(db: Kysely<Database>, ref: RecipientRef, opt
   return toRecipient(row, await subscriptionsOf(db, row.id));
 }
 
+// Holds one recipient's row until the transaction ends (PostgreSQL), as findRecipient's forUpdate does,
+// for a change that needs the lock but not the record. False when nobody has this id.
+export async function lockRecipientRow(trx: Kysely<Database>, id: string): Promise<boolean> {
+  const query = trx.selectFrom('recipients').select('id').where('id', '=', id);
+  return (await (isPostgres(trx) ? query.forUpdate() : query).executeTakeFirst()) !== undefined;
+}
+
 // A recipient's subscriptions keyed by category key.
 async function subscriptionsOf(db: Kysely<Database>, recipientId: string): Promise<Record<string, Subscription>> {
   const rows = await db

@@ -4,6 +4,7 @@ import type { Kysely } from 'kysely';
 import { nowIso } from '../core/ids.js';
 import { findPendingBefore } from '../db/pending-subscriptions.js';
 import type { Database } from '../db/schema.js';
+import { inTransaction } from '../db/transaction.js';
 import { expirePendingSubscription } from '../domain/consent/change-consent.js';
 
 const BATCH = 500;
@@ -16,12 +17,9 @@ export async function expirePendingSubscriptions(db: Kysely<Database>, days: num
   for (let batch = 0; batch < MAX_BATCHES; batch++) {
     const rows = await findPendingBefore(db, cutoff, BATCH);
     if (rows.length === 0) break;
-    expired += await db.transaction().execute(async (trx) => {
-      const at = nowIso();
-      let changed = 0;
-      for (const row of rows) if (await expirePendingSubscription(trx, row, days, at)) changed++;
-      return changed;
-    });
+    for (const row of rows) {
+      if (await inTransaction(db, (trx) => expirePendingSubscription(trx, row, days, nowIso()))) expired++;
+    }
     if (rows.length < BATCH) break;
   }
   return expired;

@@ -5,7 +5,7 @@ import { AppError } from '../../core/errors.js';
 import type { Category, ConsentContext, Recipient, SubscriptionStatus } from '../../core/vocabulary.js';
 import { appendConsentEvents, type NewConsentEvent } from '../../db/consent-events.js';
 import { expirePendingRow, type PendingSubscription } from '../../db/pending-subscriptions.js';
-import { updateRecipientRow, upsertSubscription } from '../../db/recipients.js';
+import { lockRecipientRow, updateRecipientRow, upsertSubscription } from '../../db/recipients.js';
 import type { Database } from '../../db/schema.js';
 
 export type RequestedStatus = 'subscribed' | 'unsubscribed';
@@ -107,10 +107,13 @@ export async function changeMarketingOptOut(
 /**
  * Ends a double opt-in request nobody confirmed (the expiry job): `unsubscribed` with an `expired`
  * event whose source is `expiry`, never `confirmation`. A no-op (false) when the row changed since it
- * was read: the person confirmed, or another instance expired it first.
+ * was read: the person confirmed, or another instance expired it first. Run each in its own transaction:
+ * holding the ledger lock while waiting for the next person's row is how deadlocks are made.
  */
 export async function expirePendingSubscription(trx: Kysely<Database>, pending: PendingSubscription, afterDays: number, at: string): Promise<boolean> {
   const ctx: ConsentContext = { source: 'expiry', actor: 'system' };
+  // The person's row first, as every other change of their consent takes it (src/db/transaction.ts).
+  if (!(await lockRecipientRow(trx, pending.recipientId))) return false;
   if (!(await expirePendingRow(trx, pending, ctx.source, at))) return false;
   await appendConsentEvents(trx, [event(pending.recipientId, 'expired', pending.categoryKey, ctx, at, { from: 'pending', to: 'unsubscribed', afterDays })]);
   return true;

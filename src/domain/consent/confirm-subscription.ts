@@ -6,6 +6,7 @@ import { nowIso } from '../../core/ids.js';
 import type { Category, ConsentContext } from '../../core/vocabulary.js';
 import { findRecipient } from '../../db/recipients.js';
 import type { Database } from '../../db/schema.js';
+import { inTransaction } from '../../db/transaction.js';
 import { liftErasedSuppression } from '../privacy/erasure.js';
 import { changeSubscription } from './change-consent.js';
 
@@ -23,8 +24,8 @@ export async function confirmSubscription(
   category: Category,
   ctx: ConsentContext,
 ): Promise<ConfirmOutcome> {
-  return db.transaction().execute(async (trx) => {
-    const recipient = await findRecipient(trx, { by: 'id', value: recipientId });
+  return inTransaction(db, async (trx) => {
+    const recipient = await findRecipient(trx, { by: 'id', value: recipientId }, { forUpdate: true });
     if (!recipient) throw notFound('Recipient');
     const status = recipient.subscriptions[category.key]?.status;
     if (status === 'subscribed') return 'already_confirmed';

@@ -7,6 +7,7 @@ import type { Category, ConsentContext, Recipient, SubscriptionStatus } from '..
 import { listCategories } from '../../db/categories.js';
 import { findRecipient } from '../../db/recipients.js';
 import type { Database } from '../../db/schema.js';
+import { inTransaction } from '../../db/transaction.js';
 import { changeMarketingOptOut, changeSubscription } from './change-consent.js';
 
 export interface CategoryChoice {
@@ -53,8 +54,8 @@ export async function savePreferences(
   wanted: ReadonlySet<string>,
   ctx: ConsentContext,
 ): Promise<PreferenceChange[]> {
-  return db.transaction().execute(async (trx) => {
-    const recipient = await findRecipient(trx, { by: 'id', value: recipientId });
+  return inTransaction(db, async (trx) => {
+    const recipient = await findRecipient(trx, { by: 'id', value: recipientId }, { forUpdate: true });
     if (!recipient) throw notFound('Recipient');
     const at = nowIso();
     const changes: PreferenceChange[] = [];
@@ -72,8 +73,8 @@ export async function savePreferences(
 
 /** Refuses all marketing, or accepts it again; true when something changed (GDPR Art. 21, Art. 7(3)). */
 export async function setMarketingOptOut(db: Kysely<Database>, recipientId: string, optOut: boolean, ctx: ConsentContext): Promise<boolean> {
-  return db.transaction().execute(async (trx) => {
-    const recipient = await findRecipient(trx, { by: 'id', value: recipientId });
+  return inTransaction(db, async (trx) => {
+    const recipient = await findRecipient(trx, { by: 'id', value: recipientId }, { forUpdate: true });
     if (!recipient) throw notFound('Recipient');
     return changeMarketingOptOut(trx, recipient, optOut, ctx, nowIso());
   });

@@ -7,6 +7,7 @@ import type { Category, ConsentContext, SubscriptionStatus } from '../../core/vo
 import { type ConsentEventRow, lastEventOf } from '../../db/consent-events.js';
 import { findRecipient } from '../../db/recipients.js';
 import type { Database } from '../../db/schema.js';
+import { inTransaction } from '../../db/transaction.js';
 import { changeSubscription } from './change-consent.js';
 
 /** A recipient's state in a category before a change; `none` when there was no record. */
@@ -19,8 +20,8 @@ export interface UnsubscribeOutcome {
 }
 
 export async function unsubscribeFromCategory(db: Kysely<Database>, recipientId: string, category: Category, ctx: ConsentContext): Promise<UnsubscribeOutcome> {
-  return db.transaction().execute(async (trx) => {
-    const recipient = await findRecipient(trx, { by: 'id', value: recipientId });
+  return inTransaction(db, async (trx) => {
+    const recipient = await findRecipient(trx, { by: 'id', value: recipientId }, { forUpdate: true });
     if (!recipient) throw notFound('Recipient');
     const previous = recipient.subscriptions[category.key]?.status ?? 'none';
     const changed = await changeSubscription(trx, recipient, category, 'unsubscribed', ctx, nowIso());
@@ -49,7 +50,7 @@ export async function undoUnsubscribe(
 ): Promise<SubscriptionStatus | undefined> {
   const wasReceiving = previous === 'subscribed' || previous === 'pending' || (previous === 'none' && category.consent === 'opt_out');
   if (!wasReceiving) return undefined;
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const recipient = await findRecipient(trx, { by: 'id', value: recipientId }, { forUpdate: true });
     if (!recipient) throw notFound('Recipient');
     const undone = await lastEventOf(trx, recipientId, category.key);

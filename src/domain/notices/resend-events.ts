@@ -11,6 +11,7 @@ import type { ConsentContext } from '../../core/vocabulary.js';
 import { addNoticeEvents, findNoticeByProviderId, setNoticeStatus } from '../../db/notices.js';
 import { findRecipient } from '../../db/recipients.js';
 import type { Database, NoticeStatus } from '../../db/schema.js';
+import { inTransaction } from '../../db/transaction.js';
 import { hasWebhookReceipt, recordWebhookReceipt } from '../../db/webhook-receipts.js';
 import { changeMarketingOptOut } from '../consent/change-consent.js';
 import { addSuppression } from '../recipients/suppressions.js';
@@ -56,8 +57,8 @@ export async function handleResendEvent(db: Kysely<Database>, hashKey: string, s
   }
   if (event.type === 'email.complained') {
     for (const email of addresses) {
-      await db.transaction().execute(async (trx) => {
-        const recipient = await findRecipient(trx, { by: 'email', value: normalizeEmail(email) });
+      await inTransaction(db, async (trx) => {
+        const recipient = await findRecipient(trx, { by: 'email', value: normalizeEmail(email) }, { forUpdate: true });
         if (recipient) await changeMarketingOptOut(trx, recipient, true, CTX, at);
       });
       await addSuppression(db, hashKey, { email, reason: 'complaint', note: 'Resend: spam complaint' }, CTX);
@@ -67,7 +68,7 @@ export async function handleResendEvent(db: Kysely<Database>, hashKey: string, s
   const update = NOTICE_UPDATES[event.type];
   const notice = update && event.data.email_id ? await findNoticeByProviderId(db, event.data.email_id) : undefined;
   if (update && notice) {
-    await db.transaction().execute(async (trx) => {
+    await inTransaction(db, async (trx) => {
       const type = event.type === 'email.bounced' && !permanent ? 'bounced_transient' : update.event;
       await addNoticeEvents(trx, [{ noticeId: notice.id, type, at }]);
       if (update.status && type !== 'bounced_transient') await setNoticeStatus(trx, notice.id, update.status, at);

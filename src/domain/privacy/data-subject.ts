@@ -16,9 +16,9 @@ export interface DataSubject {
   emailNormalized: string | null;
 }
 
-export async function resolveDataSubject(db: Kysely<Database>, hashKey: string, ref: string): Promise<DataSubject> {
+export async function resolveDataSubject(db: Kysely<Database>, hashKey: string, ref: string, opts: { forUpdate?: boolean } = {}): Promise<DataSubject> {
   const parsed = parseRecipientRef(ref);
-  const recipient = (await findRecipient(db, parsed)) ?? null;
+  const recipient = (await findRecipient(db, parsed, opts)) ?? null;
   const email = recipient?.email ?? (parsed.by === 'email' ? parsed.value : null);
   if (email === null) return { recipient, emailHash: null, emailNormalized: null };
   return { recipient, emailHash: addressHash(hashKey, email), emailNormalized: normalizeEmail(email) };

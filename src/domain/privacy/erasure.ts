@@ -19,6 +19,7 @@ import {
 import { findRecipient } from '../../db/recipients.js';
 import type { Database } from '../../db/schema.js';
 import { insertSuppression } from '../../db/suppressions.js';
+import { inTransaction } from '../../db/transaction.js';
 import { eraseNoticeData, holdsNoticeData } from '../notices/personal-data.js';
 import { addressHash } from './address-hash.js';
 import { resolveDataSubject } from './data-subject.js';
@@ -51,8 +52,8 @@ export interface ErasureOutcome {
  * their suppressions. 404 when nothing about them is stored any more.
  */
 export async function eraseRecipient(db: Kysely<Database>, hashKey: string, ref: string, ctx: Pick<ConsentContext, 'actor'>): Promise<ErasureOutcome> {
-  await db.transaction().execute(async (trx) => {
-    const { recipient, emailHash, emailNormalized } = await resolveDataSubject(trx, hashKey, ref);
+  await inTransaction(db, async (trx) => {
+    const { recipient, emailHash, emailNormalized } = await resolveDataSubject(trx, hashKey, ref, { forUpdate: true });
     if (emailHash === null || emailNormalized === null) throw notFound('Recipient');
     const subject = { recipientId: recipient?.id ?? null, emailHash, emailNormalized };
     if (recipient === null && !(await hasSuppressionWithAddress(trx, emailHash)) && !(await holdsNoticeData(trx, subject))) throw notFound('Recipient');

@@ -7,11 +7,12 @@ import { newId, nowIso } from '../../core/ids.js';
 import { findRecipient, insertRecipient } from '../../db/recipients.js';
 import type { Database } from '../../db/schema.js';
 import { relinkErasedSuppression } from '../../db/suppressions.js';
+import { inTransaction } from '../../db/transaction.js';
 import { addressHash } from '../privacy/address-hash.js';
 
 /** The id of the recipient with this address, made now if there is none. */
 export async function ensureRecipient(db: Kysely<Database>, hashKey: string, email: string): Promise<string> {
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const byEmail = { by: 'email', value: normalizeEmail(email) } as const;
     const found = await findRecipient(trx, byEmail);
     if (found) return found.id;

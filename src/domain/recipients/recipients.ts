@@ -8,6 +8,7 @@ import { listCategories } from '../../db/categories.js';
 import { findRecipient, insertRecipient, type RecipientRef, updateRecipientRow } from '../../db/recipients.js';
 import type { Database } from '../../db/schema.js';
 import { relinkErasedSuppression } from '../../db/suppressions.js';
+import { inTransaction } from '../../db/transaction.js';
 import { changeMarketingOptOut, changeSubscription, type RequestedStatus, recordEmailChange } from '../consent/change-consent.js';
 import { addressHash } from '../privacy/address-hash.js';
 
@@ -47,7 +48,7 @@ export async function upsertRecipient(
   input: RecipientInput,
   ctx: ConsentContext,
 ): Promise<{ recipient: Recipient; created: boolean; pending: Category[] }> {
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const categories = await resolveCategories(trx, input.subscriptions);
     const byEmail = { by: 'email', value: normalizeEmail(input.email) } as const;
     let recipient = await findRecipient(trx, byEmail, { forUpdate: true });
@@ -87,7 +88,7 @@ export async function patchRecipient(
   patch: Partial<RecipientInput>,
   ctx: ConsentContext,
 ): Promise<{ recipient: Recipient; pending: Category[] }> {
-  return db.transaction().execute((trx) => patchRecipientIn(trx, hashKey, ref, patch, ctx));
+  return inTransaction(db, (trx) => patchRecipientIn(trx, hashKey, ref, patch, ctx));
 }
 
 /**

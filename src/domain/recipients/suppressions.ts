@@ -8,6 +8,7 @@ import { appendConsentEvents } from '../../db/consent-events.js';
 import { findRecipient } from '../../db/recipients.js';
 import type { Database } from '../../db/schema.js';
 import { deleteLiftableSuppressions, findSuppressionsByHash, insertSuppression, listSuppressionsAfter, type SuppressionRow } from '../../db/suppressions.js';
+import { inTransaction } from '../../db/transaction.js';
 import { addressHash } from '../privacy/address-hash.js';
 
 export interface Suppression {
@@ -30,7 +31,9 @@ export async function addSuppression(
 ): Promise<{ suppression: Suppression; created: boolean }> {
   const email = input.email.trim();
   const hash = addressHash(hashKey, email);
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
+    // The person's row first, as every consent change does, so that lock order is the same everywhere.
+    const recipient = await findRecipient(trx, { by: 'email', value: normalizeEmail(email) }, { forUpdate: true });
     const at = nowIso();
     const row: SuppressionRow = {
       id: newId(),
@@ -46,7 +49,6 @@ export async function addSuppression(
       const existing = (await findSuppressionsByHash(trx, hash)).find((s) => s.reason === input.reason)!;
       return { suppression: toSuppression(existing), created: false };
     }
-    const recipient = await findRecipient(trx, { by: 'email', value: normalizeEmail(email) });
     await appendConsentEvents(trx, [
       { type: 'suppressed', recipientId: recipient?.id ?? null, categoryKey: null, source: ctx.source, actor: ctx.actor, detail: { reason: input.reason }, at },
     ]);
@@ -57,7 +59,8 @@ export async function addSuppression(
 /** Lifts every suppression of an address but `erased`, which only the person's own new consent lifts. */
 export async function liftSuppressions(db: Kysely<Database>, hashKey: string, email: string, ctx: ConsentContext): Promise<void> {
   const hash = addressHash(hashKey, email);
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
+    const recipient = await findRecipient(trx, { by: 'email', value: normalizeEmail(email) }, { forUpdate: true });
     const existing = await findSuppressionsByHash(trx, hash);
     if (existing.length === 0) throw notFound('Suppression');
     const lifted = await deleteLiftableSuppressions(trx, hash);
@@ -66,7 +69,6 @@ export async function liftSuppressions(db: Kysely<Database>, hashKey: string, em
       if (existing.some((s) => s.reason === 'erased')) throw conflict("This address was erased at the person's request; its suppression cannot be lifted.");
       throw notFound('Suppression');
     }
-    const recipient = await findRecipient(trx, { by: 'email', value: normalizeEmail(email) });
     const at = nowIso();
     await appendConsentEvents(
       trx,

@@ -10,6 +10,7 @@ import type { ConsentContext, Recipient } from '../../core/vocabulary.js';
 import { consumeEmailChange, deleteExpiredEmailChanges, type EmailChange, findLiveEmailChange, insertEmailChange } from '../../db/email-changes.js';
 import { findRecipient } from '../../db/recipients.js';
 import type { Database } from '../../db/schema.js';
+import { inTransaction } from '../../db/transaction.js';
 import { consumeRateLimit, type RateLimit } from '../access/rate-limit.js';
 import { emailChangeUrlFor } from '../links/email-links.js';
 import { verifyToken } from '../links/tokens.js';
@@ -75,7 +76,7 @@ export async function resolveEmailChangeToken(
  * address became someone else's) rolls both back: nothing changes.
  */
 export async function confirmEmailChange(db: Kysely<Database>, hashKey: string, pending: PendingEmailChange, ctx: ConsentContext): Promise<Recipient> {
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     if (!(await consumeEmailChange(trx, pending.change.id))) throw notFound('Link');
     const { recipient } = await patchRecipientIn(trx, hashKey, pending.change.recipientId, { email: pending.change.newEmail }, ctx);
     return recipient;
