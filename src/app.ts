@@ -38,7 +38,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
     maxSize: deps.config.maxBodyBytes,
     onError: (c) => problemResponse(c, new AppError('payload_too_large', `The body is larger than ${deps.config.maxBodyBytes} bytes.`)),
   });
-  // Streaming NDJSON eligibility is unbounded by design (API.md); it reads line by line instead.
+  // Streaming NDJSON eligibility is unbounded by design (docs/api.md "Eligibility"); it reads line by line instead.
   // GET and HEAD carry no body, and asking for one makes @hono/node-server build a full Request.
   app.use('/v1/*', (c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' || isNdjson(c.req.header('content-type')) ? next() : limit(c, next)));
 

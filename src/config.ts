@@ -15,7 +15,7 @@ export interface Config {
   readonly publicUrl: string;
   /** The first key signs; every key verifies (rotation). */
   readonly signingKeys: readonly SigningKey[];
-  /** Server secret for keyed hashes of erased addresses (never a bare hash: GDPR, see STANDARDS.md). */
+  /** Server secret for keyed hashes of erased addresses (never a bare hash: docs/standards.md "Suppression after erasure"). */
   readonly hashKey: string;
   readonly resendApiKey: string | undefined;
   readonly resendBaseUrl: string | undefined;

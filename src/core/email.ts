@@ -1,4 +1,4 @@
-// Addresses are stored as given and matched case-insensitively (API.md "Recipient"). We fold the
+// Addresses are stored as given and matched case-insensitively (docs/api.md "Words", Recipient). We fold the
 // whole address: RFC 5321 lets the local part be case-sensitive, but no mailbox provider in practice
 // is, and treating two spellings as two people would let a refusal be bypassed.
 

@@ -1,4 +1,4 @@
-// The domain's closed vocabularies (API.md "Words"). Every state and reason is one of these unions.
+// The domain's closed vocabularies (docs/api.md "Words"). Every state and reason is one of these unions.
 
 export type CategoryKind = 'marketing' | 'transactional';
 export type ConsentMode = 'opt_in' | 'opt_out';

@@ -50,7 +50,7 @@ export async function findCategoryByKey(db: Kysely<Database>, key: string): Prom
   return row && toCategory(row);
 }
 
-// The editable fields only: key and kind never change after creation (API.md).
+// The editable fields only: key and kind never change after creation (docs/api.md "Words").
 export async function updateCategory(
   db: Kysely<Database>,
   key: string,

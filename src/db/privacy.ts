@@ -66,7 +66,7 @@ export async function deleteErasedSuppression(trx: Kysely<Database>, emailHash: 
  * SQLite: moves every committed page from the -wal file into the database file and truncates the WAL to
  * zero bytes, so that the pre-erasure page images the WAL still holds are gone too (secure_delete has
  * zeroed the freed space in the new ones). Returns false when a reader kept part of the WAL alive.
- * PostgreSQL cannot be asked for this from a transaction; see the README (VACUUM).
+ * PostgreSQL cannot be asked for this from a transaction; see docs/operations.md "Erased bytes" (VACUUM).
  */
 export async function checkpointAndTruncateWal(db: Kysely<Database>): Promise<boolean> {
   if (isPostgres(db)) return true;

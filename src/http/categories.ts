@@ -19,7 +19,7 @@ const NewCategory = z.strictObject({
   doubleOptIn: z.boolean().optional(),
 });
 
-// `key` and `kind` are absent on purpose: they never change after creation (API.md).
+// `key` and `kind` are absent on purpose: they never change after creation (docs/api.md "Words").
 const CategoryPatch = z.strictObject({
   name: name.optional(),
   description: description.optional(),

@@ -1,4 +1,4 @@
-// "May I send category K to these addresses?" (API.md "Eligibility"): one address, a JSON batch of up
+// "May I send category K to these addresses?" (docs/api.md "Eligibility"): one address, a JSON batch of up
 // to MAX_BATCH, or an unbounded NDJSON stream. All three are decided by checkEligibility.
 import { Hono } from 'hono';
 import { z } from 'zod';
@@ -31,7 +31,7 @@ export const eligibility = new Hono<AppEnv>()
     const { db, config, categoryCache } = c.get('deps');
     const category = await getCategoryCached(db, categoryCache, query.category);
     const [answer] = await checkEligibility(db, config.hashKey, category, [query.email]);
-    // A single answer has nothing to keep in place, so a bad address is the request's fault (API.md).
+    // A single answer has nothing to keep in place, so a bad address is the request's fault (docs/api.md "Eligibility").
     if (answer!.reason === 'invalid_email') throw invalidField('email', 'not a valid email address');
     return c.json({ email: query.email, category: category.key, ...answer! });
   })

@@ -1,4 +1,4 @@
-// POST /v1/notices, POST /v1/notices/batch, GET /v1/notices/:id (API.md "Notices").
+// POST /v1/notices, POST /v1/notices/batch, GET /v1/notices/:id (docs/api.md "Notices").
 import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { z } from 'zod';

@@ -1,4 +1,4 @@
-// Privacy rights over the API (API.md "Privacy"; GDPR Art. 15, 17, 20). Scopes are checked per route,
+// Privacy rights over the API (docs/api.md "Privacy"; GDPR Art. 15, 17, 20). Scopes are checked per route,
 // not with .use(), so that these routes stay independent of the other groups mounted at /v1/recipients.
 import { Hono } from 'hono';
 import { eraseRecipient } from '../domain/privacy/erasure.js';

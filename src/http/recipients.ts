@@ -43,7 +43,7 @@ const RecipientPut = z.strictObject({
   consent: consent.optional(),
 });
 
-// `consent` is an addition to API.md's PATCH body: a correction made for a person can carry the
+// `consent` is an addition to the base PATCH body (docs/api.md "Recipients"): a correction made for a person can carry the
 // same proof as one made on creation.
 const RecipientPatch = z.strictObject({
   email: email.optional(),

@@ -1,4 +1,4 @@
-// GET /v1/templates and POST /v1/templates/:name/preview (API.md "Notices").
+// GET /v1/templates and POST /v1/templates/:name/preview (docs/api.md "Notices").
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { notFound } from '../core/errors.js';

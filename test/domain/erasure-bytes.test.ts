@@ -1,6 +1,6 @@
 // After an erasure the person's bytes must be gone from storage, not just from query results
 // (GDPR Art. 17). SQLite: the database file and its WAL, read as raw bytes. PostgreSQL: every row of
-// every table (its files keep dead tuples until VACUUM, which the README tells operators to run).
+// every table (its files keep dead tuples until VACUUM, which docs/operations.md "Erased bytes" tells operators to run).
 import { existsSync, readFileSync } from 'node:fs';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

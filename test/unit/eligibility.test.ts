@@ -1,4 +1,4 @@
-// The precedence table of API.md "Eligibility", rule by rule and pair by pair, on decideEligibility.
+// The precedence table of docs/api.md "Eligibility", rule by rule and pair by pair, on decideEligibility.
 import { describe, expect, it } from 'vitest';
 import type { SubscriptionStatus, SuppressionReason } from '../../src/core/vocabulary.js';
 import { decideEligibility, type EligibilityFacts, type EligibilityReason } from '../../src/domain/eligibility/decide-eligibility.js';
@@ -13,7 +13,7 @@ interface Condition {
   suppression?: SuppressionReason;
 }
 
-// API.md's order, first wins. not_subscribed and unknown_recipient share a rank (they cannot both hold).
+// The order of docs/api.md "Eligibility", first wins. not_subscribed and unknown_recipient share a rank (they cannot both hold).
 const RULES: Array<[EligibilityReason, boolean, Condition]> = [
   ['suppressed_bounce', false, { suppression: 'hard_bounce' }],
   ['transactional', true, { kind: 'transactional' }],

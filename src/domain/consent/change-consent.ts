@@ -37,7 +37,7 @@ export interface Restore {
 /**
  * Sets the recipient's state in one category. Subscribing to a double opt-in category leaves it
  * `pending` until the person confirms, unless the change is that confirmation or a `restore`.
- * Transactional categories cannot be refused (CAN-SPAM exempts them; API.md answers 409) and need no
+ * Transactional categories cannot be refused (CAN-SPAM exempts them; docs/api.md "Errors" answers 409) and need no
  * subscription. Returns true when something changed.
  */
 export async function changeSubscription(

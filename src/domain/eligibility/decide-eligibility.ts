@@ -1,4 +1,4 @@
-// The one place that decides whether an address may be sent a category (API.md "Eligibility").
+// The one place that decides whether an address may be sent a category (docs/api.md "Eligibility").
 // Everything that sends or answers "may I?" — single, bulk, streaming, notices — calls decideEligibility.
 import type { CategoryKind, ConsentMode, SubscriptionStatus, SuppressionReason } from '../../core/vocabulary.js';
 
@@ -32,7 +32,7 @@ export interface EligibilityFacts {
 const no = (reason: EligibilityReason): Eligibility => ({ eligible: false, reason });
 const yes = (reason: EligibilityReason): Eligibility => ({ eligible: true, reason });
 
-// Precedence is the order of API.md: the first rule that applies wins.
+// Precedence is the order of docs/api.md "Eligibility": the first rule that applies wins.
 export function decideEligibility({ category, recipient, suppressions }: EligibilityFacts): Eligibility {
   // A hard bounce stops everything: mailing a dead mailbox harms the sender's reputation for all mail.
   if (suppressions.has('hard_bounce')) return no('suppressed_bounce');

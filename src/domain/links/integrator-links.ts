@@ -1,4 +1,4 @@
-// Links for systems that send through their own provider (API.md "Links"). An address never seen is
+// Links for systems that send through their own provider (docs/api.md "Links"). An address never seen is
 // stored (no consent, no event) so that its links work; ids and external ids must already exist.
 import type { Kysely } from 'kysely';
 import type { Config } from '../../config.js';

@@ -1,4 +1,4 @@
-// Signed tokens for the links put into email (API.md "Pages"). One module signs and verifies them all.
+// Signed tokens for the links put into email (docs/api.md "Pages"). One module signs and verifies them all.
 //
 // Layout: `KID.BODY`, BODY = base64url(payload ‖ mac), payload = version, purpose, issued-at (u32
 // seconds), subject id (16 bytes), category id (16 bytes, unsubscribe and confirm only); mac = first 16

@@ -1,4 +1,4 @@
-// Compile once, substitute per recipient (STANDARDS.md, MJML 5): MJML turns the layout, footer and body
+// Compile once, substitute per recipient (docs/standards.md "MJML 5"): MJML turns the layout, footer and body
 // into HTML with `{{name}}` placeholders intact; the result is split into static text and slots, so each
 // recipient costs one pass of escaped string joins. MJML escapes nothing itself: every slot is escaped
 // here, for the place it sits in.

@@ -1,4 +1,4 @@
-// Sending through Resend's own SDK. The SDK returns {data, error} and never throws (STANDARDS.md); we
+// Sending through Resend's own SDK. The SDK returns {data, error} and never throws (docs/standards.md "Resend SDK"); we
 // retry what Resend asks us to retry (429 with Retry-After, 5xx, network failures) a bounded number of
 // times, pace calls to the team's rate limit (2 requests/s by default), and pass the idempotency key on,
 // so a retried or resumed call is sent once (Resend keeps keys 24 h).

@@ -68,7 +68,7 @@ export function dataSchema(spec: TemplateSpec, publicUrl: string): z.ZodType<Rec
   return z.strictObject(shape).transform((o) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Record<string, string>);
 }
 
-/** Validates a send's data; the error names every bad field as `data.NAME` (API.md: 422 naming the field). */
+/** Validates a send's data; the error names every bad field as `data.NAME` (docs/api.md "Notices": 422 naming the field). */
 export function validateData(schema: z.ZodType<Record<string, string>>, data: unknown, prefix = 'data'): Record<string, string> {
   const parsed = schema.safeParse(data ?? {});
   if (parsed.success) return parsed.data;

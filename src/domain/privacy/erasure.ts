@@ -1,5 +1,5 @@
 // The right to erasure (GDPR Art. 17). Everything that identifies the person goes in one transaction;
-// what stays is what stops future mailing (STANDARDS.md): an `erased` suppression under a keyed hash,
+// what stays is what stops future mailing (docs/standards.md "Suppression after erasure"): an `erased` suppression under a keyed hash,
 // and the consent ledger, stripped of network data, still proving what happened (Art. 17(3)(e), 7(1)).
 import type { Kysely } from 'kysely';
 import { normalizeEmail } from '../../core/email.js';

@@ -1,6 +1,6 @@
 // What every recipient page gets: strict headers, no caching, bounded bodies, and (for the page's own
 // forms) a same-origin check. The RFC 8058 one-click POST skips that check: the mailbox provider posts it
-// with no Origin and no cookies, and the signed token is its authority (STANDARDS.md, "Hono csrf()").
+// with no Origin and no cookies, and the signed token is its authority (docs/standards.md "Hono csrf()").
 import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { secureHeaders } from 'hono/secure-headers';

@@ -1,4 +1,4 @@
-// The pages a recipient reaches from an email (API.md "Pages"). Each group is guarded (headers, no-store,
+// The pages a recipient reaches from an email (docs/api.md "Pages"). Each group is guarded (headers, no-store,
 // body limit); anything a handler throws becomes an HTML page, never problem+json.
 import { Hono } from 'hono';
 import type { AppEnv } from '../env.js';
