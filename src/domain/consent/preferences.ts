@@ -1,5 +1,5 @@
 // The preference page's verbs: what a recipient receives, saving their choices, and refusing (or
-// accepting again) all marketing. Every change goes through consent.ts, so each writes its event.
+// accepting again) all marketing. Every change goes through change-consent.ts, so each writes its event.
 import type { Kysely } from 'kysely';
 import { notFound } from '../../core/errors.js';
 import { nowIso } from '../../core/ids.js';

@@ -37,7 +37,7 @@ export const UNDO_WINDOW_SECONDS = 15 * 60;
  * that very unsubscribe, made from the unsubscribe page within UNDO_WINDOW_SECONDS and replacing
  * `previous`, the state is restored exactly (a confirmed double opt-in stays confirmed: it was never
  * withdrawn for more than a moment). Otherwise it is a new subscribe, and a double opt-in category comes
- * back `pending` (consent.ts keeps that rule); the caller then sends a confirmation. Returns the state
+ * back `pending` (change-consent.ts keeps that rule); the caller then sends a confirmation. Returns the state
  * now, or undefined when there was nothing to restore.
  */
 export async function undoUnsubscribe(
