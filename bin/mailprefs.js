@@ -1,11 +1,12 @@
 #!/usr/bin/env node
-// The package's `bin`: runs the TypeScript CLI through tsx so no build step is needed.
-import { spawnSync } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
+// The package's `bin`: the compiled CLI, in this one process, built first when dist/ is stale (bin/build.js).
+import { ensureBuilt } from './build.js';
 
-const require = createRequire(import.meta.url);
-const tsx = require.resolve('tsx/cli');
-const cli = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
-const result = spawnSync(process.execPath, [tsx, cli, ...process.argv.slice(2)], { stdio: 'inherit' });
-process.exit(result.status ?? 1);
+try {
+  // stderr, never stdout: `keys create --json` prints one JSON line a script may parse.
+  if (ensureBuilt()) console.error('mailprefs: built dist/ from src/');
+} catch (err) {
+  console.error(`mailprefs: ${err.message}`);
+  process.exit(2);
+}
+await import('../dist/src/cli.js');

@@ -14,10 +14,15 @@ export interface Run {
   stderr: string;
 }
 
-/** `mailprefs ARGS` through tsx, as `npm run cli` does; bounded at 90 s (tsx compiles on start; a loaded CI machine is slow). */
-export function runCli(args: string[], env: Record<string, string>): Promise<Run> {
+/** How an entry point is started: from the TypeScript source through tsx (development), or compiled (`npm start`, the bin). */
+export type Entry = 'source' | 'compiled';
+
+/** `mailprefs ARGS`, from the source through tsx or as the package's bin (compiled, building dist/ first when stale);
+ * bounded at 90 s (tsx compiles on start, a stale dist/ is rebuilt; a loaded CI machine is slow). */
+export function runCli(args: string[], env: Record<string, string>, entry: Entry = 'source'): Promise<Run> {
+  const [file, argv] = entry === 'source' ? [TSX, ['src/cli.ts', ...args]] : [process.execPath, ['bin/mailprefs.js', ...args]];
   return new Promise((done) => {
-    execFile(TSX, ['src/cli.ts', ...args], { cwd: ROOT, env: baseEnv(env), timeout: 90_000 }, (err, stdout, stderr) => {
+    execFile(file, argv, { cwd: ROOT, env: baseEnv(env), timeout: 90_000 }, (err, stdout, stderr) => {
       const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
       done({ code, stdout, stderr });
     });
@@ -33,9 +38,11 @@ export interface Server {
   stop(): Promise<number | null>;
 }
 
-/** `npm start` as one node process (no tsx wrapper), so a signal reaches the server itself. */
-export function startServer(env: Record<string, string>): Server {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], { cwd: ROOT, env: baseEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+/** The server as one node process (no npm or tsx wrapper), so a signal reaches the server itself: from the source
+ * through tsx, or what `npm start` runs (bin/start.js: the compiled server, building dist/ first when stale). */
+export function startServer(env: Record<string, string>, entry: Entry = 'source'): Server {
+  const argv = entry === 'source' ? ['--import', 'tsx', 'src/server.ts'] : ['bin/start.js'];
+  const child = spawn(process.execPath, argv, { cwd: ROOT, env: baseEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
   let text = '';
   child.stdout!.on('data', (b: Buffer) => (text += b.toString()));
   child.stderr!.on('data', (b: Buffer) => (text += b.toString()));

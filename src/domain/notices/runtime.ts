@@ -1,5 +1,7 @@
 // What sending needs at run time: the compiled templates and a transport. Built once per process by
 // the entry points (or by createApp when none is given), never a module-level singleton.
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Kysely } from 'kysely';
 import type { Config } from '../../config.js';
@@ -14,7 +16,16 @@ export interface NoticeRuntime {
   readonly transport: Transport;
 }
 
-export const TEMPLATES_DIR = fileURLToPath(new URL('../../../templates', import.meta.url));
+// templates/ is read from disk at run time (edited live in development), beside package.json. This module
+// runs from src/ under tsx and from dist/src/ once built, so the package root is found, not counted.
+function packageRoot(from: string): string {
+  const up = dirname(from);
+  if (existsSync(join(from, 'package.json'))) return from;
+  if (up === from) throw new Error('mailprefs: no package.json above the notices module');
+  return packageRoot(up);
+}
+
+export const TEMPLATES_DIR = join(packageRoot(dirname(fileURLToPath(import.meta.url))), 'templates');
 
 export function createNoticeRuntime(config: Config, db: Kysely<Database>, overrides: Partial<NoticeRuntime> = {}): NoticeRuntime {
   const templates = overrides.templates ?? createTemplateStore({ dir: TEMPLATES_DIR, publicUrl: config.publicUrl, watch: !config.production });
