@@ -37,7 +37,7 @@ function compile(root, outDir) {
     const pkg = require.resolve('typescript/package.json');
     tsc = join(dirname(pkg), require(pkg).bin.tsc);
   } catch {
-    throw new Error('dist/ is missing or out of date and TypeScript is not installed: run `npm ci` (with dev dependencies), then `npm run build`');
+    throw new Error('dist/ is missing or out of date and TypeScript is not installed: run `npm ci --include=dev && npm run build`');
   }
   const result = spawnSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json'), '--outDir', outDir], { cwd: root, stdio: ['ignore', 2, 2] });
   if (result.status !== 0) throw new Error(`the build failed (tsc exit ${result.status ?? result.signal})`);

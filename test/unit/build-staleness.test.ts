@@ -57,6 +57,6 @@ describe('isStale', () => {
     stamp();
     expect(ensureBuilt(root)).toBe(false);
     touch('src/server.ts', LATER);
-    expect(() => ensureBuilt(root)).toThrow(/TypeScript is not installed: run `npm ci`/);
+    expect(() => ensureBuilt(root)).toThrow(/TypeScript is not installed: run `npm ci --include=dev && npm run build`/);
   });
 });
