@@ -5,8 +5,9 @@ import type { Context } from 'hono';
 import { AppError } from '../../core/errors.js';
 import type { ConsentContext, ConsentSource } from '../../core/vocabulary.js';
 import type { AppEnv } from '../env.js';
+import { type FormFields, parseMultipart } from './multipart.js';
 
-export type Form = Record<string, string | File | (string | File)[]>;
+export type Form = FormFields;
 
 const MAX_VALUES = 500;
 const MAX_FIELD_CHARS = 1000;
@@ -17,13 +18,24 @@ export async function readForm(c: Context<AppEnv>): Promise<Form> {
     throw new AppError('unsupported_media_type', 'Send the form as application/x-www-form-urlencoded or multipart/form-data.');
   }
   try {
-    return (await c.req.parseBody({ all: true })) as Form;
+    const body = Buffer.from(await c.req.arrayBuffer());
+    return type === 'multipart/form-data' ? await parseMultipart(c.req.header('content-type')!, body) : urlencoded(body);
   } catch {
     throw new AppError('malformed_body', 'The form could not be read.');
   }
 }
 
-/** One text field; a file, a repeated field or an over-long value is not a value we sent. */
+// The WHATWG URL standard's parser: any charset parameter is ignored, as the standard says (UTF-8 only).
+function urlencoded(body: Buffer): Form {
+  const form: Form = {};
+  for (const [name, value] of new URLSearchParams(body.toString('utf8'))) {
+    const seen = form[name];
+    form[name] = seen === undefined ? value : Array.isArray(seen) ? [...seen, value] : [seen, value];
+  }
+  return form;
+}
+
+/** One text field; a repeated field or an over-long value is not a value we sent. */
 export function field(form: Form, name: string): string | undefined {
   const value = form[name];
   return typeof value === 'string' && value.length <= MAX_FIELD_CHARS ? value : undefined;
@@ -33,7 +45,7 @@ export function field(form: Form, name: string): string | undefined {
 export function fieldValues(form: Form, name: string): string[] {
   const value = form[name];
   const values = Array.isArray(value) ? value : value === undefined ? [] : [value];
-  return values.slice(0, MAX_VALUES).filter((v): v is string => typeof v === 'string' && v.length <= MAX_FIELD_CHARS);
+  return values.slice(0, MAX_VALUES).filter((v) => v.length <= MAX_FIELD_CHARS);
 }
 
 /**

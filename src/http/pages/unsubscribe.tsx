@@ -19,7 +19,8 @@ async function linkOf(c: Context<AppEnv>): Promise<CategoryLink> {
   return link;
 }
 
-const isOneClick = (form: Form) => field(form, 'List-Unsubscribe') === 'One-Click';
+// Surrounding whitespace is tolerated: some senders end the body with a line break.
+const isOneClick = (form: Form) => field(form, 'List-Unsubscribe')?.trim() === 'One-Click';
 
 export const unsubscribePages = new Hono<AppEnv>()
   .get('/:token', async (c) => {
