@@ -9,6 +9,7 @@ import * as broadcasts from './2026-11-23-0005-broadcasts.js';
 import * as retention from './2026-11-23-0006-retention.js';
 import * as selfservice from './2026-11-23-0007-selfservice.js';
 import * as dailyStats from './2026-12-01-0040-daily-stats.js';
+import * as operators from './2026-12-01-0050-operators.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-23-0001-core': core,
@@ -19,4 +20,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-23-0006-retention': retention,
   '2026-11-23-0007-selfservice': selfservice,
   '2026-12-01-0040-daily-stats': dailyStats,
+  '2026-12-01-0050-operators': operators,
 };

@@ -4,6 +4,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { AppError } from './core/errors.js';
 import { createNoticeRuntime } from './domain/notices/runtime.js';
 import { createSystemMail } from './domain/notices/system-mail.js';
+import { admin } from './http/admin/index.js';
 import { broadcasts } from './http/broadcasts.js';
 import { categories } from './http/categories.js';
 import { devOutbox } from './http/dev-outbox.js';
@@ -57,6 +58,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   if (!deps.config.production) app.route('/dev/outbox', devOutbox);
   app.route('/v1/links', links);
   app.route('/v1/eligibility', eligibility);
+  app.route('/admin', admin);
   app.route('/', pages);
 
   app.notFound((c) => problemResponse(c, new AppError('not_found', `No route for ${c.req.method} ${new URL(c.req.url).pathname}.`)));

@@ -7,6 +7,8 @@ import { type DatabaseHandle, openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import { createApiKey, isScope, listKeys, revokeKey, SCOPES } from './domain/access/api-keys.js';
 import { verifyLedger } from './domain/consent/ledger-verify.js';
+import { createOperator, disableOperator, listOperators, resetOperator } from './domain/console/operators.js';
+import { isOperatorRole, OPERATOR_ROLES } from './domain/console/roles.js';
 
 // The notices machinery (MJML and its dependencies) takes seconds to load; only `jobs` and `demo` need it,
 // so the everyday commands (keys, migrate, ledger) load without it.
@@ -25,10 +27,15 @@ const USAGE = `usage: mailprefs COMMAND
   keys create --name NAME --scope SCOPE…    create an API key (printed once); --json for one JSON line
   keys list                                 list API keys
   keys revoke ID                            revoke an API key
+  operators create --email E --role ROLE   add a console operator; prints a one-time set-password link (24 h)
+  operators list                            list operators
+  operators disable ID|EMAIL                disable an operator and end their sessions
+  operators reset ID|EMAIL                  forget the password, end sessions, print a new link
   ledger verify [--anchor SEQ:HASH]         check the consent ledger's hash chain; exit 1 naming the first broken event
   jobs run                                  run the periodic jobs once (double opt-in expiry, notice retention, resume queued notices)
   demo                                      fill an empty development database with examples (dev outbox)
-scopes: ${SCOPES.join(', ')}`;
+scopes: ${SCOPES.join(', ')}
+roles: ${OPERATOR_ROLES.join(', ')} (viewers read; editors act on recipients and broadcasts; admins manage everything)`;
 
 class UsageError extends Error {}
 
@@ -46,13 +53,14 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (command === 'demo') return demo(config);
-  if (command !== 'keys' && command !== 'ledger' && command !== 'jobs') {
+  if (command !== 'keys' && command !== 'ledger' && command !== 'jobs' && command !== 'operators') {
     throw new UsageError(command ? `unknown command "${command}"` : 'no command given');
   }
 
   const handle = await openAndMigrate(config);
   try {
     if (command === 'ledger') return await ledgerCommand(handle.db, sub, rest);
+    if (command === 'operators') return await operatorsCommand(handle.db, config.publicUrl, sub, rest);
     if (command === 'jobs') {
       if (sub !== 'run') throw new UsageError(`unknown jobs command "${sub ?? ''}"`);
       const { runJobsOnce, describeJobResult, createNoticeRuntime } = await loadNotices();
@@ -92,6 +100,42 @@ async function main(argv: string[]): Promise<number> {
   } finally {
     await handle.close();
   }
+}
+
+async function operatorsCommand(db: DatabaseHandle['db'], publicUrl: string, sub: string | undefined, rest: string[]): Promise<number> {
+  try {
+    if (sub === 'create') {
+      const { values } = parseArgs({ args: rest, options: { email: { type: 'string' }, role: { type: 'string' } } });
+      if (!values.email) throw new UsageError('--email is required');
+      if (!values.role || !isOperatorRole(values.role)) throw new UsageError(`--role is one of ${OPERATOR_ROLES.join(', ')}`);
+      const { operator, link } = await createOperator(db, publicUrl, { email: values.email, role: values.role });
+      console.log(`id:   ${operator.id}\nlink: ${link}\n(the link sets a password once, within 24 hours; send it to ${operator.email} privately)`);
+      return 0;
+    }
+    if (sub === 'list') {
+      for (const o of await listOperators(db)) console.log([o.id, o.email, o.role, o.state, o.createdAt].join('\t'));
+      return 0;
+    }
+    if (sub === 'disable' || sub === 'reset') {
+      const ref = rest[0];
+      if (!ref) throw new UsageError(`operators ${sub} needs an ID or EMAIL`);
+      if (sub === 'disable') {
+        const operator = await disableOperator(db, ref);
+        console.log(`disabled ${operator.id} (${operator.email}); their sessions have ended`);
+        return 0;
+      }
+      const { operator, link } = await resetOperator(db, publicUrl, ref);
+      console.log(`reset ${operator.id} (${operator.email}); their sessions have ended\nlink: ${link}`);
+      return 0;
+    }
+  } catch (err) {
+    if (err instanceof AppError) {
+      console.error(`mailprefs: ${err.detail}`);
+      return 1;
+    }
+    throw err;
+  }
+  throw new UsageError(`unknown operators command "${sub ?? ''}"`);
 }
 
 async function ledgerCommand(db: DatabaseHandle['db'], sub: string | undefined, rest: string[]): Promise<number> {

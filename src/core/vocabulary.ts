@@ -16,7 +16,9 @@ export type ConsentSource =
   | 'erasure'
   // The double opt-in expiry job: nobody acted. Not `confirmation`, which would claim the person did
   // the opposite of what happened in the very record that must demonstrate consent (GDPR Art. 7(1)).
-  | 'expiry';
+  | 'expiry'
+  // An operator acting in the console at /admin; the actor is `operator:ID`.
+  | 'console';
 
 export const CONSENT_SOURCES: readonly ConsentSource[] = [
   'api',
@@ -28,6 +30,7 @@ export const CONSENT_SOURCES: readonly ConsentSource[] = [
   'import',
   'erasure',
   'expiry',
+  'console',
 ];
 
 export interface Category {
@@ -62,7 +65,7 @@ export interface Recipient {
 /** Who changed consent, how and from where (GDPR Art. 7(1): the sender must be able to demonstrate it). */
 export interface ConsentContext {
   source: ConsentSource;
-  /** `key:ID` for an API key, `recipient` for the person themselves, `system` otherwise. */
+  /** `key:ID` for an API key, `operator:ID` for a console operator, `recipient` for the person themselves, `system` otherwise. */
   actor: string;
   ip?: string | null;
   userAgent?: string | null;

@@ -3,6 +3,7 @@ import type { Config } from '../config.js';
 import type { ConsentContext } from '../core/vocabulary.js';
 import type { Database } from '../db/schema.js';
 import type { ApiKeyCache } from '../domain/access/api-key-cache.js';
+import type { ConsoleSession } from '../domain/console/sessions.js';
 import type { Mailer } from '../domain/notices/mailer.js';
 import type { NoticeRuntime } from '../domain/notices/runtime.js';
 import type { CategoryCache } from '../domain/recipients/category-cache.js';
@@ -26,6 +27,8 @@ export type AppEnv = {
     deps: Deps;
     apiKeyId: string;
     notices: NoticeRuntime;
+    /** The signed-in operator's session, under /admin. */
+    session: ConsoleSession;
   };
 };
 

@@ -1,0 +1,22 @@
+// The operator console at /admin (docs/console.md): same origin as the API, the recipient pages' strict
+// headers and CSP, one file per screen. Everything but signing in needs a session; what a role may do
+// is checked per route (src/domain/console/roles.ts).
+import { Hono } from 'hono';
+import type { AppEnv } from '../env.js';
+import { adminErrorHandler } from './errors.js';
+import { adminGuard, requireSession } from './guard.js';
+import { overviewPages } from './overview.js';
+import { signInPages } from './sign-in.js';
+import { CONSOLE_CSS } from './styles.js';
+
+export const admin = new Hono<AppEnv>()
+  .use('*', adminGuard)
+  .get('/assets/console.css', (c) => {
+    c.header('Content-Type', 'text/css; charset=utf-8');
+    c.header('Cache-Control', 'public, max-age=3600');
+    return c.body(CONSOLE_CSS);
+  })
+  .route('/', signInPages)
+  .use('*', requireSession)
+  .route('/', overviewPages)
+  .onError(adminErrorHandler);
