@@ -18,7 +18,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
 }
 
 export async function openAndMigrate(config: Config): Promise<DatabaseHandle> {
-  const handle = openDatabase(config.databaseUrl);
+  const handle = openDatabase(config.databaseUrl, { sqliteSynchronous: config.sqliteSynchronous });
   await migrateToLatest(handle.db);
   return handle;
 }

@@ -43,7 +43,7 @@ async function main(argv: string[]): Promise<number> {
   const [command, sub, ...rest] = argv;
   const config = loadConfig(process.env);
   if (command === 'migrate') {
-    const handle = openDatabase(config.databaseUrl);
+    const handle = openDatabase(config.databaseUrl, { sqliteSynchronous: config.sqliteSynchronous });
     try {
       const applied = await migrateToLatest(handle.db);
       console.log(applied.length ? `applied: ${applied.join(', ')}` : 'already up to date');

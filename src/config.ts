@@ -33,7 +33,13 @@ export interface Config {
   readonly trustedProxyHops: number;
   /** Days notice logs, dev outbox copies and webhook receipts are kept (GDPR Art. 5(1)(e)). */
   readonly noticeRetentionDays: number;
+  /** Seconds a stopping server gives in-flight requests and background work (docs/operations.md). */
+  readonly shutdownGraceSeconds: number;
+  /** SQLite's `synchronous`: NORMAL survives a process crash, FULL also a power cut (docs/operations.md). */
+  readonly sqliteSynchronous: SqliteSynchronous;
 }
+
+export type SqliteSynchronous = 'FULL' | 'NORMAL';
 
 export class ConfigError extends Error {
   constructor(
@@ -86,6 +92,8 @@ export function parseConfig(env: Env, devSecrets?: DevSecrets): Config {
     pendingExpiryDays: parseDays('PENDING_EXPIRY_DAYS', env.PENDING_EXPIRY_DAYS ?? '7'),
     trustedProxyHops: env.TRUSTED_PROXY_HOPS ? parsePositiveInt('TRUSTED_PROXY_HOPS', env.TRUSTED_PROXY_HOPS) : 0,
     noticeRetentionDays: parseDays('NOTICE_RETENTION_DAYS', env.NOTICE_RETENTION_DAYS ?? '90'),
+    shutdownGraceSeconds: parseGrace(env.SHUTDOWN_GRACE_SECONDS ?? '10'),
+    sqliteSynchronous: parseSynchronous(env.SQLITE_SYNCHRONOUS ?? 'NORMAL'),
   });
 }
 
@@ -99,6 +107,18 @@ function parsePositiveInt(name: string, text: string): number {
   const n = Number(text);
   if (!Number.isInteger(n) || n <= 0) throw new ConfigError(name, `not a positive whole number: "${text}"`);
   return n;
+}
+
+function parseGrace(text: string): number {
+  const seconds = parsePositiveInt('SHUTDOWN_GRACE_SECONDS', text);
+  if (seconds > 3600) throw new ConfigError('SHUTDOWN_GRACE_SECONDS', 'at most 3600 seconds');
+  return seconds;
+}
+
+function parseSynchronous(text: string): SqliteSynchronous {
+  const value = text.trim().toUpperCase();
+  if (value !== 'FULL' && value !== 'NORMAL') throw new ConfigError('SQLITE_SYNCHRONOUS', `FULL or NORMAL, not "${text}"`);
+  return value;
 }
 
 function parseDays(name: string, text: string): number {

@@ -30,16 +30,26 @@ export interface DatabaseHandle {
   close(): Promise<void>;
 }
 
-export function openDatabase(url: string): DatabaseHandle {
-  if (/^postgres(ql)?:\/\//.test(url)) return openPostgres(url);
-  return openSqlite(url === ':memory:' ? ':memory:' : url.replace(/^file:/, ''));
+export interface OpenOptions {
+  /**
+   * SQLite's `synchronous` in WAL mode. NORMAL: a commit is in the WAL (the OS's page cache) before it is
+   * answered, so it survives the process dying but not the machine losing power; FULL also waits for the
+   * WAL to reach the disk (fsync) at every commit. PostgreSQL keeps its own durable default
+   * (synchronous_commit = on). docs/operations.md, "Durability".
+   */
+  sqliteSynchronous?: 'FULL' | 'NORMAL';
 }
 
-function openSqlite(path: string): DatabaseHandle {
+export function openDatabase(url: string, opts: OpenOptions = {}): DatabaseHandle {
+  if (/^postgres(ql)?:\/\//.test(url)) return openPostgres(url);
+  return openSqlite(url === ':memory:' ? ':memory:' : url.replace(/^file:/, ''), opts.sqliteSynchronous ?? 'NORMAL');
+}
+
+function openSqlite(path: string, synchronous: 'FULL' | 'NORMAL'): DatabaseHandle {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const sqlite = new SQLite(path);
   sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('synchronous = NORMAL'); // durable across process crashes in WAL mode; fsync at checkpoint
+  sqlite.pragma(`synchronous = ${synchronous === 'FULL' ? 'FULL' : 'NORMAL'}`);
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   // Erased data must really leave the file (GDPR Art. 17): deleted content is overwritten with zeros.
