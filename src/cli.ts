@@ -9,6 +9,7 @@ import { createApiKey, isScope, listKeys, revokeKey, SCOPES } from './domain/acc
 import { verifyLedger } from './domain/consent/ledger-verify.js';
 import { createOperator, disableOperator, listOperators, resetOperator } from './domain/console/operators.js';
 import { isOperatorRole, OPERATOR_ROLES } from './domain/console/roles.js';
+import { doctorAddresses } from './domain/operations/address-doctor.js';
 
 // The notices machinery (MJML and its dependencies) takes seconds to load; only `jobs` and `demo` need it,
 // so the everyday commands (keys, migrate, ledger) load without it.
@@ -33,6 +34,7 @@ const USAGE = `usage: mailprefs COMMAND
   operators reset ID|EMAIL                  forget the password, end sessions, print a new link
   ledger verify [--anchor SEQ:HASH]         check the consent ledger's hash chain; exit 1 naming the first broken event
   jobs run                                  run the periodic jobs once (double opt-in expiry, notice retention, resume queued notices)
+  doctor addresses [--dry-run]              recompute address keys after an upgrade; exit 1 listing recipients that collide or are refused
   demo                                      fill an empty development database with examples (dev outbox)
 scopes: ${SCOPES.join(', ')}
 roles: ${OPERATOR_ROLES.join(', ')} (viewers read; editors act on recipients and broadcasts; admins manage everything)`;
@@ -53,7 +55,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (command === 'demo') return demo(config);
-  if (command !== 'keys' && command !== 'ledger' && command !== 'jobs' && command !== 'operators') {
+  if (command !== 'keys' && command !== 'ledger' && command !== 'jobs' && command !== 'operators' && command !== 'doctor') {
     throw new UsageError(command ? `unknown command "${command}"` : 'no command given');
   }
 
@@ -61,6 +63,7 @@ async function main(argv: string[]): Promise<number> {
   try {
     if (command === 'ledger') return await ledgerCommand(handle.db, sub, rest);
     if (command === 'operators') return await operatorsCommand(handle.db, config.publicUrl, sub, rest);
+    if (command === 'doctor') return await doctorCommand(handle.db, config.hashKey, sub, rest);
     if (command === 'jobs') {
       if (sub !== 'run') throw new UsageError(`unknown jobs command "${sub ?? ''}"`);
       const { runJobsOnce, describeJobResult, createNoticeRuntime } = await loadNotices();
@@ -155,6 +158,20 @@ async function ledgerCommand(db: DatabaseHandle['db'], sub: string | undefined, 
   const { seq, id, problem } = result.broken;
   console.error(`ledger broken at event seq ${seq}${id ? ` (id ${id})` : ''}: ${problem}; the ${result.events} events before it verify`);
   return 1;
+}
+
+// Ids only: the report goes to a terminal or a CI log, and addresses are personal data.
+async function doctorCommand(db: DatabaseHandle['db'], hashKey: string, sub: string | undefined, rest: string[]): Promise<number> {
+  if (sub !== 'addresses') throw new UsageError(`unknown doctor command "${sub ?? ''}"`);
+  const { values } = parseArgs({ args: rest, options: { 'dry-run': { type: 'boolean' } } });
+  const dryRun = values['dry-run'] ?? false;
+  const report = await doctorAddresses(db, hashKey, { dryRun });
+  const verb = dryRun ? 'would rekey' : 'rekeyed';
+  console.log(`addresses: ${report.recipients} recipients; ${verb} ${report.rekeyed} recipients and ${report.suppressionsRekeyed} suppressions`);
+  for (const ids of report.collisions) console.log(`collision (one mailbox, several recipients; not merged): ${ids.join(' ')}`);
+  for (const r of report.refused) console.log(`refused by the address rule (key left as it was): ${r.id}: ${r.reason}`);
+  for (const id of report.suppressionCollisions) console.log(`suppression shares its mailbox and reason with another (not merged): ${id}`);
+  return report.collisions.length + report.refused.length + report.suppressionCollisions.length === 0 ? 0 : 1;
 }
 
 async function demo(config: ReturnType<typeof loadConfig>): Promise<number> {

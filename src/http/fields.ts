@@ -2,7 +2,7 @@
 // UTF-8 without NUL (PostgreSQL refuses both); single-line fields refuse every control character,
 // since CR/LF in a value that may reach a mail header or a log line is an injection (RFC 5322 §2.2).
 import { z } from 'zod';
-import { isValidEmail } from '../core/email.js';
+import { checkEmail } from '../core/email.js';
 import { invalidField } from '../core/errors.js';
 import { UUID_PATTERN } from '../core/ids.js';
 
@@ -26,7 +26,14 @@ export const prose = (max: number) =>
     .refine((s) => !CONTROL_BUT_LINE_BREAKS.test(s), 'must not contain control characters other than line breaks')
     .refine((s) => !LONE_SURROGATE.test(s), 'must be well-formed Unicode');
 
-export const email = z.string().max(254).refine(isValidEmail, 'not a valid email address');
+/** An address by the one rule of src/core/email.ts; the message says what is wrong with it. */
+export const email = z
+  .string()
+  .max(1000)
+  .superRefine((value, ctx) => {
+    const checked = checkEmail(value);
+    if (!checked.ok) ctx.addIssue({ code: 'custom', message: `not a valid email address: it ${checked.reason}` });
+  });
 
 export const categoryKey = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'lowercase letters, digits, _ and -, at most 64, starting with a letter or digit');
 

@@ -14,6 +14,19 @@ describe.each(testDialects())('recipients security on %s', (dialect) => {
   afterAll(() => h.close());
 
   describe('hostile input', () => {
+    it.each([
+      ['zw\u200bsp@example.com', /invisible/],
+      ['rlo\u202e@example.com', /bidirectional/],
+      ['bad\ufffd@example.com', /UTF-8/],
+      ['dot.@example.com', /dot/],
+      ['num@example.123', /top-level/],
+      ['ip@[127.0.0.1]', /IP address/],
+    ])('refuses %j with a 422 naming the field and saying why', async (email, why) => {
+      const res = await put({ email });
+      expect(res.status).toBe(422);
+      const body = await res.json();
+      expect(body.errors).toEqual([{ path: 'email', message: expect.stringMatching(why) }]);
+    });
     const big = 'x'.repeat(100_000);
     it.each([
       ['malformed JSON', '{"email":', 400],

@@ -53,6 +53,21 @@ describe.each(testDialects())('GET/POST /p (fresh link) on %s', (dialect) => {
     expect(verifyToken(h.config.signingKeys, new URL(sent.url).pathname.slice(3), 'preferences')?.subjectId).toBe(annId);
   });
 
+  it('finds a Unicode address by the A-label a browser sends, and refuses look-alikes (issue 10)', async () => {
+    const janId = await addRecipient(h, 'jan@müller.example');
+    const before = mail.sent.length;
+    expect((await ask('jan@xn--mller-kva.example')).status).toBe(200);
+    expect((await ask('JAN@ｍüｌｌｅｒ.example')).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(mail.sent.slice(before).map((m) => m.recipientId)).toEqual([janId, janId]);
+    for (const lookalike of ['jan\u200b@müller.example', 'jan@mü\u00adller.example', 'jan\u202e@müller.example', 'jan\ufffd@müller.example']) {
+      expect((await ask(lookalike)).status, lookalike).toBe(422);
+    }
+    // The same mailbox cannot be stored twice.
+    const res = await h.request('PUT', '/v1/recipients', { body: { email: 'Jan@XN--MLLER-KVA.example' } });
+    expect((await res.json()).id).toBe(janId);
+  });
+
   it('rejects an invalid address with a 422 page, escaping what was typed', async () => {
     for (const email of ['', 'not-an-address', 'a@b.c\r\nBcc: x@y.z', '"><script>alert(1)</script>@x.io', `${'a'.repeat(300)}@example.com`]) {
       const res = await ask(email);

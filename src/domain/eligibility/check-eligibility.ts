@@ -1,7 +1,7 @@
 // Answers "may I send category C to these addresses?" for any number of addresses, a chunk at a time,
 // with the facts for each chunk gathered in a fixed number of queries and decided by decideEligibility.
 import type { Kysely } from 'kysely';
-import { isValidEmail, normalizeEmail } from '../../core/email.js';
+import { canonicalEmailOrNull } from '../../core/email.js';
 import type { Category, SuppressionReason } from '../../core/vocabulary.js';
 import { findEligibilityFacts, findErasedHashes } from '../../db/eligibility-facts.js';
 import type { Database } from '../../db/schema.js';
@@ -26,7 +26,7 @@ export async function checkEligibility(db: Kysely<Database>, hashKey: string, ca
 }
 
 async function checkChunk(db: Kysely<Database>, hashKey: string, category: CategoryFacts, emails: readonly string[]): Promise<Eligibility[]> {
-  const normalized = emails.map((e) => (isValidEmail(e) ? normalizeEmail(e) : null));
+  const normalized = emails.map(canonicalEmailOrNull);
   const distinct = [...new Set(normalized.filter((e): e is string => e !== null))];
   if (distinct.length === 0) return normalized.map(() => ({ eligible: false, reason: 'invalid_email' }));
 

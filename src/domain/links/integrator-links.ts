@@ -2,8 +2,7 @@
 // stored (no consent, no event) so that its links work; ids and external ids must already exist.
 import type { Kysely } from 'kysely';
 import type { Config } from '../../config.js';
-import { isValidEmail } from '../../core/email.js';
-import { invalidField } from '../../core/errors.js';
+import { requireEmail } from '../../core/email.js';
 import type { Database } from '../../db/schema.js';
 import { getCategory } from '../recipients/categories.js';
 import { ensureRecipient } from '../recipients/ensure-recipient.js';
@@ -20,8 +19,7 @@ export async function linksForRecipient(
   const ref = parseRecipientRef(recipientRef);
   let recipientId: string;
   if (ref.by === 'email') {
-    if (!isValidEmail(recipientRef.trim())) throw invalidField('recipient', 'not a valid email address');
-    recipientId = await ensureRecipient(db, config.hashKey, recipientRef);
+    recipientId = await ensureRecipient(db, config.hashKey, requireEmail('recipient', recipientRef.trim()));
   } else {
     recipientId = (await getRecipient(db, recipientRef)).id;
   }

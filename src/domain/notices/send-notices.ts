@@ -1,7 +1,7 @@
 // The verbs behind /v1/notices: one notice (with an idempotency key kept 24 h), a batch, and reading
 // a notice back with its delivery events.
 
-import { isValidEmail } from '../../core/email.js';
+import { requireEmail } from '../../core/email.js';
 import { AppError, conflict, type FieldError, invalidField, notFound } from '../../core/errors.js';
 import { findNotice, findNoticeByIdempotencyKey, listNoticeEvents, type NoticeRow, releaseIdempotencyKey } from '../../db/notices.js';
 import { findRecipient } from '../../db/recipients.js';
@@ -30,8 +30,7 @@ export async function resolveTemplate(ctx: DispatchContext, name: string, catego
 /** `to` is an address or a recipient REF (id or `ext:ID`); answers the address to send to. */
 async function resolveAddress(ctx: DispatchContext, to: string, path: string): Promise<string> {
   if (to.includes('@') && !to.startsWith('ext:')) {
-    if (!isValidEmail(to.trim())) throw invalidField(path, 'not a valid email address');
-    return to.trim();
+    return requireEmail(path, to.trim());
   }
   const recipient = await findRecipient(ctx.db, parseRecipientRef(to));
   if (!recipient) throw notFound('Recipient');

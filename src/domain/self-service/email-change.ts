@@ -3,8 +3,8 @@
 // the address is taken or not, and the mail is sent after the answer, so neither tells who is on file.
 import type { Kysely } from 'kysely';
 import type { Config } from '../../config.js';
-import { isValidEmail, normalizeEmail } from '../../core/email.js';
-import { invalidField, notFound } from '../../core/errors.js';
+import { normalizeEmail, requireEmail } from '../../core/email.js';
+import { notFound } from '../../core/errors.js';
 import { newId, nowIso } from '../../core/ids.js';
 import type { ConsentContext, Recipient } from '../../core/vocabulary.js';
 import { consumeEmailChange, deleteExpiredEmailChanges, type EmailChange, findLiveEmailChange, insertEmailChange } from '../../db/email-changes.js';
@@ -19,7 +19,6 @@ import { patchRecipientIn } from '../recipients/recipients.js';
 export const EMAIL_CHANGE_TTL_SECONDS = 24 * 3600;
 export const EMAIL_CHANGE_LIMIT_PER_RECIPIENT: RateLimit = { scope: 'email-change-recipient', max: 5, windowSeconds: 3600 };
 export const EMAIL_CHANGE_LIMIT_PER_IP: RateLimit = { scope: 'email-change-ip', max: 20, windowSeconds: 3600 };
-const MAX_EMAIL_CHARS = 254;
 
 export type SendEmailChangeLink = (recipientId: string, newEmail: string, confirmUrl: string) => Promise<void>;
 
@@ -32,7 +31,7 @@ export async function requestEmailChange(
   clientIp: string | undefined,
   send: SendEmailChangeLink | undefined,
 ): Promise<void> {
-  if (newEmail.length > MAX_EMAIL_CHARS || !isValidEmail(newEmail)) throw invalidField('email', 'not a valid email address');
+  requireEmail('email', newEmail);
   // Without a socket address (an in-process request) every caller shares one bucket: stricter, never looser.
   await consumeRateLimit(db, config.hashKey, EMAIL_CHANGE_LIMIT_PER_IP, clientIp ?? 'unknown');
   await consumeRateLimit(db, config.hashKey, EMAIL_CHANGE_LIMIT_PER_RECIPIENT, recipient.id);

@@ -3,8 +3,7 @@
 // after the answer, so neither the page nor its timing tells who is on file.
 import type { Kysely } from 'kysely';
 import type { Config } from '../../config.js';
-import { isValidEmail, normalizeEmail } from '../../core/email.js';
-import { invalidField } from '../../core/errors.js';
+import { normalizeEmail, requireEmail } from '../../core/email.js';
 import { findRecipient } from '../../db/recipients.js';
 import type { Database } from '../../db/schema.js';
 import { consumeRateLimit, type RateLimit } from '../access/rate-limit.js';
@@ -22,7 +21,7 @@ export async function requestPreferencesLink(
   clientIp: string | undefined,
   send: SendPreferencesLink | undefined,
 ): Promise<void> {
-  if (!isValidEmail(email)) throw invalidField('email', 'not a valid email address');
+  requireEmail('email', email);
   // Without a socket address (an in-process request) every caller shares one bucket: stricter, never looser.
   await consumeRateLimit(db, config.hashKey, LINK_LIMIT_PER_IP, clientIp ?? 'unknown');
   await consumeRateLimit(db, config.hashKey, LINK_LIMIT_PER_ADDRESS, normalizeEmail(email));

@@ -1,6 +1,7 @@
 // `/p/TOKEN/email` asks for a new address and mails a link to it; `/e/TOKEN` (from that mail) confirms.
 // GET /e only shows a button: mail scanners open links, and must not change anyone's address.
 import { type Context, Hono } from 'hono';
+import { displayEmail } from '../../core/email.js';
 import { notFound } from '../../core/errors.js';
 import { confirmEmailChange, type PendingEmailChange, requestEmailChange, resolveEmailChangeToken } from '../../domain/self-service/email-change.js';
 import type { AppEnv } from '../env.js';
@@ -27,7 +28,7 @@ export const emailChangeRequestPages = new Hono<AppEnv>()
     const recipient = await recipientOf(c);
     const p = pageContext(c, recipient.locale);
     const body = (
-      <Message heading={p.t.emailChangeHeading} lead={p.t.emailChangeLead(maskAddress(recipient.email))}>
+      <Message heading={p.t.emailChangeHeading} lead={p.t.emailChangeLead(maskAddress(displayEmail(recipient.email)))}>
         <NewEmailForm p={p} />
         <ManageLink href={preferencesHref(c, p, recipient.id)} label={p.t.backToPreferences} />
       </Message>
@@ -47,7 +48,7 @@ export const emailChangeRequestPages = new Hono<AppEnv>()
     } catch (err) {
       if (toAppError(err)?.code !== 'invalid_field') throw err;
       const body = (
-        <Message heading={p.t.emailChangeHeading} lead={p.t.emailChangeLead(maskAddress(recipient.email))}>
+        <Message heading={p.t.emailChangeHeading} lead={p.t.emailChangeLead(maskAddress(displayEmail(recipient.email)))}>
           <NewEmailForm p={p} email={email} error={p.t.invalidEmailLead} />
           {back}
         </Message>
@@ -69,7 +70,7 @@ export const emailChangeConfirmPages = new Hono<AppEnv>()
     const { change, recipient } = await pendingOf(c);
     const p = pageContext(c, recipient.locale);
     const body = (
-      <Message heading={p.t.confirmEmailHeading} lead={p.t.confirmEmailLead(p.org, change.newEmail)}>
+      <Message heading={p.t.confirmEmailHeading} lead={p.t.confirmEmailLead(p.org, displayEmail(change.newEmail))}>
         <form method="post" class="actions">
           <button type="submit">{p.t.confirmEmailButton}</button>
         </form>
@@ -89,7 +90,7 @@ export const emailChangeConfirmPages = new Hono<AppEnv>()
         c,
         p,
         p.t.emailChangedHeading,
-        <Message role="status" heading={p.t.emailChangedHeading} lead={p.t.emailChangedLead(recipient.email)}>
+        <Message role="status" heading={p.t.emailChangedHeading} lead={p.t.emailChangedLead(displayEmail(recipient.email))}>
           {back}
         </Message>,
       );

@@ -1,5 +1,7 @@
 // The preference page's markup: marketing categories as labelled checkboxes in a fieldset, transactional
 // ones shown as always on with the reason, "unsubscribe from all", and the privacy actions.
+
+import { displayEmail } from '../../core/email.js';
 import type { PreferenceChange, PreferencesView } from '../../domain/consent/preferences.js';
 import type { PageContext } from './page.js';
 
@@ -105,7 +107,7 @@ export function PreferencesPage(props: { p: PageContext; view: PreferencesView; 
   return (
     <>
       <h1>{t.preferencesHeading}</h1>
-      <p class="lead">{t.preferencesLead(p.org, maskAddress(view.recipient.email))}</p>
+      <p class="lead">{t.preferencesLead(p.org, maskAddress(displayEmail(view.recipient.email)))}</p>
       {props.saved && <Summary p={p} saved={props.saved} />}
       {!view.recipient.marketingOptOut && <MarketingForm p={p} view={view} />}
       <AllMarketing p={p} optedOut={view.recipient.marketingOptOut} />
