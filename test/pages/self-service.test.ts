@@ -229,8 +229,10 @@ describe.each(testDialects())('self-service privacy pages on %s', (dialect) => {
       expect(html).not.toContain('<script>alert(1)');
       expect(html).toContain('aria-invalid="true"');
     }
-    // Unicode the shared address rule accepts is stored as given and shown escaped: never a 500.
-    expect((await postForm(h, `${prefs}/email`, { email: '\u202e\u{1F4A9}@example.com' })).status).toBe(200);
+    // A bidirectional override makes an address look like another (issue 10): refused, never a 500.
+    expect((await postForm(h, `${prefs}/email`, { email: '\u202e\u{1F4A9}@example.com' })).status).toBe(422);
+    // Unicode the rule accepts is stored as typed.
+    expect((await postForm(h, `${prefs}/email`, { email: 'Jürgen@Exämple.de' })).status).toBe(200);
     const big = await h.app.request(`${prefs}/email`, {
       method: 'POST',
       body: `email=${'x'.repeat(100_000)}`,
@@ -245,9 +247,9 @@ describe.each(testDialects())('self-service privacy pages on %s', (dialect) => {
     expect(json.status).toBe(415);
     expect((await postForm(h, `${prefs}/email`, { email: 'evil@example.com' }, { origin: 'https://evil.example' })).status).toBe(403);
     await settle();
-    expect(mail.sent.slice(sentBefore).map((m) => m.to)).toEqual(['\u202e\u{1F4A9}@example.com']);
+    expect(mail.sent.slice(sentBefore).map((m) => m.to)).toEqual(['Jürgen@Exämple.de']);
     expect((await h.handle.db.selectFrom('email_changes').select('new_email').where('recipient_id', '=', id).execute()).map((r) => r.new_email)).toEqual([
-      '\u202e\u{1F4A9}@example.com',
+      'Jürgen@Exämple.de',
     ]);
   });
 
