@@ -2,7 +2,7 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { AppError } from './core/errors.js';
-import { createNoticeRuntime } from './domain/notices/runtime.js';
+import { createNoticeRuntime, withDispatcher } from './domain/notices/runtime.js';
 import { createSystemMail } from './domain/notices/system-mail.js';
 import { admin } from './http/admin/index.js';
 import { broadcasts } from './http/broadcasts.js';
@@ -27,7 +27,7 @@ import { webhooks } from './http/webhooks.js';
 
 export function createApp(deps: Deps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  const noticeRuntime = deps.notices ?? createNoticeRuntime(deps.config, deps.db);
+  const noticeRuntime = deps.notices ? withDispatcher(deps.notices, deps.db, deps.config) : createNoticeRuntime(deps.config, deps.db);
   const full: Deps = { ...deps, systemMail: deps.systemMail ?? createSystemMail(deps.db, deps.config, noticeRuntime) };
   app.use(async (c, next) => {
     c.set('deps', full);

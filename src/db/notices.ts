@@ -149,3 +149,22 @@ export async function findRecipientIdsByEmail(db: Kysely<Database>, normalized: 
   }
   return out;
 }
+
+// Claims queued notices for one provider call under `key`, unless another call (a resume elsewhere)
+// already holds them; answers the ids claimed. The key is durable before the call is made.
+export async function claimNoticesForCall(db: Kysely<Database>, ids: readonly string[], key: string, at: string): Promise<Set<string>> {
+  const rows = await db
+    .updateTable('notices')
+    .set({ provider_key: key, updated_at: at })
+    .where('id', 'in', ids)
+    .where('status', '=', 'queued')
+    .where('provider_key', 'is', null)
+    .returning('id')
+    .execute();
+  return new Set(rows.map((r) => r.id));
+}
+
+// Moves some notices of one call to a new key (a call split after the provider refused its content).
+export async function rekeyNotices(db: Kysely<Database>, ids: readonly string[], from: string, to: string): Promise<void> {
+  await db.updateTable('notices').set({ provider_key: to }).where('id', 'in', ids).where('provider_key', '=', from).execute();
+}

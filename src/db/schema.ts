@@ -3,6 +3,12 @@
 // better-sqlite3 (which binds neither booleans nor Dates) and pg read and write the same values.
 import type { Generated } from 'kysely';
 
+/** The next free call slot (ms since the epoch) of a rate-limited provider, shared by all instances. */
+export interface ProviderBudgetTable {
+  name: string;
+  next_at: number;
+}
+
 export interface CategoriesTable {
   id: string;
   key: string;
@@ -232,6 +238,7 @@ export interface Database {
   consent_events: ConsentEventsTable;
   api_keys: ApiKeysTable;
   notices: NoticesTable;
+  provider_budget: ProviderBudgetTable;
   notice_events: NoticeEventsTable;
   webhook_receipts: WebhookReceiptsTable;
   dev_outbox: DevOutboxTable;

@@ -26,16 +26,23 @@ function dispatchContext(c: Context<AppEnv>): DispatchContext {
   return { db, config, runtime: c.var.notices, actor: `key:${c.var.apiKeyId}` };
 }
 
+/** `Prefer: respond-async` (RFC 7240 §4.1): answer 202 queued at once; GET /v1/notices/ID tells the rest. */
+function respondAsync(c: Context<AppEnv>): boolean {
+  const asked = (c.req.header('prefer') ?? '').split(',').some((p) => p.split(';')[0]!.trim().toLowerCase() === 'respond-async');
+  if (asked) c.header('Preference-Applied', 'respond-async');
+  return asked;
+}
+
 export const notices = new Hono<AppEnv>()
   .use(requireScope('notices:send'))
   .post('/', async (c) => {
     const body = await readJson(c, NoticeBody);
     const clientKey = idempotencyKeyOf(body.idempotencyKey, c.req.header('idempotency-key'));
-    const result = await sendNotice(dispatchContext(c), { ...body, idempotencyKey: clientKey, keyScope: c.var.apiKeyId });
+    const result = await sendNotice(dispatchContext(c), { ...body, idempotencyKey: clientKey, keyScope: c.var.apiKeyId, respondAsync: respondAsync(c) });
     return c.json(result, result.status === 'sent' || result.status === 'queued' ? 202 : 200);
   })
   .post('/batch', async (c) => {
     const body = await readJson(c, BatchBody);
-    return c.json({ results: await sendNoticeBatch(dispatchContext(c), body) });
+    return c.json({ results: await sendNoticeBatch(dispatchContext(c), { ...body, respondAsync: respondAsync(c) }) });
   })
   .get('/:id', async (c) => c.json(await getNoticeView(c.var.deps, c.req.param('id'))));

@@ -6,6 +6,8 @@ export interface ReceivedCall {
   path: string;
   headers: Record<string, string | string[] | undefined>;
   idempotencyKey: string | undefined;
+  /** When it arrived (performance.now()), to check pacing. */
+  at: number;
   emails: { from: string; to: string[]; subject: string; html: string; text: string; headers?: Record<string, string> }[];
 }
 
@@ -17,6 +19,11 @@ export interface FakeResend {
   readonly requests: number;
   /** The next `times` requests answer `status` (with Retry-After when given). */
   failNext(status: number, times?: number, retryAfter?: string): void;
+  /**
+   * Resend refuses mail to this address with a validation_error: the whole batch in strict mode (and
+   * in permissive mode too when `strictOnly`, as an older API would), only that email in permissive mode.
+   */
+  refuse(address: string, opts?: { strictOnly?: boolean }): void;
   /** Time spent handling requests, in ms (for the benchmark). */
   busyMs(): number;
   close(): Promise<void>;
@@ -38,6 +45,8 @@ export async function startFakeResend(): Promise<FakeResend> {
   let requests = 0;
   let nextId = 1;
   let busy = 0;
+  const refused = new Set<string>();
+  let strictOnly = false;
 
   const server: Server = createServer(async (req, res) => {
     const started = performance.now();
@@ -63,9 +72,13 @@ export async function startFakeResend(): Promise<FakeResend> {
     const parsed = JSON.parse(body) as ReceivedCall['emails'][number] | ReceivedCall['emails'];
     const emails = Array.isArray(parsed) ? parsed : [parsed];
     if (req.url === '/emails/batch' && emails.length > 100) return send(422, { statusCode: 422, name: 'validation_error', message: 'at most 100' });
-    calls.push({ path: req.url ?? '', headers: req.headers, idempotencyKey: key, emails });
-    const ids = emails.map(() => `fake-${nextId++}`);
-    const answer = req.url === '/emails/batch' ? { data: ids.map((id) => ({ id })) } : { id: ids[0] };
+    const bad = emails.flatMap((e, index) => (e.to.some((to) => refused.has(to)) ? [{ index, message: 'Invalid `to` field.' }] : []));
+    const permissive = req.url === '/emails/batch' && req.headers['x-batch-validation'] === 'permissive' && !strictOnly;
+    if (bad.length > 0 && !permissive) return send(422, { statusCode: 422, name: 'validation_error', message: 'Invalid `to` field.' });
+    const good = emails.filter((_, i) => !bad.some((b) => b.index === i));
+    calls.push({ path: req.url ?? '', headers: req.headers, idempotencyKey: key, emails: good, at: started });
+    const ids = good.map(() => `fake-${nextId++}`);
+    const answer = req.url === '/emails/batch' ? { data: ids.map((id) => ({ id })), ...(permissive && { errors: bad }) } : { id: ids[0] };
     if (key) answers.set(key, JSON.stringify(answer));
     send(200, answer);
   });
@@ -79,6 +92,10 @@ export async function startFakeResend(): Promise<FakeResend> {
     },
     failNext: (status, times = 1, retryAfter) => {
       for (let i = 0; i < times; i++) failures.push({ status, retryAfter });
+    },
+    refuse: (address, opts = {}) => {
+      refused.add(address);
+      strictOnly = opts.strictOnly ?? false;
     },
     busyMs: () => busy,
     close: () => new Promise((resolve) => server.close(() => resolve())),

@@ -1,33 +1,27 @@
 // The one path every notice takes: eligibility (checkEligibility → decideEligibility), rendering, a
-// durable record of the whole message, then the provider in calls of at most BATCH_LIMIT emails.
+// durable record of the whole message, then the dispatcher, which coalesces it with other ready
+// notices into provider calls of at most BATCH_LIMIT emails (dispatcher.ts).
 import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Config } from '../../config.js';
 import { normalizeEmail } from '../../core/email.js';
 import { newId, nowIso } from '../../core/ids.js';
 import type { Category } from '../../core/vocabulary.js';
-import { addNoticeEvents, findRecipientIdsByEmail, insertNotices, markNoticesFailed, markNoticesSent, type NewNoticeRow } from '../../db/notices.js';
+import { addNoticeEvents, findRecipientIdsByEmail, insertNotices, type NewNoticeRow } from '../../db/notices.js';
 import type { Database } from '../../db/schema.js';
 import { checkEligibility } from '../eligibility/check-eligibility.js';
 import { linksFor } from '../links/email-links.js';
 import { ensureRecipient } from '../recipients/ensure-recipient.js';
+import type { NoticeResult } from './delivery-records.js';
+import { createNoticeDispatcher, type NoticeDispatcher } from './dispatcher.js';
 import { renderEmail } from './render.js';
 import type { NoticeRuntime } from './runtime.js';
 import type { Template } from './template-store.js';
-import { BATCH_LIMIT, type SendCall } from './transport.js';
+import type { OutgoingEmail } from './transport.js';
 
-// A notice whose provider calls keep failing is given up after this many (the server resumes queued
-// notices every minute, so about a day of Resend being unreachable).
-export const MAX_PROVIDER_CALLS = 1440;
+export { MAX_PROVIDER_CALLS, type NoticeResult } from './delivery-records.js';
 
 export type NoticeCategory = Pick<Category, 'id' | 'key' | 'name' | 'kind' | 'consent'>;
-
-export type NoticeResult =
-  | { id: string; status: 'sent'; providerId: string }
-  /** Recorded; the provider was unavailable and it is sent on the next resume. */
-  | { id: string; status: 'queued'; providerId: null }
-  | { id: string; status: 'skipped'; reason: string }
-  | { id: string; status: 'failed'; reason: 'provider_rejected' };
 
 export interface PreparedNotice {
   /** A valid address. */
@@ -54,30 +48,9 @@ export function requestHash(parts: unknown): string {
   return createHash('sha256').update(JSON.stringify(parts)).digest('hex');
 }
 
-/** Makes the provider calls for queued notices, marks each sent, queued-for-retry or failed. */
-export async function deliver(
-  db: Kysely<Database>,
-  runtime: NoticeRuntime,
-  calls: readonly (SendCall & { noticeIds: string[] })[],
-): Promise<Map<string, NoticeResult>> {
-  const results = new Map<string, NoticeResult>();
-  for (const call of calls) {
-    const outcome = await runtime.transport.send(call);
-    const at = nowIso();
-    if (outcome.ok) {
-      const sent = call.noticeIds.map((id, i) => ({ id, providerId: outcome.providerIds[i]! }));
-      await db.transaction().execute((trx) => markNoticesSent(trx, sent, at));
-      for (const s of sent) results.set(s.id, { id: s.id, status: 'sent', providerId: s.providerId });
-    } else {
-      await db
-        .transaction()
-        .execute((trx) => markNoticesFailed(trx, call.noticeIds, outcome.error, { retryable: outcome.retryable, maxAttempts: MAX_PROVIDER_CALLS }, at));
-      for (const id of call.noticeIds) {
-        results.set(id, outcome.retryable ? { id, status: 'queued', providerId: null } : { id, status: 'failed', reason: 'provider_rejected' });
-      }
-    }
-  }
-  return results;
+/** The runtime's dispatcher, or one for this send alone (scripts and tests that bring a bare transport). */
+export function dispatcherOf(db: Kysely<Database>, runtime: NoticeRuntime): NoticeDispatcher {
+  return runtime.dispatcher ?? createNoticeDispatcher(db, runtime.transport, { windowMs: 0, maxInFlight: 1 });
 }
 
 export async function dispatchNotices(
@@ -85,6 +58,7 @@ export async function dispatchNotices(
   category: NoticeCategory,
   template: Template,
   items: readonly PreparedNotice[],
+  options: { respondAsync?: boolean } = {},
 ): Promise<NoticeResult[]> {
   const { db, config } = ctx;
   const verdicts = await checkEligibility(
@@ -102,8 +76,6 @@ export async function dispatchNotices(
   for (const email of eligibleEmails.filter((e) => !ids.has(e))) ids.set(email, await ensureRecipient(db, config.hashKey, email));
 
   const at = nowIso();
-  // Ids ascend in input order, so a resumed call lists its emails exactly as the first one did (a
-  // different payload under the same idempotency key is refused by Resend).
   const noticeIds = items.map(() => newId()).sort();
   const rows: NewNoticeRow[] = items.map((item, i) => {
     const verdict = verdicts[i]!;
@@ -134,28 +106,6 @@ export async function dispatchNotices(
     };
   });
 
-  const queued = rows.filter((r) => r.status === 'queued');
-  const calls = [];
-  for (let i = 0; i < queued.length; i += BATCH_LIMIT) {
-    const chunk = queued.slice(i, i + BATCH_LIMIT);
-    // The key is fixed before the call and stored with each notice: a resumed call reuses it, so
-    // Resend (which keeps keys 24 h) accepts the email once.
-    const key = chunk.length === 1 ? `notice-${chunk[0]!.id}` : `batch-${requestHash(chunk.map((r) => r.id))}`;
-    for (const r of chunk) r.provider_key = key;
-    calls.push({
-      idempotencyKey: key,
-      noticeIds: chunk.map((r) => r.id),
-      emails: chunk.map((r) => ({
-        from: r.from_address!,
-        to: r.to_address,
-        subject: r.subject!,
-        html: r.html!,
-        text: r.text!,
-        headers: JSON.parse(r.headers!) as Record<string, string>,
-      })),
-    });
-  }
-
   await db.transaction().execute(async (trx) => {
     await insertNotices(trx, rows);
     await addNoticeEvents(
@@ -164,6 +114,25 @@ export async function dispatchNotices(
     );
   });
 
-  const delivered = await deliver(db, ctx.runtime, calls);
-  return rows.map((r) => delivered.get(r.id) ?? { id: r.id, status: 'skipped', reason: r.reason! });
+  const ready = rows.filter((r) => r.status === 'queued').map((r) => ({ id: r.id, email: outgoing(r) }));
+  const sending = dispatcherOf(db, ctx.runtime).send(ready);
+  // Asked to answer at once (Prefer: respond-async, RFC 7240): a failure now leaves the notices queued
+  // for the resume job, and GET /v1/notices/ID tells how it went.
+  if (options.respondAsync) sending.catch(() => undefined);
+  const delivered = new Map((options.respondAsync ? [] : await sending).map((r) => [r.id, r]));
+  return rows.map((r): NoticeResult => {
+    if (r.status !== 'queued') return { id: r.id, status: 'skipped', reason: r.reason! };
+    return delivered.get(r.id) ?? { id: r.id, status: 'queued', providerId: null };
+  });
+}
+
+function outgoing(r: NewNoticeRow): OutgoingEmail {
+  return {
+    from: r.from_address!,
+    to: r.to_address,
+    subject: r.subject!,
+    html: r.html!,
+    text: r.text!,
+    headers: JSON.parse(r.headers!) as Record<string, string>,
+  };
 }

@@ -24,7 +24,7 @@ export function createOutboxTransport(db: Kysely<Database>): Transport {
         headers: JSON.stringify(e.headers),
         created_at: at,
       }));
-      return { ok: true, providerIds: await insertOutboxEmails(db, rows) };
+      return { ok: true, outcomes: (await insertOutboxEmails(db, rows)).map((providerId) => ({ providerId })) };
     },
   };
 }

@@ -1,9 +1,11 @@
 // Resuming after a crash: notices recorded but never confirmed by the provider are sent again, in the
-// same groups and under the same idempotency keys as the first try, so none is sent twice.
+// same groups and under the same idempotency keys as the first try, so none is sent twice. Notices that
+// never got a key (the crash came before their call was claimed) join the next coalesced call.
 import type { Kysely } from 'kysely';
 import { listQueuedNotices, type NoticeRow } from '../../db/notices.js';
 import type { Database } from '../../db/schema.js';
-import { deliver, type NoticeResult } from './dispatch.js';
+import type { DeliveredCall, NoticeResult, ReadyNotice } from './delivery-records.js';
+import { dispatcherOf } from './dispatch.js';
 import type { NoticeRuntime } from './runtime.js';
 
 /**
@@ -24,24 +26,21 @@ export async function resumeQueuedNotices(
   };
 }
 
-/** Sends recorded notices again, grouped by the provider key they were first given. */
+function ready(r: NoticeRow): ReadyNotice {
+  const email = { from: r.from_address ?? '', to: r.to_address, subject: r.subject ?? '', html: r.html ?? '', text: r.text ?? '' };
+  return { id: r.id, email: { ...email, headers: JSON.parse(r.headers ?? '{}') as Record<string, string> } };
+}
+
+/** Sends recorded notices again: each keyed group as one call in id order (as first made), the rest coalesced. */
 export async function redeliverNotices(db: Kysely<Database>, runtime: NoticeRuntime, rows: readonly NoticeRow[]): Promise<Map<string, NoticeResult>> {
   const groups = new Map<string, NoticeRow[]>();
+  const loose: NoticeRow[] = [];
   for (const row of rows) {
-    const key = row.provider_key ?? `notice-${row.id}`;
-    groups.set(key, [...(groups.get(key) ?? []), row]);
+    if (row.provider_key === null) loose.push(row);
+    else groups.set(row.provider_key, [...(groups.get(row.provider_key) ?? []), row]);
   }
-  const calls = [...groups].map(([idempotencyKey, group]) => ({
-    idempotencyKey,
-    noticeIds: group.map((r) => r.id),
-    emails: group.map((r) => ({
-      from: r.from_address ?? '',
-      to: r.to_address,
-      subject: r.subject ?? '',
-      html: r.html ?? '',
-      text: r.text ?? '',
-      headers: JSON.parse(r.headers ?? '{}') as Record<string, string>,
-    })),
-  }));
-  return deliver(db, runtime, calls);
+  const calls: DeliveredCall[] = [...groups].map(([key, group]) => ({ key, notices: group.sort((a, b) => (a.id < b.id ? -1 : 1)).map(ready) }));
+  const dispatcher = dispatcherOf(db, runtime);
+  const results = await Promise.all([dispatcher.resend(calls), dispatcher.send(loose.map(ready))]);
+  return new Map(results.flat().map((r) => [r.id, r]));
 }

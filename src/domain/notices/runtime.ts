@@ -1,12 +1,15 @@
-// What sending needs at run time: the compiled templates and a transport. Built once per process by
-// the entry points (or by createApp when none is given), never a module-level singleton.
+// What sending needs at run time: the compiled templates, a transport and the dispatcher that coalesces
+// ready notices into provider calls. Built once per process by the entry points (or by createApp when
+// none is given), never a module-level singleton.
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Kysely } from 'kysely';
 import type { Config } from '../../config.js';
 import type { Database } from '../../db/schema.js';
+import { createNoticeDispatcher, type NoticeDispatcher } from './dispatcher.js';
 import { createOutboxTransport } from './outbox-transport.js';
+import { sharedProviderBudget } from './provider-budget.js';
 import { createResendTransport } from './resend-transport.js';
 import { createTemplateStore, type TemplateStore } from './template-store.js';
 import type { Transport } from './transport.js';
@@ -14,6 +17,8 @@ import type { Transport } from './transport.js';
 export interface NoticeRuntime {
   readonly templates: TemplateStore;
   readonly transport: Transport;
+  /** The process's dispatcher; without one, each send makes its own calls (scripts, tests of a transport). */
+  readonly dispatcher?: NoticeDispatcher;
 }
 
 // templates/ is read from disk at run time (edited live in development), beside package.json. This module
@@ -29,10 +34,19 @@ export const TEMPLATES_DIR = join(packageRoot(dirname(fileURLToPath(import.meta.
 
 export function createNoticeRuntime(config: Config, db: Kysely<Database>, overrides: Partial<NoticeRuntime> = {}): NoticeRuntime {
   const templates = overrides.templates ?? createTemplateStore({ dir: TEMPLATES_DIR, publicUrl: config.publicUrl, watch: !config.production });
+  // Retries take their slots from the same shared budget as first attempts.
+  const budget = sharedProviderBudget(db, config.resendMaxRps);
   const transport =
     overrides.transport ??
     (config.resendApiKey
-      ? createResendTransport({ apiKey: config.resendApiKey, baseUrl: config.resendBaseUrl, maxRequestsPerSecond: config.resendMaxRps })
+      ? createResendTransport({ apiKey: config.resendApiKey, baseUrl: config.resendBaseUrl, maxRequestsPerSecond: config.resendMaxRps, pace: budget.take })
       : createOutboxTransport(db));
-  return { templates, transport };
+  return withDispatcher({ templates, transport, ...(overrides.dispatcher && { dispatcher: overrides.dispatcher }) }, db, config);
+}
+
+/** The runtime with a dispatcher of its own, paced by the shared budget when it talks to Resend. */
+export function withDispatcher(runtime: NoticeRuntime, db: Kysely<Database>, config: Config): NoticeRuntime {
+  if (runtime.dispatcher) return runtime;
+  const budget = runtime.transport.name === 'resend' ? sharedProviderBudget(db, config.resendMaxRps) : undefined;
+  return { ...runtime, dispatcher: createNoticeDispatcher(db, runtime.transport, { budget }) };
 }

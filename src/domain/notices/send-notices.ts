@@ -52,7 +52,7 @@ export function resultOf(row: NoticeRow): NoticeResult {
 
 export async function sendNotice(
   ctx: DispatchContext,
-  input: { to: string; category: string; template: string; data?: unknown; idempotencyKey?: string | undefined; keyScope: string },
+  input: { to: string; category: string; template: string; data?: unknown; idempotencyKey?: string | undefined; keyScope: string; respondAsync?: boolean },
 ): Promise<NoticeResult> {
   const scopedKey = input.idempotencyKey === undefined ? null : `${input.keyScope}:${input.idempotencyKey}`;
   const hash = requestHash([input.to, input.category, input.template, input.data ?? {}]);
@@ -68,7 +68,9 @@ export async function sendNotice(
   const template = await resolveTemplate(ctx, input.template, category);
   const data = validateData(template.schema, input.data);
   const email = await resolveAddress(ctx, input.to, 'to');
-  const [result] = await dispatchNotices(ctx, category, template, [{ email, data, idempotencyKey: scopedKey, requestHash: hash }]);
+  const [result] = await dispatchNotices(ctx, category, template, [{ email, data, idempotencyKey: scopedKey, requestHash: hash }], {
+    respondAsync: input.respondAsync ?? false,
+  });
   return result!;
 }
 
@@ -76,7 +78,7 @@ export type BatchItemResult = (NoticeResult & { index: number }) | { index: numb
 
 export async function sendNoticeBatch(
   ctx: DispatchContext,
-  input: { category: string; template: string; recipients: readonly NoticeInput[] },
+  input: { category: string; template: string; recipients: readonly NoticeInput[]; respondAsync?: boolean },
 ): Promise<BatchItemResult[]> {
   const category = await getCategory(ctx.db, input.category);
   const template = await resolveTemplate(ctx, input.template, category);
@@ -91,7 +93,7 @@ export async function sendNoticeBatch(
       results[index] = { index, status: 'rejected', errors: err.extra.errors ?? [{ path: `recipients.${index}.to`, message: err.detail }] };
     }
   }
-  const sent = prepared.length ? await dispatchNotices(ctx, category, template, prepared) : [];
+  const sent = prepared.length ? await dispatchNotices(ctx, category, template, prepared, { respondAsync: input.respondAsync ?? false }) : [];
   for (const [i, r] of sent.entries()) results[prepared[i]!.index] = { ...r, index: prepared[i]!.index };
   return results as BatchItemResult[];
 }

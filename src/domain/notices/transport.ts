@@ -13,12 +13,20 @@ export interface OutgoingEmail {
 export interface SendCall {
   idempotencyKey: string;
   emails: readonly OutgoingEmail[];
+  /** The caller already took the provider slot for the first attempt (the dispatcher's shared budget). */
+  paced?: boolean;
 }
 
+/** Per email of an accepted call: its provider id, or why the provider refused that one email. */
+export type EmailOutcome = { providerId: string } | { refused: string };
+
 export type SendOutcome =
-  | { ok: true; providerIds: string[] }
-  /** `retryable`: the provider was unavailable or rate-limited; the same call may be made again later. */
-  | { ok: false; retryable: boolean; error: string };
+  | { ok: true; outcomes: EmailOutcome[] }
+  /**
+   * `retryable`: the provider was unavailable or rate-limited; the same call may be made again later.
+   * `invalid`: the provider refused the call's content (a validation error), not the call itself.
+   */
+  | { ok: false; retryable: boolean; invalid?: boolean; error: string };
 
 export interface Transport {
   readonly name: 'resend' | 'outbox';
