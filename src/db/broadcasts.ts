@@ -126,7 +126,8 @@ export async function finishBroadcast(
   return result.numUpdatedRows === 1n;
 }
 
-// Lets any walker take the broadcast again at once (this one stops early, or hit an error).
-export async function releaseBroadcast(db: Kysely<Database>, id: string, owner: string): Promise<void> {
-  await db.updateTable('broadcasts').set({ lease_owner: null, lease_until: null }).where('id', '=', id).where('lease_owner', '=', owner).execute();
+// Lets any walker take the broadcast again: at once (this one stops early, or hit an error), or from
+// `notBefore` (the provider is unavailable: nobody should try again straight away).
+export async function releaseBroadcast(db: Kysely<Database>, id: string, owner: string, notBefore: string | null = null): Promise<void> {
+  await db.updateTable('broadcasts').set({ lease_owner: null, lease_until: notBefore }).where('id', '=', id).where('lease_owner', '=', owner).execute();
 }

@@ -30,9 +30,11 @@ export const broadcasts = new Hono<AppEnv>()
     const { broadcast, created } = await createBroadcast(ctx, { ...input, idempotencyKey: key === undefined ? undefined : `${c.var.apiKeyId}:${key}` });
     if (created && broadcast.status === 'queued') {
       // The error's class only: a driver message can quote a row's values (personal data).
-      void walkBroadcast(ctx, broadcast.id).catch((err: unknown) =>
+      const { lifecycle } = c.var.deps;
+      const walk = walkBroadcast(ctx, broadcast.id, { signal: lifecycle?.stopping }).catch((err: unknown) =>
         console.error(`broadcast ${broadcast.id}: walk stopped (${err instanceof Error ? err.name : 'error'}); it resumes later`),
       );
+      void lifecycle?.track(walk);
     }
     return c.json(broadcast, created ? 202 : 200);
   })

@@ -20,6 +20,9 @@ type Item = { n: number; email: string } | { n: number; error: string };
 
 const NOT_AN_ADDRESS = 'expected a JSON string or {"email": "…"}';
 const TOO_LONG = `line longer than ${MAX_LINE_CHARS} characters`;
+/** The in-band endings of an answer that is not whole (docs/api.md, "POST /v1/eligibility"). */
+export const FAILED_LINE = '{"error":"internal error: the answer is incomplete"}\n';
+export const STOPPING_LINE = '{"error":"the server is stopping: the answer is incomplete"}\n';
 
 export async function streamEligibility(c: Context<AppEnv>): Promise<Response> {
   const { db, config } = c.var.deps;
@@ -33,22 +36,45 @@ export async function streamEligibility(c: Context<AppEnv>): Promise<Response> {
 
   const decided = checkEligibilityStream(db, config.hashKey, category, prepend(rest.map(toItem), lines), emailOf);
   const encoder = new TextEncoder();
+  const cut = c.var.deps.lifecycle?.cut;
+  let ended = false;
+  let onCut: (() => void) | undefined;
+  const end = (controller: ReadableStreamDefaultController<Uint8Array>, line?: string) => {
+    if (ended) return;
+    ended = true;
+    if (onCut) cut?.removeEventListener('abort', onCut);
+    if (line) controller.enqueue(encoder.encode(line));
+    controller.close();
+  };
   // highWaterMark 1: at most one decided chunk waits for a slow client; the next is made on demand.
   const out = new ReadableStream<Uint8Array>(
     {
+      start(controller) {
+        // The server is stopping and its grace is nearly over: end with the line that says the answer
+        // was cut (docs/api.md), never as if it were whole.
+        onCut = () => {
+          end(controller, STOPPING_LINE);
+          decided.return(undefined).catch(() => undefined);
+        };
+        if (cut?.aborted) onCut();
+        else cut?.addEventListener('abort', onCut, { once: true });
+      },
       async pull(controller) {
         try {
           const next = await decided.next();
-          if (next.done) controller.close();
+          if (ended) return;
+          if (next.done) end(controller);
           else controller.enqueue(encoder.encode(encodeChunk(next.value)));
         } catch (err) {
+          if (ended) return;
           // Headers are gone; say so in-band rather than end as if the answer were whole.
           console.error('eligibility stream failed:', err instanceof Error ? err.name : 'unknown error');
-          controller.enqueue(encoder.encode('{"error":"internal error: the answer is incomplete"}\n'));
-          controller.close();
+          end(controller, FAILED_LINE);
         }
       },
       async cancel() {
+        ended = true;
+        if (onCut) cut?.removeEventListener('abort', onCut);
         await decided.return(undefined);
       },
     },

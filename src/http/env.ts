@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Config } from '../config.js';
+import type { Lifecycle } from '../core/lifecycle.js';
 import type { ConsentContext } from '../core/vocabulary.js';
 import type { Database } from '../db/schema.js';
 import type { ApiKeyCache } from '../domain/access/api-key-cache.js';
@@ -20,6 +21,8 @@ export interface Deps {
   readonly apiKeyCache?: ApiKeyCache;
   /** Recently read categories for eligibility (the server passes one; without it every request reads them). */
   readonly categoryCache?: CategoryCache;
+  /** The server's; background work registers with it and streams end when it says cut (src/core/lifecycle.ts). */
+  readonly lifecycle?: Lifecycle;
 }
 
 export type AppEnv = {

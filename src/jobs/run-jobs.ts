@@ -3,6 +3,7 @@
 // idempotency key), so each server simply runs them all on its own timers.
 import type { Kysely } from 'kysely';
 import type { Config } from '../config.js';
+import type { Lifecycle } from '../core/lifecycle.js';
 import type { Database } from '../db/schema.js';
 import { resumeBroadcasts } from '../domain/broadcasts/walk-broadcast.js';
 import { resumeQueuedNotices } from '../domain/notices/resume.js';
@@ -15,6 +16,8 @@ export interface JobDeps {
   config: Config;
   /** Needed by the jobs that send; without it they do nothing. */
   notices?: NoticeRuntime | undefined;
+  /** Aborted when the server stops: a job lets go at its next safe point. */
+  signal?: AbortSignal | undefined;
 }
 
 interface Job {
@@ -28,6 +31,9 @@ interface Job {
 
 // A notice younger than this may still have its first provider call under way in some instance.
 const RESUME_EVERY_MS = 60_000;
+// A broadcast let go by a stopping instance is taken up this soon by another; a broadcast paused by a
+// provider outage keeps its own pause (PROVIDER_PAUSE_MS), so this only costs one indexed read.
+const BROADCAST_RESUME_EVERY_MS = 5_000;
 
 export const JOBS: readonly Job[] = [
   { name: 'expire-pending', run: async ({ db, config }, now) => ({ expired: await expirePendingSubscriptions(db, config.pendingExpiryDays, now) }) },
@@ -43,9 +49,9 @@ export const JOBS: readonly Job[] = [
     // Broadcasts left unfinished (a crash, an instance stopped mid-walk) are taken up again; a lease
     // keeps two instances from walking the same one.
     name: 'resume-broadcasts',
-    everyMs: RESUME_EVERY_MS,
+    everyMs: BROADCAST_RESUME_EVERY_MS,
     firstDelayMs: 0,
-    run: async ({ db, config, notices }) => (notices ? resumeBroadcasts({ db, config, runtime: notices, actor: 'system' }) : {}),
+    run: async ({ db, config, notices, signal }) => (notices ? resumeBroadcasts({ db, config, runtime: notices, actor: 'system' }, { signal }) : {}),
   },
 ];
 
@@ -85,10 +91,11 @@ export function describeJobResult(r: JobResult): string {
 export function startJobs(
   db: Kysely<Database>,
   config: Config,
-  opts: { intervalMs?: number; firstDelayMs?: number; log?: (line: string) => void; notices?: NoticeRuntime } = {},
+  opts: { intervalMs?: number; firstDelayMs?: number; log?: (line: string) => void; notices?: NoticeRuntime; lifecycle?: Lifecycle } = {},
 ): () => void {
   const log = opts.log ?? ((line: string) => console.log(line));
-  const deps: JobDeps = { db, config, notices: opts.notices };
+  const { lifecycle } = opts;
+  const deps: JobDeps = { db, config, notices: opts.notices, signal: lifecycle?.stopping };
   const timers = new Map<string, NodeJS.Timeout>();
   let stopped = false;
   const schedule = (job: Job, ms: number) => {
@@ -97,7 +104,9 @@ export function startJobs(
     timers.set(job.name, timer);
   };
   const tick = async (job: Job) => {
-    const r = await runJob(job, deps, new Date());
+    if (stopped) return;
+    const run = runJob(job, deps, new Date());
+    const r = await (lifecycle ? lifecycle.track(run) : run);
     if (!r.ok || Object.values(r.counts).some((n) => n > 0)) log(`jobs: ${describeJobResult(r)}`);
     if (!stopped) schedule(job, opts.intervalMs ?? job.everyMs ?? 15 * 60_000);
   };

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { findBroadcast } from '../../src/db/broadcasts.js';
 import { openDatabase } from '../../src/db/database.js';
 import { createBroadcast } from '../../src/domain/broadcasts/broadcasts.js';
-import { resumeBroadcasts, walkBroadcast } from '../../src/domain/broadcasts/walk-broadcast.js';
+import { PROVIDER_PAUSE_MS, resumeBroadcasts, walkBroadcast } from '../../src/domain/broadcasts/walk-broadcast.js';
 import type { NoticeRuntime } from '../../src/domain/notices/runtime.js';
 import { TEMPLATES_DIR } from '../../src/domain/notices/runtime.js';
 import { createTemplateStore } from '../../src/domain/notices/template-store.js';
@@ -98,6 +98,27 @@ describe.each(testDialects())('resuming broadcasts on %s', (dialect) => {
     expect(await walkBroadcast(dispatchContext(f, oneTry), id, PAGE)).toBe('paused');
     expect((await findBroadcast(f.h.handle.db, id))!).toMatchObject({ status: 'running', cursor: null, sent: 0, lease_owner: null });
     expect(mailedSince(f.fake, before)).toEqual([]);
+    // Nobody tries again at once (PROVIDER_PAUSE_MS), but any instance may after the pause.
+    expect(await walkBroadcast(dispatchContext(f, runtime), id, PAGE)).toBe('busy');
+    const afterPause = () => new Date(Date.now() + PROVIDER_PAUSE_MS + 1000);
+    expect(await walkBroadcast(dispatchContext(f, runtime), id, { ...PAGE, now: afterPause })).toBe('done');
+    expect(mailedSince(f.fake, before)).toEqual(POLICY_REACH);
+  });
+
+  it('lets go after the page under way when the process stops, so another instance resumes at once', async () => {
+    const id = await policyBroadcast();
+    const stopping = new AbortController();
+    let pages = 0;
+    // The walker reads the clock once as it claims and once per page: the stop comes during the first page.
+    const clock = () => {
+      if (pages++ === 1) stopping.abort();
+      return new Date();
+    };
+    const counting = { ...PAGE, now: clock, signal: stopping.signal };
+    expect(await walkBroadcast(dispatchContext(f, runtime), id, counting)).toBe('paused');
+    const row = (await findBroadcast(f.h.handle.db, id))!;
+    expect(row).toMatchObject({ status: 'running', lease_owner: null, lease_until: null });
+    expect(row.sent + row.skipped).toBeGreaterThan(0);
     expect(await walkBroadcast(dispatchContext(f, runtime), id, PAGE)).toBe('done');
     expect(mailedSince(f.fake, before)).toEqual(POLICY_REACH);
   });

@@ -38,7 +38,12 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
-export async function startFakeResend(): Promise<FakeResend> {
+export interface FakeResendOptions {
+  /** Each answer waits this long, as a provider far away would (for tests of work in flight). */
+  delayMs?: number;
+}
+
+export async function startFakeResend(opts: FakeResendOptions = {}): Promise<FakeResend> {
   const calls: ReceivedCall[] = [];
   const answers = new Map<string, string>();
   const failures: { status: number; retryAfter?: string | undefined }[] = [];
@@ -52,6 +57,7 @@ export async function startFakeResend(): Promise<FakeResend> {
     const started = performance.now();
     requests++;
     const body = await readBody(req);
+    if (opts.delayMs) await new Promise((done) => setTimeout(done, opts.delayMs));
     const send = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
       res.writeHead(status, { 'content-type': 'application/json', ...headers });
       res.end(JSON.stringify(payload));

@@ -36,7 +36,12 @@ export interface WalkOptions {
   leaseMs?: number;
   /** The clock, for tests of lease expiry. */
   now?: () => Date;
+  /** Aborted when the process stops: the walk lets go after the page under way (src/core/lifecycle.ts). */
+  signal?: AbortSignal | undefined;
 }
+
+/** After a page found the provider unavailable, how long before any instance walks the broadcast again. */
+export const PROVIDER_PAUSE_MS = 60_000;
 
 /** How a run ended: finished, let go (provider unavailable, or maxPages reached), or not ours to walk. */
 export type WalkOutcome = 'done' | 'failed' | 'paused' | 'busy' | 'lost';
@@ -126,11 +131,16 @@ export async function walkBroadcast(ctx: DispatchContext, id: string, options: W
     }
     let cursor = broadcast.cursor;
     for (let pages = 0; pages < maxPages; pages++) {
+      // Stopping: the lease is given back now, so another instance resumes at its next tick, not in 10 minutes.
+      if (options.signal?.aborted) break;
       const page = broadcast.last_recipient_id === null ? [] : await listRecipientPage(db, cursor, broadcast.last_recipient_id, pageSize);
       const tally = page.length > 0 ? await sendPage(ctx, broadcast, plan, page) : { sent: 0, waiting: 0, skipped: 0, failed: 0 };
       // The provider is unavailable: the page stays under the cursor, so a later run (after the
       // notices resumer, or itself, has sent what was recorded) counts it, and nobody else is queued.
-      if (tally.waiting > 0) break;
+      if (tally.waiting > 0) {
+        await releaseBroadcast(db, id, owner, new Date(clock().getTime() + PROVIDER_PAUSE_MS).toISOString());
+        return 'paused';
+      }
       cursor = page.at(-1)?.id ?? cursor;
       const step = times();
       if (cursor !== null && !(await advanceBroadcast(db, id, owner, { cursor, tally, ...step }))) return 'lost';
@@ -147,6 +157,9 @@ export async function walkBroadcast(ctx: DispatchContext, id: string, options: W
 /** Walks every unfinished broadcast that no live walker holds, oldest first; at most `limit` per call. */
 export async function resumeBroadcasts(ctx: DispatchContext, options: WalkOptions & { limit?: number } = {}): Promise<Record<WalkOutcome, number>> {
   const outcomes: Record<WalkOutcome, number> = { done: 0, failed: 0, paused: 0, busy: 0, lost: 0 };
-  for (const id of await listUnfinishedBroadcastIds(ctx.db, options.limit ?? 20)) outcomes[await walkBroadcast(ctx, id, options)]++;
+  for (const id of await listUnfinishedBroadcastIds(ctx.db, options.limit ?? 20)) {
+    if (options.signal?.aborted) break;
+    outcomes[await walkBroadcast(ctx, id, options)]++;
+  }
   return outcomes;
 }
