@@ -10,6 +10,7 @@ import * as retention from './2026-11-23-0006-retention.js';
 import * as selfservice from './2026-11-23-0007-selfservice.js';
 import * as providerBudget from './2026-12-01-0030-provider-budget.js';
 import * as dailyStats from './2026-12-01-0040-daily-stats.js';
+import * as webhooks from './2026-12-01-0041-webhooks.js';
 import * as operators from './2026-12-01-0050-operators.js';
 
 export const migrations: Record<string, Migration> = {
@@ -22,5 +23,6 @@ export const migrations: Record<string, Migration> = {
   '2026-11-23-0007-selfservice': selfservice,
   '2026-12-01-0030-provider-budget': providerBudget,
   '2026-12-01-0040-daily-stats': dailyStats,
+  '2026-12-01-0041-webhooks': webhooks,
   '2026-12-01-0050-operators': operators,
 };

@@ -23,6 +23,7 @@ import { recipients } from './http/recipients.js';
 import { stats } from './http/stats.js';
 import { suppressions } from './http/suppressions.js';
 import { templates } from './http/templates.js';
+import { webhookEndpoints } from './http/webhook-endpoints.js';
 import { webhooks } from './http/webhooks.js';
 
 export function createApp(deps: Deps): Hono<AppEnv> {
@@ -55,6 +56,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   app.route('/v1/templates', templates);
   app.route('/v1/broadcasts', broadcasts);
   app.route('/webhooks', webhooks);
+  app.route('/v1/webhook-endpoints', webhookEndpoints);
   if (!deps.config.production) app.route('/dev/outbox', devOutbox);
   app.route('/v1/links', links);
   app.route('/v1/eligibility', eligibility);

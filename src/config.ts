@@ -37,6 +37,10 @@ export interface Config {
   readonly shutdownGraceSeconds: number;
   /** SQLite's `synchronous`: NORMAL survives a process crash, FULL also a power cut (docs/operations.md). */
   readonly sqliteSynchronous: SqliteSynchronous;
+  /** Let webhook endpoints target loopback and private addresses (tests, a trusted network). */
+  readonly webhookAllowPrivate: boolean;
+  /** How long one webhook delivery may take before it counts as failed. */
+  readonly webhookTimeoutMs: number;
 }
 
 export type SqliteSynchronous = 'FULL' | 'NORMAL';
@@ -94,6 +98,8 @@ export function parseConfig(env: Env, devSecrets?: DevSecrets): Config {
     noticeRetentionDays: parseDays('NOTICE_RETENTION_DAYS', env.NOTICE_RETENTION_DAYS ?? '90'),
     shutdownGraceSeconds: parseGrace(env.SHUTDOWN_GRACE_SECONDS ?? '10'),
     sqliteSynchronous: parseSynchronous(env.SQLITE_SYNCHRONOUS ?? 'NORMAL'),
+    webhookAllowPrivate: parseBoolean('WEBHOOK_ALLOW_PRIVATE', env.WEBHOOK_ALLOW_PRIVATE ?? 'false'),
+    webhookTimeoutMs: parsePositiveInt('WEBHOOK_TIMEOUT_MS', env.WEBHOOK_TIMEOUT_MS ?? '10000'),
   });
 }
 
@@ -119,6 +125,12 @@ function parseSynchronous(text: string): SqliteSynchronous {
   const value = text.trim().toUpperCase();
   if (value !== 'FULL' && value !== 'NORMAL') throw new ConfigError('SQLITE_SYNCHRONOUS', `FULL or NORMAL, not "${text}"`);
   return value;
+}
+
+function parseBoolean(name: string, text: string): boolean {
+  if (text === 'true') return true;
+  if (text === 'false') return false;
+  throw new ConfigError(name, `"true" or "false", not "${text}"`);
 }
 
 function parseDays(name: string, text: string): number {

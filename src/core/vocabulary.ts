@@ -72,3 +72,18 @@ export interface ConsentContext {
   /** The wording the person was shown, or its version. */
   text?: string | null;
 }
+
+/** What outbound webhooks announce (docs/api.md "Webhooks"). */
+export const WEBHOOK_EVENT_TYPES = [
+  'consent.changed',
+  'suppression.created',
+  'suppression.deleted',
+  'recipient.erased',
+  'notice.sent',
+  'notice.delivered',
+  'notice.bounced',
+  'notice.complained',
+  'notice.failed',
+  'broadcast.finished',
+] as const;
+export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];

@@ -3,6 +3,7 @@
 import { type Insertable, type Kysely, type Selectable, sql } from 'kysely';
 import type { NoticeRow } from './notices.js';
 import type { BroadcastStatus, BroadcastsTable, Database } from './schema.js';
+import { enqueueWebhookEvents } from './webhook-outbox.js';
 
 export type BroadcastRow = Selectable<BroadcastsTable>;
 
@@ -117,13 +118,30 @@ export async function finishBroadcast(
   error: string | null,
   at: string,
 ): Promise<boolean> {
-  const result = await db
-    .updateTable('broadcasts')
-    .set({ status, error, lease_owner: null, lease_until: null, finished_at: at, updated_at: at })
-    .where('id', '=', id)
-    .where('lease_owner', '=', owner)
-    .executeTakeFirst();
-  return result.numUpdatedRows === 1n;
+  // The announcement is queued in the transaction that finishes the broadcast (the webhook outbox).
+  return db.transaction().execute(async (trx) => {
+    const row = await trx
+      .updateTable('broadcasts')
+      .set({ status, error, lease_owner: null, lease_until: null, finished_at: at, updated_at: at })
+      .where('id', '=', id)
+      .where('lease_owner', '=', owner)
+      .returning(['category_key', 'template', 'total', 'sent', 'skipped', 'failed'])
+      .executeTakeFirst();
+    if (!row) return false;
+    const data = {
+      broadcastId: id,
+      status,
+      category: row.category_key,
+      template: row.template,
+      total: row.total,
+      sent: row.sent,
+      skipped: row.skipped,
+      failed: row.failed,
+      at,
+    };
+    await enqueueWebhookEvents(trx, [{ id, type: 'broadcast.finished', at, recipientId: null, data }]);
+    return true;
+  });
 }
 
 // Lets any walker take the broadcast again: at once (this one stops early, or hit an error), or from

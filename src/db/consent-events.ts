@@ -7,6 +7,7 @@ import { newId } from '../core/ids.js';
 import { consentEventMetric, countDailyStats } from './daily-stats.js';
 import { isPostgres } from './dialect.js';
 import type { ConsentEventsTable, Database } from './schema.js';
+import { type EventSubject, enqueueWebhookEvents, ledgerOutboxEvent, type OutboxEvent } from './webhook-outbox.js';
 
 export type ConsentEventRow = Selectable<ConsentEventsTable>;
 
@@ -20,6 +21,8 @@ export interface NewConsentEvent {
   userAgent?: string | null;
   detail?: Record<string, unknown> | null;
   at: string;
+  /** The address and keyed hash the event concerns, for webhooks only: never written to the ledger. */
+  subject?: EventSubject;
 }
 
 export const GENESIS_HASH = '0'.repeat(64);
@@ -36,7 +39,8 @@ export function eventHash(e: Omit<ConsentEventRow, 'hash' | 'ip' | 'user_agent'>
 /**
  * Appends events in order. Must run inside the transaction that makes the change they record, so that
  * nothing changes without its record. Appends are serialised (an advisory lock on PostgreSQL; SQLite has
- * one writer) so the chain stays one line even with several instances on one database.
+ * one writer) so the chain stays one line even with several instances on one database. The same
+ * transaction queues the webhooks that announce the events and bumps the daily counters.
  */
 export async function appendConsentEvents(trx: Kysely<Database>, events: readonly NewConsentEvent[]): Promise<void> {
   if (events.length === 0) return;
@@ -69,6 +73,15 @@ export async function appendConsentEvents(trx: Kysely<Database>, events: readonl
       .values(rows.slice(i, i + 1000))
       .execute();
   }
+  const announced = rows.flatMap((row, i) => {
+    const e = events[i]!;
+    const out = ledgerOutboxEvent(
+      { seq: row.seq, type: e.type, recipientId: e.recipientId, categoryKey: e.categoryKey, source: e.source, detail: e.detail, at: e.at },
+      e.subject,
+    );
+    return out ? [out] : ([] as OutboxEvent[]);
+  });
+  await enqueueWebhookEvents(trx, announced);
   await countDailyStats(
     trx,
     events.map((e) => ({ at: e.at, metric: consentEventMetric(e.type, e.detail), categoryKey: e.categoryKey, source: e.source })),

@@ -2,8 +2,10 @@
 // provider is called, so a crash between the two is resumed with the very same message and key.
 import { type Insertable, type Kysely, type Selectable, sql } from 'kysely';
 import { newId } from '../core/ids.js';
+import type { WebhookEventType } from '../core/vocabulary.js';
 import { countDailyStats } from './daily-stats.js';
 import type { Database, NoticeStatus, NoticesTable } from './schema.js';
+import { enqueueWebhookEvents, type OutboxEvent } from './webhook-outbox.js';
 
 export type NoticeRow = Selectable<NoticesTable>;
 export type NewNoticeRow = Insertable<NoticesTable>;
@@ -100,33 +102,62 @@ export async function setNoticeStatus(db: Kysely<Database>, id: string, status: 
   await db.updateTable('notices').set({ status, updated_at: at }).where('id', '=', id).execute();
 }
 
+const ANNOUNCED: Record<string, WebhookEventType> = {
+  sent: 'notice.sent',
+  delivered: 'notice.delivered',
+  bounced: 'notice.bounced',
+  complained: 'notice.complained',
+  failed: 'notice.failed',
+  suppressed_by_provider: 'notice.failed',
+};
+
+// Adds events to notices, and in the same transaction counts them (daily_stats) and queues the
+// webhooks announcing them; callers pass a transaction.
 export async function addNoticeEvents(
   db: Kysely<Database>,
   events: readonly { noticeId: string; type: string; at: string; detail?: Record<string, unknown> }[],
 ): Promise<void> {
-  for (let i = 0; i < events.length; i += 1000) {
-    const rows = events
-      .slice(i, i + 1000)
-      .map((e) => ({ id: newId(), notice_id: e.noticeId, type: e.type, at: e.at, detail: e.detail ? JSON.stringify(e.detail) : null }));
-    await db.insertInto('notice_events').values(rows).execute();
+  const rows = events.map((e) => ({ id: newId(), notice_id: e.noticeId, type: e.type, at: e.at, detail: e.detail ? JSON.stringify(e.detail) : null }));
+  for (let i = 0; i < rows.length; i += 1000) {
+    await db
+      .insertInto('notice_events')
+      .values(rows.slice(i, i + 1000))
+      .execute();
   }
-  const categories = await categoriesOfNotices(db, [...new Set(events.map((e) => e.noticeId))]);
+  const notices = await summariesOfNotices(db, [...new Set(events.map((e) => e.noticeId))]);
   await countDailyStats(
     db,
-    events.map((e) => ({ at: e.at, metric: `notice_${e.type}`, categoryKey: categories.get(e.noticeId) ?? null, source: null })),
+    events.map((e) => ({ at: e.at, metric: `notice_${e.type}`, categoryKey: notices.get(e.noticeId)?.category_key ?? null, source: null })),
   );
+  const announced: OutboxEvent[] = [];
+  rows.forEach((row, i) => {
+    const type = ANNOUNCED[row.type];
+    const notice = notices.get(row.notice_id);
+    if (!type || !notice) return;
+    const reason = events[i]!.detail?.reason;
+    const data = {
+      noticeId: notice.id,
+      recipientId: notice.recipient_id,
+      category: notice.category_key,
+      template: notice.template,
+      at: row.at,
+      ...(typeof reason === 'string' && { reason }),
+    };
+    announced.push({ id: row.id, type, at: row.at, recipientId: notice.recipient_id, data });
+  });
+  await enqueueWebhookEvents(db, announced);
 }
 
-// The category of each notice, by id.
-async function categoriesOfNotices(db: Kysely<Database>, ids: readonly string[]): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
+// What the counters and webhooks say about each notice, by id.
+async function summariesOfNotices(db: Kysely<Database>, ids: readonly string[]) {
+  const out = new Map<string, { id: string; category_key: string; template: string; recipient_id: string | null }>();
   for (let i = 0; i < ids.length; i += 1000) {
     const rows = await db
       .selectFrom('notices')
-      .select(['id', 'category_key'])
+      .select(['id', 'category_key', 'template', 'recipient_id'])
       .where('id', 'in', ids.slice(i, i + 1000))
       .execute();
-    for (const r of rows) out.set(r.id, r.category_key);
+    for (const r of rows) out.set(r.id, r);
   }
   return out;
 }

@@ -219,6 +219,28 @@ export interface OperatorsTable {
   updated_at: string;
 }
 
+export interface WebhookEndpointsTable {
+  id: string;
+  url: string;
+  description: string | null;
+  /** JSON array of event types; null = every type. */
+  events: string | null;
+  /** `whsec_…`: kept in clear, since each delivery is signed with it (Standard Webhooks, HMAC-SHA256). */
+  secret: string;
+  /** The secret before the last rotation, still signing beside the new one until previous_secret_until. */
+  previous_secret: string | null;
+  previous_secret_until: string | null;
+  enabled: number;
+  /** `failing` (every attempt failed for the whole retry window) or `manual`. */
+  disabled_reason: string | null;
+  disabled_at: string | null;
+  /** The delivery run holding the endpoint's queue, until lease_until: one sender per endpoint. */
+  lease_owner: string | null;
+  lease_until: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface OperatorSessionsTable {
   /** SHA-256 of the cookie's token, hex: the token itself is never stored. */
   id: string;
@@ -228,6 +250,36 @@ export interface OperatorSessionsTable {
   last_seen_at: string;
   /** The absolute end, however active the session is. */
   expires_at: string;
+}
+
+export type WebhookDeliveryStatus = 'pending' | 'delivered' | 'failed';
+
+export interface WebhookDeliveriesTable {
+  position: Generated<number>;
+  id: string;
+  endpoint_id: string;
+  /** The payload's id and the `webhook-id` header: the ledger seq, a notice event id or a broadcast id. */
+  event_id: string;
+  event_type: string;
+  /** When the change happened: the start of the time-to-endpoint measure. */
+  event_at: string;
+  /** JSON of the event's data, never holding an address (those are added when sending). */
+  payload: string;
+  recipient_id: string | null;
+  /** The address of a suppression event; erased with the person. */
+  email: string | null;
+  email_hash: string | null;
+  status: WebhookDeliveryStatus;
+  attempts: number;
+  next_attempt_at: string;
+  first_attempt_at: string | null;
+  last_attempt_at: string | null;
+  last_status: number | null;
+  last_error: string | null;
+  delivered_at: string | null;
+  /** Milliseconds from the change to the endpoint's 2xx. */
+  latency_ms: number | null;
+  created_at: string;
 }
 
 export interface Database {
@@ -248,6 +300,8 @@ export interface Database {
   daily_stats: DailyStatsTable;
   operators: OperatorsTable;
   operator_sessions: OperatorSessionsTable;
+  webhook_endpoints: WebhookEndpointsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
 }
 
 export type { Generated };

@@ -8,6 +8,7 @@ import type { Database } from '../db/schema.js';
 import { resumeBroadcasts } from '../domain/broadcasts/walk-broadcast.js';
 import { resumeQueuedNotices } from '../domain/notices/resume.js';
 import type { NoticeRuntime } from '../domain/notices/runtime.js';
+import { deliverWebhooks } from '../domain/webhooks/deliver.js';
 import { expirePendingSubscriptions } from './expire-pending.js';
 import { purgeOldNotices } from './notice-retention.js';
 
@@ -52,6 +53,21 @@ export const JOBS: readonly Job[] = [
     everyMs: BROADCAST_RESUME_EVERY_MS,
     firstDelayMs: 0,
     run: async ({ db, config, notices, signal }) => (notices ? resumeBroadcasts({ db, config, runtime: notices, actor: 'system' }, { signal }) : {}),
+  },
+  {
+    // The webhook outbox, every second: an opt-out should reach the systems that send mail promptly.
+    name: 'deliver-webhooks',
+    everyMs: 1000,
+    firstDelayMs: 0,
+    run: async ({ db, config }, now) => {
+      const skew = now.getTime() - Date.now();
+      const counts = await deliverWebhooks(db, {
+        timeoutMs: config.webhookTimeoutMs,
+        allowPrivate: config.webhookAllowPrivate,
+        now: () => new Date(Date.now() + skew),
+      });
+      return { ...counts };
+    },
   },
 ];
 

@@ -20,6 +20,7 @@ import { findRecipient } from '../../db/recipients.js';
 import type { Database } from '../../db/schema.js';
 import { insertSuppression } from '../../db/suppressions.js';
 import { inTransaction } from '../../db/transaction.js';
+import { scrubWebhookAddresses } from '../../db/webhook-outbox.js';
 import { eraseNoticeData, holdsNoticeData } from '../notices/personal-data.js';
 import { addressHash } from './address-hash.js';
 import { resolveDataSubject } from './data-subject.js';
@@ -39,6 +40,7 @@ const ERASURE_STEPS: readonly ErasureStep[] = [
   (trx, s) => (s.recipientId ? deleteEmailChangesOf(trx, s.recipientId) : Promise.resolve()),
   (trx, s) => (s.recipientId ? deleteRecipientAndSubscriptions(trx, s.recipientId) : Promise.resolve()),
   (trx, s) => stripSuppressionAddresses(trx, s.emailHash),
+  (trx, s) => scrubWebhookAddresses(trx, s.emailHash),
 ];
 
 export interface ErasureOutcome {
@@ -61,7 +63,9 @@ export async function eraseRecipient(db: Kysely<Database>, hashKey: string, ref:
     const at = nowIso();
     await insertSuppression(trx, { id: newId(), email: null, email_normalized: null, email_hash: emailHash, reason: 'erased', note: null, created_at: at });
     // No IP or user agent on this event: recording who asked would store afresh what was just erased.
-    await appendConsentEvents(trx, [{ type: 'erased', recipientId: subject.recipientId, categoryKey: null, source: 'erasure', actor: ctx.actor, at }]);
+    await appendConsentEvents(trx, [
+      { type: 'erased', recipientId: subject.recipientId, categoryKey: null, source: 'erasure', actor: ctx.actor, at, subject: { emailHash } },
+    ]);
   });
   return { walTruncated: await checkpointAndTruncateWal(db) };
 }
@@ -83,6 +87,7 @@ export async function liftErasedSuppression(trx: Kysely<Database>, hashKey: stri
       actor: 'recipient',
       detail: { reason: 'erased' },
       at: nowIso(),
+      subject: { email: email.trim(), emailHash: addressHash(hashKey, email) },
     },
   ]);
   return true;

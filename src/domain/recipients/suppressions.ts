@@ -50,7 +50,16 @@ export async function addSuppression(
       return { suppression: toSuppression(existing), created: false };
     }
     await appendConsentEvents(trx, [
-      { type: 'suppressed', recipientId: recipient?.id ?? null, categoryKey: null, source: ctx.source, actor: ctx.actor, detail: { reason: input.reason }, at },
+      {
+        type: 'suppressed',
+        recipientId: recipient?.id ?? null,
+        categoryKey: null,
+        source: ctx.source,
+        actor: ctx.actor,
+        detail: { reason: input.reason },
+        at,
+        subject: { email, emailHash: hash },
+      },
     ]);
     return { suppression: toSuppression(row), created: true };
   });
@@ -80,6 +89,7 @@ export async function liftSuppressions(db: Kysely<Database>, hashKey: string, em
         actor: ctx.actor,
         detail: { reason: s.reason },
         at,
+        subject: { email: email.trim(), emailHash: hash },
       })),
     );
   });

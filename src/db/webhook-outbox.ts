@@ -1,0 +1,100 @@
+// The webhook outbox: a delivery row per enabled endpoint that wants the event, written in the
+// transaction of the change itself (appendConsentEvents, addNoticeEvents, finishBroadcast call it), so a
+// change is announced if and only if it committed, and no caller can forget (STYLE.md 2).
+import type { Kysely } from 'kysely';
+import { newId } from '../core/ids.js';
+import type { WebhookEventType } from '../core/vocabulary.js';
+import type { Database } from './schema.js';
+
+export interface OutboxEvent {
+  /** The payload's id and `webhook-id`: consumers de-duplicate on it. */
+  id: string;
+  type: WebhookEventType;
+  at: string;
+  recipientId: string | null;
+  /** Only for suppression events, whose address may belong to no recipient; erased with the person. */
+  email?: string | null;
+  emailHash?: string | null;
+  /** Never an address: those are added when sending, from what is still stored then. */
+  data: Record<string, unknown>;
+}
+
+/** Who a consent event concerns, for the outbox only; never written to the ledger. */
+export interface EventSubject {
+  email?: string | null;
+  emailHash?: string | null;
+}
+
+const CONSENT_CHANGES = new Set(['subscribed', 'unsubscribed', 'pending', 'expired', 'marketing_opt_out', 'marketing_opt_in']);
+
+/** What a ledger event announces, if anything (an address change announces nothing: it carries none). */
+export function ledgerOutboxEvent(
+  e: { seq: number; type: string; recipientId: string | null; categoryKey: string | null; source: string; detail?: Record<string, unknown> | null; at: string },
+  subject: EventSubject | undefined,
+): OutboxEvent | null {
+  const base = { id: String(e.seq), at: e.at, recipientId: e.recipientId };
+  const detail = e.detail ?? {};
+  if (CONSENT_CHANGES.has(e.type)) {
+    const traced = {
+      ...(typeof detail.noticeId === 'string' && { noticeId: detail.noticeId }),
+      ...(typeof detail.broadcastId === 'string' && { broadcastId: detail.broadcastId }),
+    };
+    const status = e.categoryKey ? (detail.to ?? e.type) : null;
+    const data = { recipientId: e.recipientId, category: e.categoryKey, change: e.type, status, source: e.source, at: e.at, ...traced };
+    return { ...base, type: 'consent.changed', data };
+  }
+  if (e.type === 'suppressed' || e.type === 'unsuppressed') {
+    const data = { recipientId: e.recipientId, reason: detail.reason ?? null, source: e.source, at: e.at };
+    const type = e.type === 'suppressed' ? 'suppression.created' : 'suppression.deleted';
+    return { ...base, type, email: subject?.email ?? null, emailHash: subject?.emailHash ?? null, data };
+  }
+  if (e.type === 'erased') {
+    return {
+      ...base,
+      type: 'recipient.erased',
+      emailHash: subject?.emailHash ?? null,
+      data: { recipientId: e.recipientId, emailHash: subject?.emailHash ?? null, at: e.at },
+    };
+  }
+  return null;
+}
+
+/** Records one delivery per enabled endpoint subscribed to each event, in the caller's transaction. */
+export async function enqueueWebhookEvents(trx: Kysely<Database>, events: readonly OutboxEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  const endpoints = await trx.selectFrom('webhook_endpoints').select(['id', 'events']).where('enabled', '=', 1).execute();
+  if (endpoints.length === 0) return;
+  const wanted = endpoints.map((ep) => ({ id: ep.id, types: ep.events === null ? null : new Set(JSON.parse(ep.events) as string[]) }));
+  const created = new Date().toISOString();
+  const rows = events.flatMap((e) =>
+    wanted
+      .filter((ep) => ep.types === null || ep.types.has(e.type))
+      .map((ep) => ({
+        id: newId(),
+        endpoint_id: ep.id,
+        event_id: e.id,
+        event_type: e.type,
+        event_at: e.at,
+        payload: JSON.stringify(e.data),
+        recipient_id: e.recipientId,
+        email: e.email ?? null,
+        email_hash: e.emailHash ?? null,
+        status: 'pending' as const,
+        attempts: 0,
+        next_attempt_at: created,
+        created_at: created,
+      })),
+  );
+  // 13 columns a row: chunks stay under every dialect's parameter limit.
+  for (let i = 0; i < rows.length; i += 1000) {
+    await trx
+      .insertInto('webhook_deliveries')
+      .values(rows.slice(i, i + 1000))
+      .execute();
+  }
+}
+
+// Erasure (GDPR Art. 17): queued or sent deliveries keep no address of the person.
+export async function scrubWebhookAddresses(trx: Kysely<Database>, emailHash: string): Promise<void> {
+  await trx.updateTable('webhook_deliveries').set({ email: null }).where('email_hash', '=', emailHash).execute();
+}
