@@ -3,6 +3,7 @@
 import { type Insertable, type Kysely, type Selectable, sql } from 'kysely';
 import type { NoticeRow } from './notices.js';
 import type { BroadcastStatus, BroadcastsTable, Database } from './schema.js';
+import { inTransaction } from './transaction.js';
 import { enqueueWebhookEvents } from './webhook-outbox.js';
 
 export type BroadcastRow = Selectable<BroadcastsTable>;
@@ -119,7 +120,7 @@ export async function finishBroadcast(
   at: string,
 ): Promise<boolean> {
   // The announcement is queued in the transaction that finishes the broadcast (the webhook outbox).
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const row = await trx
       .updateTable('broadcasts')
       .set({ status, error, lease_owner: null, lease_until: null, finished_at: at, updated_at: at })

@@ -4,6 +4,7 @@
 import type { Kysely } from 'kysely';
 import { newId } from '../../core/ids.js';
 import type { Database } from '../../db/schema.js';
+import { inTransaction } from '../../db/transaction.js';
 import { currentContactOf, headWebhookDelivery, recordWebhookAttempt, type WebhookDeliveryRow } from '../../db/webhook-deliveries.js';
 import {
   findWebhookEndpoint,
@@ -75,7 +76,7 @@ async function serveEndpoint(db: Kysely<Database>, id: string, owner: string, op
       }
       const firstAttempt = Date.parse(head.first_attempt_at ?? atIso);
       if (at.getTime() - firstAttempt >= RETRY_WINDOW_MS) {
-        await db.transaction().execute(async (trx) => {
+        await inTransaction(db, async (trx) => {
           await recordWebhookAttempt(trx, head.id, {
             at: atIso,
             status: 'failed',
