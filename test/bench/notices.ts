@@ -22,6 +22,7 @@ import { createCategory } from '../../src/domain/recipients/categories.js';
 import { upsertRecipient } from '../../src/domain/recipients/recipients.js';
 import { startFakeResend } from '../support/fake-resend.js';
 import { TEST_ENV } from '../support/harness.js';
+import { concurrentNotices } from './concurrent-notices.js';
 
 const config = parseConfig(TEST_ENV);
 const data = { headline: 'What is new', intro: 'Three things shipped <this> month.\nMore soon.', ctaLabel: 'Read more', ctaUrl: 'https://example.com/news' };
@@ -132,6 +133,15 @@ export async function main(): Promise<void> {
     `  outside the fake (eligibility, render, records, SDK): ${(e.total - e.fakeBusy).toFixed(0)} ms = ${((1 - e.fakeBusy / e.total) * 100).toFixed(0)}% of the time`,
   );
   console.log(`  at Resend's default 2 requests/s the ${e.calls} calls alone take at least ${((e.calls - 1) / 2).toFixed(1)} s`);
+
+  const sizes = (process.env.BENCH_NOTICE_CALLERS ?? '40,1000').split(',').map(Number);
+  console.log(`notices: ${sizes.join(' and ')} concurrent single POST /v1/notices (receipts), app in its own process, RESEND_MAX_RPS=2`);
+  for (const c of await concurrentNotices(sizes, 2)) {
+    const rate = c.sent / c.seconds;
+    console.log(
+      `  ${String(c.callers).padStart(5)} callers: ${c.sent} sent in ${c.seconds.toFixed(2)} s over ${c.calls} calls = ${rate.toFixed(0)} emails/s   baseline provider ceiling ${c.ceiling} emails/s   ratio ${(rate / c.ceiling).toFixed(2)}× (target ≥ 0.8× at 1,000)`,
+    );
+  }
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

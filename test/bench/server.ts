@@ -21,11 +21,16 @@ function bareApp(): Hono {
   );
 }
 
+function resendEnv(): Record<string, string> {
+  return Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[0].startsWith('RESEND_') && e[1] !== undefined));
+}
+
 const fetch =
   mode === 'bare'
     ? bareApp().fetch
     : createApp({
-        config: parseConfig({ ...BENCH_ENV, DATABASE_URL: databaseUrl! }),
+        // RESEND_* from the environment: the notices bench points the app at its fake Resend.
+        config: parseConfig({ ...BENCH_ENV, DATABASE_URL: databaseUrl!, ...resendEnv() }),
         db: openDatabase(databaseUrl!).db,
         apiKeyCache: createApiKeyCache(),
         categoryCache: createCategoryCache(),
