@@ -2,6 +2,7 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { AppError } from './core/errors.js';
+import { createMailQueue } from './domain/notices/mail-queue.js';
 import { createNoticeRuntime, withDispatcher } from './domain/notices/runtime.js';
 import { createSystemMail } from './domain/notices/system-mail.js';
 import { admin } from './http/admin/index.js';
@@ -29,10 +30,12 @@ import { webhooks } from './http/webhooks.js';
 export function createApp(deps: Deps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const noticeRuntime = deps.notices ? withDispatcher(deps.notices, deps.db, deps.config) : createNoticeRuntime(deps.config, deps.db);
-  const full: Deps = { ...deps, systemMail: deps.systemMail ?? createSystemMail(deps.db, deps.config, noticeRuntime) };
+  const mailQueue = deps.mailQueue ?? createMailQueue({ track: deps.lifecycle && ((work) => deps.lifecycle!.track(work)) });
+  const full: Deps = { ...deps, mailQueue, systemMail: deps.systemMail ?? createSystemMail(deps.db, deps.config, noticeRuntime) };
   app.use(async (c, next) => {
     c.set('deps', full);
     c.set('notices', noticeRuntime);
+    c.set('mailQueue', mailQueue);
     await next();
   });
 

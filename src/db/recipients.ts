@@ -38,6 +38,13 @@ export async function lockRecipientRow(trx: Kysely<Database>, id: string): Promi
   return (await (isPostgres(trx) ? query.forUpdate() : query).executeTakeFirst()) !== undefined;
 }
 
+// The id of the recipient with this normalized address: one indexed read, found or not, so that a
+// caller that must not reveal who is on file does the same work either way.
+export async function findRecipientIdByEmail(db: Kysely<Database>, emailNormalized: string): Promise<string | undefined> {
+  const row = await db.selectFrom('recipients').select('id').where('email_normalized', '=', emailNormalized).executeTakeFirst();
+  return row?.id;
+}
+
 // A recipient's subscriptions keyed by category key.
 async function subscriptionsOf(db: Kysely<Database>, recipientId: string): Promise<Record<string, Subscription>> {
   const rows = await db

@@ -5,6 +5,7 @@ import type { ConsentContext } from '../core/vocabulary.js';
 import type { Database } from '../db/schema.js';
 import type { ApiKeyCache } from '../domain/access/api-key-cache.js';
 import type { ConsoleSession } from '../domain/console/sessions.js';
+import type { MailQueue } from '../domain/notices/mail-queue.js';
 import type { Mailer } from '../domain/notices/mailer.js';
 import type { NoticeRuntime } from '../domain/notices/runtime.js';
 import type { CategoryCache } from '../domain/recipients/category-cache.js';
@@ -23,6 +24,8 @@ export interface Deps {
   readonly categoryCache?: CategoryCache;
   /** The server's; background work registers with it and streams end when it says cut (src/core/lifecycle.ts). */
   readonly lifecycle?: Lifecycle;
+  /** Where pages hand mail after answering; createApp makes one when none is given. */
+  readonly mailQueue?: MailQueue;
 }
 
 export type AppEnv = {
@@ -30,6 +33,8 @@ export type AppEnv = {
     deps: Deps;
     apiKeyId: string;
     notices: NoticeRuntime;
+    /** Mail handed on after the answer (src/domain/notices/mail-queue.ts). */
+    mailQueue: MailQueue;
     /** The signed-in operator's session, under /admin. */
     session: ConsoleSession;
   };

@@ -1,6 +1,7 @@
 // A person changing their own address from the preference page (GDPR Art. 16, rectification). The link
-// goes to the NEW address, so only its owner can complete the change; the page answers the same whether
-// the address is taken or not, and the mail is sent after the answer, so neither tells who is on file.
+// goes to the NEW address, so only its owner can complete the change. The page answers the same whether
+// the address is taken or not, after the same work (one look-up, one stored change, one queued job;
+// docs/privacy.md, "Not telling who is on file"): only the job, after the answer, skips a taken address.
 import type { Kysely } from 'kysely';
 import type { Config } from '../../config.js';
 import { normalizeEmail, requireEmail } from '../../core/email.js';
@@ -8,12 +9,13 @@ import { notFound } from '../../core/errors.js';
 import { newId, nowIso } from '../../core/ids.js';
 import type { ConsentContext, Recipient } from '../../core/vocabulary.js';
 import { consumeEmailChange, deleteExpiredEmailChanges, type EmailChange, findLiveEmailChange, insertEmailChange } from '../../db/email-changes.js';
-import { findRecipient } from '../../db/recipients.js';
+import { findRecipient, findRecipientIdByEmail } from '../../db/recipients.js';
 import type { Database } from '../../db/schema.js';
 import { inTransaction } from '../../db/transaction.js';
 import { consumeRateLimit, type RateLimit } from '../access/rate-limit.js';
 import { emailChangeUrlFor } from '../links/email-links.js';
 import { verifyToken } from '../links/tokens.js';
+import type { EnqueueMail } from '../notices/mail-queue.js';
 import { patchRecipientIn } from '../recipients/recipients.js';
 
 export const EMAIL_CHANGE_TTL_SECONDS = 24 * 3600;
@@ -30,6 +32,7 @@ export async function requestEmailChange(
   newEmail: string,
   clientIp: string | undefined,
   send: SendEmailChangeLink | undefined,
+  enqueue: EnqueueMail,
 ): Promise<void> {
   requireEmail('email', newEmail);
   // Without a socket address (an in-process request) every caller shares one bucket: stricter, never looser.
@@ -37,7 +40,7 @@ export async function requestEmailChange(
   await consumeRateLimit(db, config.hashKey, EMAIL_CHANGE_LIMIT_PER_RECIPIENT, recipient.id);
   const now = new Date();
   await deleteExpiredEmailChanges(db, now.toISOString());
-  if (await findRecipient(db, { by: 'email', value: normalizeEmail(newEmail) })) return;
+  const taken = (await findRecipientIdByEmail(db, normalizeEmail(newEmail))) !== undefined;
   const change: EmailChange = {
     id: newId(),
     recipientId: recipient.id,
@@ -45,11 +48,11 @@ export async function requestEmailChange(
     createdAt: now.toISOString(),
     expiresAt: new Date(now.getTime() + EMAIL_CHANGE_TTL_SECONDS * 1000).toISOString(),
   };
+  // Stored even for a taken address: confirming it would only meet the conflict check of the patch.
   await insertEmailChange(db, change);
-  if (!send) return;
-  send(recipient.id, newEmail, emailChangeUrlFor(config, change.id)).catch((err: unknown) =>
-    console.error('sending an email change link failed:', err instanceof Error ? err.name : 'unknown error'),
-  );
+  enqueue(async () => {
+    if (!taken && send) await send(recipient.id, newEmail, emailChangeUrlFor(config, change.id));
+  });
 }
 
 export interface PendingEmailChange {

@@ -44,7 +44,8 @@ export const emailChangeRequestPages = new Hono<AppEnv>()
     const back = <ManageLink href={preferencesHref(c, p, recipient.id)} label={p.t.backToPreferences} />;
     const { db, config, systemMail } = c.var.deps;
     try {
-      await requestEmailChange(db, config, recipient, email, clientIp(c), systemMail && ((id, to, url) => systemMail.sendEmailChangeLink(id, to, url)));
+      const send = systemMail && ((id: string, to: string, url: string) => systemMail.sendEmailChangeLink(id, to, url));
+      await requestEmailChange(db, config, recipient, email, clientIp(c), send, c.var.mailQueue.enqueue);
     } catch (err) {
       if (toAppError(err)?.code !== 'invalid_field') throw err;
       const body = (

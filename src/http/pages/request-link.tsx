@@ -68,6 +68,7 @@ export const requestLinkPages = new Hono<AppEnv>()
       return renderPage(c, p, p.t.requestHeading, body, 422);
     }
     const { db, config, systemMail } = c.var.deps;
-    await requestPreferencesLink(db, config, email, clientIp(c), systemMail && ((id, url) => systemMail.sendPreferencesLink(id, url)));
+    const send = systemMail && ((id: string, url: string) => systemMail.sendPreferencesLink(id, url));
+    await requestPreferencesLink(db, config, email, clientIp(c), send, c.var.mailQueue.enqueue);
     return renderPage(c, p, p.t.requestSentHeading, <Message role="status" heading={p.t.requestSentHeading} lead={p.t.requestSentLead} />);
   });
