@@ -30,7 +30,8 @@ import { webhooks } from './http/webhooks.js';
 export function createApp(deps: Deps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const noticeRuntime = deps.notices ? withDispatcher(deps.notices, deps.db, deps.config) : createNoticeRuntime(deps.config, deps.db);
-  const mailQueue = deps.mailQueue ?? createMailQueue({ track: deps.lifecycle && ((work) => deps.lifecycle!.track(work)) });
+  const { lifecycle } = deps;
+  const mailQueue = deps.mailQueue ?? createMailQueue({ track: lifecycle && ((work) => lifecycle.track(work)) });
   const full: Deps = { ...deps, mailQueue, systemMail: deps.systemMail ?? createSystemMail(deps.db, deps.config, noticeRuntime) };
   app.use(async (c, next) => {
     c.set('deps', full);

@@ -155,7 +155,11 @@ describe.each(testDialects())('self-service privacy pages on %s', (dialect) => {
     expect(changeLinks('TAKEN@example.com')).toHaveLength(0);
     expect(changeLinks('free@example.com')).toHaveLength(1);
     // The same work before the answer: each request stored its change (the taken one can never be confirmed).
-    const stored = await h.handle.db.selectFrom('email_changes').select('new_email').where('new_email', 'in', ['TAKEN@example.com', 'free@example.com']).execute();
+    const stored = await h.handle.db
+      .selectFrom('email_changes')
+      .select('new_email')
+      .where('new_email', 'in', ['TAKEN@example.com', 'free@example.com'])
+      .execute();
     expect(stored.map((r) => r.new_email).sort()).toEqual(['TAKEN@example.com', 'free@example.com']);
   });
 
