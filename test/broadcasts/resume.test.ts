@@ -12,6 +12,9 @@ import { testDialects } from '../support/harness.js';
 import { NEWSLETTER, type NoticeFixture, noticeFixture, testTransport } from '../support/notices-fixture.js';
 
 const PAGE = { pageSize: 2 };
+// Leases are compared with the walker's clock: fixed instants, never real time.
+const T0 = new Date('2026-06-01T00:00:00Z');
+const at = (ms: number) => () => new Date(T0.getTime() + ms);
 const POLICY_REACH = EVERYONE.filter((e) => e !== 'gone@example.com');
 
 describe.each(testDialects())('resuming broadcasts on %s', (dialect) => {
@@ -82,12 +85,11 @@ describe.each(testDialects())('resuming broadcasts on %s', (dialect) => {
 
   it('leaves a broadcast held by a live walker alone, and takes it over once the lease has expired', async () => {
     const id = await policyBroadcast();
-    const until = new Date(Date.now() + 60_000).toISOString();
+    const until = new Date(T0.getTime() + 60_000).toISOString();
     await f.h.handle.db.updateTable('broadcasts').set({ status: 'running', lease_owner: 'a-dead-instance', lease_until: until }).where('id', '=', id).execute();
-    expect(await resumeBroadcasts(dispatchContext(f, runtime), PAGE)).toMatchObject({ busy: 1, done: 0 });
+    expect(await resumeBroadcasts(dispatchContext(f, runtime), { ...PAGE, now: at(0) })).toMatchObject({ busy: 1, done: 0 });
     expect(mailedSince(f.fake, before)).toEqual([]);
-    const later = () => new Date(Date.now() + 120_000);
-    expect(await resumeBroadcasts(dispatchContext(f, runtime), { ...PAGE, now: later })).toMatchObject({ done: 1 });
+    expect(await resumeBroadcasts(dispatchContext(f, runtime), { ...PAGE, now: at(120_000) })).toMatchObject({ done: 1 });
     expect(mailedSince(f.fake, before)).toEqual(POLICY_REACH);
   });
 
@@ -153,28 +155,32 @@ describe.each(testDialects())('resuming broadcasts on %s', (dialect) => {
 
   it('a stalled walker whose lease expired and the walker that took over mail nobody twice', async () => {
     const id = await policyBroadcast();
-    const slow: Transport = {
+    // The first walker stalls inside its first provider call (a gate, not a timer) with a 20 ms lease.
+    let entered!: () => void;
+    const inCall = new Promise<void>((resolve) => (entered = resolve));
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const stalledSend: Transport = {
       name: 'resend',
       send: async (call) => {
-        await new Promise((r) => setTimeout(r, 150));
+        entered();
+        await gate;
         return f.transport.send(call);
       },
     };
-    const stalled = walkBroadcast(ctxWith(slow), id, { pageSize: 2, leaseMs: 20 });
-    await new Promise((r) => setTimeout(r, 60));
+    const stalled = walkBroadcast(ctxWith(stalledSend), id, { pageSize: 2, leaseMs: 20, now: at(0) });
+    await inCall;
+    // A minute later by the clock the lease has long expired: another instance takes the broadcast over.
     const other = openDatabase(f.h.config.databaseUrl);
     try {
-      const outcomes = await Promise.allSettled([stalled, walkBroadcast({ ...dispatchContext(f, runtime), db: other.db }, id, { pageSize: 2, leaseMs: 20 })]);
-      // The stalled walker finds its lease gone ('lost') and stops; had the two raced to record one page,
-      // the notices' unique key refuses the second. Either way nothing else goes wrong.
-      for (const o of outcomes) {
-        if (o.status === 'fulfilled') expect(['done', 'lost', 'busy']).toContain(o.value);
-        else expect(['23505', 'SQLITE_CONSTRAINT_UNIQUE']).toContain((o.reason as { code?: string }).code);
-      }
+      expect(await walkBroadcast({ ...dispatchContext(f, runtime), db: other.db }, id, { pageSize: 2, leaseMs: 20, now: at(60_000) })).toBe('done');
     } finally {
       await other.close();
     }
-    await resumeBroadcasts(dispatchContext(f, runtime), { pageSize: 2, now: () => new Date(Date.now() + 60_000) });
+    // The stalled walker wakes: its call is answered under the same idempotency key, and it finds its lease gone.
+    release();
+    expect(await stalled).toBe('lost');
+    await resumeBroadcasts(dispatchContext(f, runtime), { pageSize: 2, now: at(120_000) });
     expect(mailedSince(f.fake, before)).toEqual(POLICY_REACH);
     expect((await findBroadcast(f.h.handle.db, id))!).toMatchObject({ status: 'done', sent: 7, skipped: 1 });
   });

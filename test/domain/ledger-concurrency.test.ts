@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyLedger } from '../../src/domain/consent/ledger-verify.js';
 import { createCategory } from '../../src/domain/recipients/categories.js';
-import { runScript } from '../support/cli.js';
+import { startScript } from '../support/cli.js';
 import { type Harness, makeHarness, testDialects } from '../support/harness.js';
 
 const INSTANCES = 4;
@@ -19,10 +19,15 @@ describe.each(testDialects())('concurrent ledger writers on %s', (dialect) => {
   afterAll(() => h.close());
 
   it('keeps one verifiable chain when separate instances append at once', { timeout: 120_000 }, async () => {
-    const startAt = Date.now() + 6_000;
-    const args = (i: number) => [h.config.databaseUrl, String(startAt), String(WRITES_EACH), `i${i}`];
-    const runs = await Promise.all(Array.from({ length: INSTANCES }, (_, i) => runScript('test/support/ledger-writer.ts', args(i))));
+    const writers = Array.from({ length: INSTANCES }, (_, i) =>
+      startScript('test/support/ledger-writer.ts', [h.config.databaseUrl, String(WRITES_EACH), `i${i}`]),
+    );
+    // A barrier: every instance connected before any appends, so that their appends really overlap.
+    await Promise.all(writers.map((w) => w.said('ready')));
+    for (const w of writers) w.tell('go');
+    const runs = await Promise.all(writers.map((w) => w.done));
     for (const r of runs) expect(r.code, r.stderr).toBe(0);
+    expect(runs.map((r) => r.stdout)).toEqual(writers.map(() => `ready\n${WRITES_EACH} written\n`));
     const result = await verifyLedger(h.handle.db, { pageSize: 37 });
     expect(result).toMatchObject({ ok: true, events: INSTANCES * WRITES_EACH });
   });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyToken } from '../../src/domain/links/tokens.js';
-import { addRecipient, eventsOf, seededHarness } from '../pages/fixtures.js';
 import { type Harness, testDialects } from '../support/harness.js';
+import { addRecipient, eventsOf, seededHarness } from '../support/page-fixtures.js';
 
 describe.each(testDialects())('POST /v1/links on %s', (dialect) => {
   let h: Harness;

@@ -1,11 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findNotice } from '../../src/db/notices.js';
 import { dispatchNotices, MAX_PROVIDER_CALLS } from '../../src/domain/notices/dispatch.js';
-import { createResendTransport } from '../../src/domain/notices/resend-transport.js';
 import { resumeQueuedNotices } from '../../src/domain/notices/resume.js';
 import type { NoticeRuntime } from '../../src/domain/notices/runtime.js';
 import type { Transport } from '../../src/domain/notices/transport.js';
 import { getCategory } from '../../src/domain/recipients/categories.js';
+import { testClock } from '../support/clock.js';
 import { testDialects } from '../support/harness.js';
 import { type NoticeFixture, noticeFixture, RECEIPT, testTransport } from '../support/notices-fixture.js';
 
@@ -43,10 +44,11 @@ describe.each(testDialects())('delivery through Resend on %s', (dialect) => {
   it('retries a 429, honouring Retry-After, under the same idempotency key', async () => {
     f.fake.failNext(429, 1, '1');
     const before = f.fake.requests;
-    const started = Date.now();
+    const waits = f.clock.sleeps.length;
     const res = await send('ada@example.com');
     expect(res.status).toBe(202);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+    // Retry-After: 1 is one second, waited in full (pacing at 1,000/s may add a millisecond of its own).
+    expect(f.clock.sleeps.slice(waits).filter((ms) => ms > 1)).toEqual([1000]);
     expect(f.fake.requests - before).toBe(2);
     const body = await res.json();
     expect(f.fake.calls.at(-1)!.idempotencyKey).toBe(`notice-${body.id}`);
@@ -55,8 +57,16 @@ describe.each(testDialects())('delivery through Resend on %s', (dialect) => {
   it('retries 5xx with backoff', async () => {
     f.fake.failNext(503, 2);
     const before = f.fake.requests;
+    const waits = f.clock.sleeps.length;
     expect((await send('ada@example.com')).status).toBe(202);
     expect(f.fake.requests - before).toBe(3);
+    // Exponential backoff from baseDelayMs (5 ms here) with jitter: 2.5-5 ms, then 5-10 ms.
+    const [first, second, ...rest] = f.clock.sleeps.slice(waits).filter((ms) => ms > 1);
+    expect(rest).toEqual([]);
+    expect(first).toBeGreaterThanOrEqual(2.5);
+    expect(first).toBeLessThanOrEqual(5);
+    expect(second).toBeGreaterThanOrEqual(5);
+    expect(second).toBeLessThanOrEqual(10);
   });
 
   it('keeps a notice queued when Resend stays down, and sends it on resume', async () => {
@@ -126,11 +136,14 @@ describe.each(testDialects())('delivery through Resend on %s', (dialect) => {
   });
 
   it('paces calls to RESEND_MAX_RPS', async () => {
-    const paced = createResendTransport({ apiKey: 're_test_key', baseUrl: f.fake.url, maxRequestsPerSecond: 5 });
+    const clock = testClock();
+    const paced = testTransport(f.fake, { maxRequestsPerSecond: 5 }, clock);
     const email = { from: 'a@example.com', to: 'ada@example.com', subject: 's', html: '<p>h</p>', text: 't', headers: {} };
-    const started = Date.now();
-    await Promise.all([1, 2, 3, 4].map((i) => paced.send({ idempotencyKey: `pace-${i}-${started}`, emails: [email] })));
-    expect(Date.now() - started).toBeGreaterThanOrEqual(590);
+    const before = f.fake.calls.length;
+    await Promise.all([1, 2, 3, 4].map((i) => paced.send({ idempotencyKey: `pace-${i}-${randomUUID()}`, emails: [email] })));
+    // Four calls at once, 5 per second: they start 0, 200, 400 and 600 ms from now.
+    expect(clock.sleeps).toEqual([200, 400, 600]);
+    expect(f.fake.calls.length - before).toBe(4);
   });
 
   it('never sends more than 100 emails in one call', async () => {

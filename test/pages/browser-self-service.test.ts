@@ -3,9 +3,9 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findRecipient } from '../../src/db/recipients.js';
+import { type BrowserRig, startBrowserRig } from '../support/browser-fixture.js';
 import { type Harness, testDialects } from '../support/harness.js';
-import { type BrowserRig, startBrowserRig } from './browser-fixture.js';
-import { addRecipient, linksFor, recordingMail, stateOf } from './fixtures.js';
+import { addRecipient, linksFor, recordingMail, stateOf } from '../support/page-fixtures.js';
 
 describe.each(testDialects().filter((d) => d === 'sqlite'))('self-service pages in Chromium on %s', (dialect) => {
   let rig: BrowserRig;

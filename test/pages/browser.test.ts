@@ -6,9 +6,9 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { confirmUrlFor } from '../../src/domain/links/email-links.js';
+import { type BrowserRig, startBrowserRig } from '../support/browser-fixture.js';
 import { type Harness, testDialects } from '../support/harness.js';
-import { type BrowserRig, startBrowserRig } from './browser-fixture.js';
-import { addRecipient, linksFor, recordingMail, stateOf } from './fixtures.js';
+import { addRecipient, linksFor, recordingMail, stateOf } from '../support/page-fixtures.js';
 
 const SCREENSHOT =
   process.env.UPDATE_SCREENSHOTS === '1' ? 'docs/preference-page.png' : join(mkdtempSync(join(tmpdir(), 'mailprefs-shot-')), 'preference-page.png');

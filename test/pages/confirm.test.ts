@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { confirmUrlFor } from '../../src/domain/links/email-links.js';
 import { type Harness, testDialects } from '../support/harness.js';
-import { addRecipient, eventsOf, pathOf, postForm, seededHarness, stateOf } from './fixtures.js';
+import { addRecipient, eventsOf, pathOf, postForm, seededHarness, stateOf } from '../support/page-fixtures.js';
 
 describe.each(testDialects())('confirmation pages on %s', (dialect) => {
   let h: Harness;

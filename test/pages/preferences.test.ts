@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, testDialects } from '../support/harness.js';
-import { addRecipient, eventsOf, linksFor, pathOf, postForm, recordingMail, seededHarness, stateOf } from './fixtures.js';
+import { addRecipient, eventsOf, linksFor, pathOf, postForm, recordingMail, seededHarness, stateOf } from '../support/page-fixtures.js';
 
 const SHOWN = ['newsletter', 'offers', 'events'];
 

@@ -4,7 +4,7 @@ import { newId } from '../../src/core/ids.js';
 import { confirmUrlFor } from '../../src/domain/links/email-links.js';
 import { signToken } from '../../src/domain/links/tokens.js';
 import { type Harness, testDialects } from '../support/harness.js';
-import { addRecipient, linksFor, ORIGIN, pathOf, postForm, seededHarness, stateOf } from './fixtures.js';
+import { addRecipient, linksFor, ORIGIN, pathOf, postForm, seededHarness, stateOf } from '../support/page-fixtures.js';
 
 const XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>';
 

@@ -6,7 +6,7 @@ import { signToken } from '../../src/domain/links/tokens.js';
 import { EXPORT_LIMIT_PER_RECIPIENT } from '../../src/domain/self-service/data-rights.js';
 import { EMAIL_CHANGE_LIMIT_PER_RECIPIENT } from '../../src/domain/self-service/email-change.js';
 import { type Harness, testDialects } from '../support/harness.js';
-import { addRecipient, eventsOf, linksFor, ORIGIN, pathOf, postForm, recordingMail, seededHarness, stateOf } from './fixtures.js';
+import { addRecipient, eventsOf, linksFor, ORIGIN, pathOf, postForm, recordingMail, seededHarness, stateOf } from '../support/page-fixtures.js';
 
 const XSS = '"><script>alert(1)</script>@example.com';
 
@@ -23,7 +23,6 @@ describe.each(testDialects())('self-service privacy pages on %s', (dialect) => {
     return { id, prefs: pathOf((await linksFor(h, email, 'newsletter')).preferencesUrl) };
   }
   const changeLinks = (to: string) => mail.sent.filter((m) => m.kind === 'email_change' && m.to === to);
-  const settle = () => new Promise((r) => setTimeout(r, 20));
 
   it('downloads the same JSON as the API export, as an attachment, no-store', async () => {
     const { id, prefs } = await person('export@example.com');
@@ -100,7 +99,6 @@ describe.each(testDialects())('self-service privacy pages on %s', (dialect) => {
     const sent = await postForm(h, `${prefs}/email`, { email: '  New@Example.com ' });
     expect(sent.status).toBe(200);
     expect(await sent.text()).toContain('Check your inbox');
-    await settle();
     const [link] = changeLinks('New@Example.com');
     expect(link).toMatchObject({ recipientId: id });
     expect(link!.url).toMatch(/^https:\/\/prefs\.example\.test\/e\/k2\.[A-Za-z0-9_-]+$/);
@@ -151,7 +149,6 @@ describe.each(testDialects())('self-service privacy pages on %s', (dialect) => {
     expect(taken.status).toBe(free.status);
     const strip = (s: string) => s.replace(/\/p\/k2\.[A-Za-z0-9_-]+/g, '');
     expect(strip(await taken.text())).toBe(strip(await free.text()));
-    await settle();
     expect(changeLinks('TAKEN@example.com')).toHaveLength(0);
     expect(changeLinks('free@example.com')).toHaveLength(1);
     // The same work before the answer: each request stored its change (the taken one can never be confirmed).
@@ -166,7 +163,6 @@ describe.each(testDialects())('self-service privacy pages on %s', (dialect) => {
   it('a confirmed change to an address that became someone else’s meanwhile is a 409 page, nothing changed', async () => {
     const { id, prefs } = await person('racer@example.com');
     await postForm(h, `${prefs}/email`, { email: 'contested@example.com' });
-    await settle();
     const path = pathOf(changeLinks('contested@example.com')[0]!.url);
     await addRecipient(h, 'contested@example.com');
     const res = await postForm(h, path, {});
@@ -179,7 +175,6 @@ describe.each(testDialects())('self-service privacy pages on %s', (dialect) => {
   it('expired, tampered, foreign and erased-person change links are the invalid-link page', async () => {
     const { id, prefs } = await person('expiry@example.com');
     await postForm(h, `${prefs}/email`, { email: 'later@example.com' });
-    await settle();
     const path = pathOf(changeLinks('later@example.com')[0]!.url);
     await h.handle.db
       .updateTable('email_changes')
@@ -210,7 +205,6 @@ describe.each(testDialects())('self-service privacy pages on %s', (dialect) => {
     // Erasing the person takes their pending change (and its new address) with them.
     const { id: goneId, prefs: goneprefs } = await person('erase-pending@example.com');
     await postForm(h, `${goneprefs}/email`, { email: 'pending-new@example.com' });
-    await settle();
     const export1 = await (await h.app.request(`${goneprefs}/export`)).json();
     expect(export1.pendingEmailChanges).toEqual([expect.objectContaining({ newEmail: 'pending-new@example.com' })]);
     await postForm(h, `${goneprefs}/delete`, { action: 'delete' });
@@ -253,7 +247,6 @@ describe.each(testDialects())('self-service privacy pages on %s', (dialect) => {
     });
     expect(json.status).toBe(415);
     expect((await postForm(h, `${prefs}/email`, { email: 'evil@example.com' }, { origin: 'https://evil.example' })).status).toBe(403);
-    await settle();
     expect(mail.sent.slice(sentBefore).map((m) => m.to)).toEqual(['Jürgen@Exämple.de']);
     expect((await h.handle.db.selectFrom('email_changes').select('new_email').where('recipient_id', '=', id).execute()).map((r) => r.new_email)).toEqual([
       'Jürgen@Exämple.de',
@@ -287,7 +280,6 @@ describe.each(testDialects())('self-service privacy pages on %s', (dialect) => {
   it('sets the strict page headers on every new page', async () => {
     const { prefs } = await person('headers@example.com');
     await postForm(h, `${prefs}/email`, { email: 'headers-new@example.com' });
-    await settle();
     for (const path of [`${prefs}/email`, `${prefs}/delete`, `${prefs}/export`, pathOf(changeLinks('headers-new@example.com')[0]!.url), '/e/bad']) {
       const res = await h.app.request(path);
       expect(res.headers.get('content-security-policy'), path).toBe(

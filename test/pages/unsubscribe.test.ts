@@ -3,7 +3,7 @@ import { UNDO_WINDOW_SECONDS, undoUnsubscribe } from '../../src/domain/consent/u
 import { signToken } from '../../src/domain/links/tokens.js';
 import { getCategory } from '../../src/domain/recipients/categories.js';
 import { type Harness, testDialects } from '../support/harness.js';
-import { addRecipient, eventsOf, linksFor, pathOf, postForm, recordingMail, seededHarness, stateOf } from './fixtures.js';
+import { addRecipient, eventsOf, linksFor, pathOf, postForm, recordingMail, seededHarness, stateOf } from '../support/page-fixtures.js';
 
 describe.each(testDialects())('unsubscribe pages on %s', (dialect) => {
   let h: Harness;

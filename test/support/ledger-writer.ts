@@ -1,13 +1,23 @@
 // One mailprefs "instance" for the concurrent-writers test: its own database handle (its own pg pool,
 // or its own SQLite connection in its own process), appending consent events as fast as it can.
-// Usage: ledger-writer.ts DATABASE_URL START_AT_MS COUNT TAG
+// Usage: ledger-writer.ts DATABASE_URL COUNT TAG. It says "ready" once connected, then waits for "go"
+// on stdin, so that all instances start appending together (a barrier, not a clock).
+import { sql } from 'kysely';
 import { openDatabase } from '../../src/db/database.js';
 import { upsertRecipient } from '../../src/domain/recipients/recipients.js';
 
-const [url, startAt, count, tag] = process.argv.slice(2);
+const [url, count, tag] = process.argv.slice(2);
 const handle = openDatabase(url!);
-// Start together with the other instances, so that their appends really overlap (bounded wait).
-await new Promise((r) => setTimeout(r, Math.min(10_000, Math.max(0, Number(startAt) - Date.now()))));
+await sql`select 1`.execute(handle.db);
+console.log('ready');
+const go = await new Promise<boolean>((resolve) => {
+  process.stdin.on('data', (b: Buffer) => b.toString().includes('go') && resolve(true));
+  process.stdin.on('end', () => resolve(false));
+});
+if (!go) {
+  console.error('stdin closed before "go"');
+  process.exit(1);
+}
 const ctx = { source: 'api' as const, actor: `key:${tag}` };
 const results = await Promise.allSettled(
   Array.from({ length: Number(count) }, (_, i) =>

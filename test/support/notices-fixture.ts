@@ -7,6 +7,7 @@ import { createTemplateStore } from '../../src/domain/notices/template-store.js'
 import type { Transport } from '../../src/domain/notices/transport.js';
 import { createCategory } from '../../src/domain/recipients/categories.js';
 import { upsertRecipient } from '../../src/domain/recipients/recipients.js';
+import { type TestClock, testClock } from './clock.js';
 import type { TestDialect } from './dialects.js';
 import { type FakeResend, startFakeResend } from './fake-resend.js';
 import { type Harness, makeHarness, TEST_ENV } from './harness.js';
@@ -15,18 +16,34 @@ export interface NoticeFixture {
   h: Harness;
   fake: FakeResend;
   transport: Transport;
+  /** The transport's clock: its retries and pacing wait on it, never on real time. */
+  clock: TestClock;
   close(): Promise<void>;
 }
 
 export const RESEND_ENV = { RESEND_API_KEY: 're_test_key', RESEND_MAX_RPS: '1000' };
 
-export function testTransport(fake: FakeResend, extra: { maxAttempts?: number } = {}): Transport {
-  return createResendTransport({ apiKey: 're_test_key', baseUrl: fake.url, maxRequestsPerSecond: 1000, baseDelayMs: 5, maxDelayMs: 3000, ...extra });
+export function testTransport(
+  fake: FakeResend,
+  extra: { maxAttempts?: number; maxRequestsPerSecond?: number } = {},
+  clock: TestClock = testClock(),
+): Transport {
+  return createResendTransport({
+    apiKey: 're_test_key',
+    baseUrl: fake.url,
+    maxRequestsPerSecond: 1000,
+    baseDelayMs: 5,
+    maxDelayMs: 3000,
+    ...extra,
+    now: clock.now,
+    sleep: clock.sleep,
+  });
 }
 
 export async function noticeFixture(dialect: TestDialect, env: Record<string, string> = {}): Promise<NoticeFixture> {
   const fake = await startFakeResend();
-  const transport = testTransport(fake);
+  const clock = testClock();
+  const transport = testTransport(fake, {}, clock);
   const templates = createTemplateStore({ dir: TEMPLATES_DIR, publicUrl: TEST_ENV.PUBLIC_URL, watch: false });
   const h = await makeHarness(dialect, { ...RESEND_ENV, RESEND_BASE_URL: fake.url, ...env }, { notices: { templates, transport } });
   await seed(h);
@@ -34,6 +51,7 @@ export async function noticeFixture(dialect: TestDialect, env: Record<string, st
     h,
     fake,
     transport,
+    clock,
     close: async () => {
       await h.close();
       await fake.close();

@@ -17,9 +17,12 @@ export interface ResendTransportOptions {
   maxDelayMs?: number;
   /** Waits for a provider slot; by default an in-process pacer at maxRequestsPerSecond. */
   pace?: () => Promise<void>;
+  /** The clock and the wait between calls: injectable so a test checks pacing and Retry-After without sleeping. */
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 function toResend(e: OutgoingEmail): CreateEmailOptions {
   return { from: e.from, to: [e.to], subject: e.subject, html: e.html, text: e.text, headers: e.headers };
@@ -30,21 +33,21 @@ function isRetryable(error: ErrorResponse): boolean {
   return status === null || status === 429 || status >= 500 || error.name === 'concurrent_idempotent_requests';
 }
 
-function retryAfterMs(headers: Record<string, string> | null): number | undefined {
+function retryAfterMs(headers: Record<string, string> | null, now: () => number): number | undefined {
   const value = headers?.['retry-after'];
   if (value === undefined) return undefined;
   const seconds = Number(value);
   if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
   const at = Date.parse(value);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now());
 }
 
 /** Spaces call starts at least 1/rps apart, across concurrent callers. */
-export function pacer(rps: number): () => Promise<void> {
+export function pacer(rps: number, clock: () => number = Date.now, sleep: (ms: number) => Promise<void> = realSleep): () => Promise<void> {
   const gap = 1000 / rps;
   let next = 0;
   return async () => {
-    const now = Date.now();
+    const now = clock();
     const start = Math.max(now, next);
     next = start + gap;
     if (start > now) await sleep(start - now);
@@ -53,7 +56,9 @@ export function pacer(rps: number): () => Promise<void> {
 
 export function createResendTransport(options: ResendTransportOptions): Transport {
   const resend = new Resend(options.apiKey, options.baseUrl ? { baseUrl: options.baseUrl } : undefined);
-  const pace = options.pace ?? pacer(options.maxRequestsPerSecond);
+  const now = options.now ?? Date.now;
+  const sleep = options.sleep ?? realSleep;
+  const pace = options.pace ?? pacer(options.maxRequestsPerSecond, now, sleep);
   const maxAttempts = options.maxAttempts ?? 4;
   const baseDelay = options.baseDelayMs ?? 500;
   const maxDelay = options.maxDelayMs ?? 30_000;
@@ -84,7 +89,7 @@ export function createResendTransport(options: ResendTransportOptions): Transpor
         last = `${r.error.statusCode ?? 'network'} ${r.error.name}: ${r.error.message}`.slice(0, 500);
         if (!isRetryable(r.error)) return { ok: false, retryable: false, invalid: r.error.name === 'validation_error', error: last };
         if (attempt === maxAttempts) break;
-        const wait = retryAfterMs(r.headers) ?? baseDelay * 2 ** (attempt - 1) * (0.5 + Math.random() / 2);
+        const wait = retryAfterMs(r.headers, now) ?? baseDelay * 2 ** (attempt - 1) * (0.5 + Math.random() / 2);
         if (wait > maxDelay) break;
         await sleep(wait);
       }

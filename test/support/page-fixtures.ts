@@ -3,8 +3,8 @@ import { listEventsOfRecipient } from '../../src/db/consent-events.js';
 import { findRecipient } from '../../src/db/recipients.js';
 import type { Mailer as SystemMail } from '../../src/domain/notices/mailer.js';
 import { upsertRecipient } from '../../src/domain/recipients/recipients.js';
-import type { TestDialect } from '../support/dialects.js';
-import { type Harness, makeHarness } from '../support/harness.js';
+import type { TestDialect } from './dialects.js';
+import { type Harness, makeHarness } from './harness.js';
 
 export const ORIGIN = 'https://prefs.example.test';
 

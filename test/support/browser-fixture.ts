@@ -5,9 +5,9 @@ import { serve } from '@hono/node-server';
 import axe from 'axe-core';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import type { Mailer as SystemMail } from '../../src/domain/notices/mailer.js';
-import type { TestDialect } from '../support/dialects.js';
-import type { Harness } from '../support/harness.js';
-import { seededHarness } from './fixtures.js';
+import type { TestDialect } from './dialects.js';
+import type { Harness } from './harness.js';
+import { seededHarness } from './page-fixtures.js';
 
 export interface BrowserRig {
   h: Harness;
