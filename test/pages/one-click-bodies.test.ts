@@ -3,7 +3,7 @@
 // with unquoted names, a preamble and epilogue, bare LF line ends, part headers (RFC 2046 §5.1.1).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, testDialects } from '../support/harness.js';
-import { addRecipient, eventsOf, linksFor, pathOf, seededHarness, stateOf } from './fixtures.js';
+import { addRecipient, eventsOf, linksFor, pathOf, seededHarness, stateOf } from '../support/page-fixtures.js';
 
 const part = (disposition: string, value = 'One-Click', eol = '\r\n', extra = '') => `Content-Disposition: ${disposition}${eol}${extra}${eol}${value}`;
 

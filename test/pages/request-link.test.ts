@@ -58,7 +58,6 @@ describe.each(testDialects())('GET/POST /p (fresh link) on %s', (dialect) => {
     const before = mail.sent.length;
     expect((await ask('jan@xn--mller-kva.example')).status).toBe(200);
     expect((await ask('JAN@ｍüｌｌｅｒ.example')).status).toBe(200);
-    await new Promise((r) => setTimeout(r, 20));
     expect(mail.sent.slice(before).map((m) => m.recipientId)).toEqual([janId, janId]);
     for (const lookalike of ['jan\u200b@müller.example', 'jan@mü\u00adller.example', 'jan\u202e@müller.example', 'jan\ufffd@müller.example']) {
       expect((await ask(lookalike)).status, lookalike).toBe(422);
