@@ -15,6 +15,8 @@ import {
   SqliteDriver,
 } from 'kysely';
 import pg from 'pg';
+import { FACTS_OF_ONE_SQLITE } from './eligibility-facts.js';
+import { attachHotReader } from './hot-reads.js';
 import type { Database } from './schema.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -59,12 +61,25 @@ function openSqlite(path: string, synchronous: 'FULL' | 'NORMAL'): DatabaseHandl
   // space only; writes still go through write(), so secure_delete and the WAL are unchanged.
   sqlite.pragma(`mmap_size = ${SQLITE_MMAP_BYTES}`);
   const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }) });
+  const reader = path === ':memory:' ? undefined : openHotReader(path);
+  if (reader) attachHotReader(db, reader, FACTS_OF_ONE_SQLITE);
   return {
     db,
     dialect: 'sqlite',
     sqlite,
-    close: () => db.destroy(),
+    close: async () => {
+      await db.destroy();
+      reader?.close();
+    },
   };
+}
+
+// A read-only connection for the hottest lookup (hot-reads.ts).
+function openHotReader(path: string): SQLite.Database {
+  const reader = new SQLite(path, { readonly: true, fileMustExist: true });
+  reader.pragma('busy_timeout = 5000');
+  reader.pragma(`mmap_size = ${SQLITE_MMAP_BYTES}`);
+  return reader;
 }
 
 // Transactions begin IMMEDIATE. A deferred BEGIN reads first; when another process (a second instance,

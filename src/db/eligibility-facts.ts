@@ -9,6 +9,7 @@
 import { CompiledQuery, type Kysely } from 'kysely';
 import type { SubscriptionStatus, SuppressionReason } from '../core/vocabulary.js';
 import { isPostgres } from './dialect.js';
+import { type FactRow, readFactsOfOne } from './hot-reads.js';
 import type { Database } from './schema.js';
 
 export interface KnownRecipient {
@@ -45,12 +46,14 @@ const FACTS_OF_ONE = (d: Dialect) =>
    from recipients r where r.email_normalized = ${d === 'sqlite' ? '?' : '$1'}
    union all select 's', null, x.reason from suppressions x where x.email_normalized = ${d === 'sqlite' ? '?' : '$1'}`;
 
+export const FACTS_OF_ONE_SQLITE = FACTS_OF_ONE('sqlite');
+
 const TEXT = {
   sqlite: {
     recipients: RECIPIENTS_IN_CATEGORY('sqlite'),
     suppressions: SUPPRESSIONS_BY_ADDRESS('sqlite'),
     erased: ERASED_BY_HASH('sqlite'),
-    one: FACTS_OF_ONE('sqlite'),
+    one: FACTS_OF_ONE_SQLITE,
   },
   postgres: {
     recipients: RECIPIENTS_IN_CATEGORY('postgres'),
@@ -83,10 +86,9 @@ export async function findEligibilityFacts(db: Kysely<Database>, categoryId: str
 }
 
 async function findFactsOfOne(db: Kysely<Database>, categoryId: string, email: string): Promise<AddressFacts> {
-  type Row = { fact: 'r' | 's'; marketing_opt_out: number | null; value: string | null };
-  const query = isPostgres(db) ? CompiledQuery.raw(TEXT.postgres.one, [email, categoryId]) : CompiledQuery.raw(TEXT.sqlite.one, [categoryId, email, email]);
+  const rows = readFactsOfOne(db, categoryId, email) ?? (await queryFactsOfOne(db, categoryId, email));
   const facts: AddressFacts = { recipients: new Map(), suppressions: new Map() };
-  for (const row of (await db.executeQuery<Row>(query)).rows) {
+  for (const row of rows) {
     if (row.fact === 'r') {
       facts.recipients.set(email, { marketingOptOut: Boolean(row.marketing_opt_out), subscription: (row.value as SubscriptionStatus | null) ?? null });
     } else {
@@ -94,6 +96,11 @@ async function findFactsOfOne(db: Kysely<Database>, categoryId: string, email: s
     }
   }
   return facts;
+}
+
+async function queryFactsOfOne(db: Kysely<Database>, categoryId: string, email: string): Promise<FactRow[]> {
+  const query = isPostgres(db) ? CompiledQuery.raw(TEXT.postgres.one, [email, categoryId]) : CompiledQuery.raw(TEXT.sqlite.one, [categoryId, email, email]);
+  return (await db.executeQuery<FactRow>(query)).rows;
 }
 
 async function findRecipientsForCategory(db: Kysely<Database>, categoryId: string, normalizedEmails: readonly string[]): Promise<Map<string, KnownRecipient>> {
