@@ -3,11 +3,17 @@
 // is checked per route (src/domain/console/roles.ts).
 import { Hono } from 'hono';
 import type { AppEnv } from '../env.js';
+import { categoryPages } from './categories.js';
 import { adminErrorHandler } from './errors.js';
 import { adminGuard, requireSession } from './guard.js';
+import { keyPages } from './keys.js';
+import { ledgerPages } from './ledger.js';
+import { noticePages } from './notices.js';
 import { overviewPages } from './overview.js';
+import { recipientPages } from './recipients.js';
 import { signInPages } from './sign-in.js';
 import { CONSOLE_CSS } from './styles.js';
+import { suppressionPages } from './suppressions.js';
 
 export const admin = new Hono<AppEnv>()
   .use('*', adminGuard)
@@ -19,4 +25,10 @@ export const admin = new Hono<AppEnv>()
   .route('/', signInPages)
   .use('*', requireSession)
   .route('/', overviewPages)
+  .route('/recipients', recipientPages)
+  .route('/categories', categoryPages)
+  .route('/suppressions', suppressionPages)
+  .route('/notices', noticePages)
+  .route('/keys', keyPages)
+  .route('/ledger', ledgerPages)
   .onError(adminErrorHandler);

@@ -79,6 +79,9 @@ th, td { text-align: left; padding: .45rem .6rem; border-bottom: 1px solid var(-
 th { color: var(--muted); font-weight: 650; white-space: nowrap; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 code, .mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: .85rem; overflow-wrap: anywhere; }
+.nowrap { white-space: nowrap; }
+td.hash { min-width: 10rem; font-size: .75rem; }
+h2.later { margin-top: 1.5rem; }
 .badge { display: inline-block; padding: .05rem .5rem; border-radius: 999px; font-size: .8rem; font-weight: 650; background: var(--accent-soft); color: var(--accent); }
 .badge.ok { background: var(--ok-bg); color: var(--ok); }
 .badge.no { background: var(--error-bg); color: var(--error); }
