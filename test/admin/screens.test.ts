@@ -2,7 +2,7 @@
 // change goes through the domain verbs with `operator:ID` in the ledger, and hostile input.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listEventsAfter } from '../../src/db/consent-events.js';
-import { seededHarness } from '../pages/fixtures.js';
+import { seededHarness } from '../support/page-fixtures.js';
 import { addOperator, type ConsoleClient, consoleClient } from '../support/console.js';
 import { seedConsoleDemo } from '../support/console-demo.js';
 import type { Harness } from '../support/harness.js';
