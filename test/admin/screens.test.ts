@@ -2,11 +2,11 @@
 // change goes through the domain verbs with `operator:ID` in the ledger, and hostile input.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listEventsAfter } from '../../src/db/consent-events.js';
-import { seededHarness } from '../support/page-fixtures.js';
 import { addOperator, type ConsoleClient, consoleClient } from '../support/console.js';
 import { seedConsoleDemo } from '../support/console-demo.js';
 import type { Harness } from '../support/harness.js';
 import { testDialects } from '../support/harness.js';
+import { seededHarness } from '../support/page-fixtures.js';
 
 describe.each(testDialects())('console screens on %s', (dialect) => {
   let h: Harness;
@@ -28,7 +28,17 @@ describe.each(testDialects())('console screens on %s', (dialect) => {
 
   it('shows every screen to every role', async () => {
     for (const role of ['viewer', 'editor', 'admin'] as const) {
-      for (const path of ['/admin', '/admin?days=7&category=newsletter', '/admin/recipients', `/admin/recipients/${ids.ada}`, '/admin/categories', '/admin/suppressions', '/admin/notices?status=failed', '/admin/keys', '/admin/ledger']) {
+      for (const path of [
+        '/admin',
+        '/admin?days=7&category=newsletter',
+        '/admin/recipients',
+        `/admin/recipients/${ids.ada}`,
+        '/admin/categories',
+        '/admin/suppressions',
+        '/admin/notices?status=failed',
+        '/admin/keys',
+        '/admin/ledger',
+      ]) {
         const res = await as[role].get(path);
         expect(res.status, `${role} ${path}`).toBe(200);
       }
@@ -99,7 +109,13 @@ describe.each(testDialects())('console screens on %s', (dialect) => {
     const res = await e.post(`/admin/recipients/${ids.bob}/unsubscribe`, { category: 'newsletter' });
     expect(res.status).toBe(303);
     expect(res.headers.get('location')).toBe(`/admin/recipients/${ids.bob}?done=unsubscribed`);
-    expect(await lastEvent()).toMatchObject({ type: 'unsubscribed', category_key: 'newsletter', source: 'console', actor: `operator:${e.id}`, ip: '192.0.2.11' });
+    expect(await lastEvent()).toMatchObject({
+      type: 'unsubscribed',
+      category_key: 'newsletter',
+      source: 'console',
+      actor: `operator:${e.id}`,
+      ip: '192.0.2.11',
+    });
     expect((await e.post(`/admin/recipients/${ids.bob}/opt-out`)).status).toBe(303);
     expect(await lastEvent()).toMatchObject({ type: 'marketing_opt_out', actor: `operator:${e.id}` });
     expect((await e.post(`/admin/recipients/${ids.bob}/suppress`, { note: 'asked by phone' })).status).toBe(303);
