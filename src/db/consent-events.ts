@@ -107,9 +107,24 @@ export async function lastEventOf(db: Kysely<Database>, recipientId: string, cat
   return row && normalizeSeq(row);
 }
 
-// Every event after a cursor (a seq), for systems that mirror the ledger.
-export async function listEventsAfter(db: Kysely<Database>, afterSeq: number, limit: number): Promise<ConsentEventRow[]> {
-  const rows = await db.selectFrom('consent_events').selectAll().where('seq', '>', afterSeq).orderBy('seq').limit(limit).execute();
+export interface EventFilter {
+  types?: readonly string[] | undefined;
+  categoryKey?: string | undefined;
+  source?: string | undefined;
+  /** ISO-8601 UTC as stored (`toISOString`): from `since` inclusive to `until` exclusive. */
+  since?: string | undefined;
+  until?: string | undefined;
+}
+
+// Every event after a cursor (a seq) that matches the filter, for systems that mirror the ledger.
+export async function listEventsAfter(db: Kysely<Database>, afterSeq: number, limit: number, f: EventFilter = {}): Promise<ConsentEventRow[]> {
+  let query = db.selectFrom('consent_events').selectAll().where('seq', '>', afterSeq);
+  if (f.types !== undefined) query = query.where('type', 'in', f.types);
+  if (f.categoryKey !== undefined) query = query.where('category_key', '=', f.categoryKey);
+  if (f.source !== undefined) query = query.where('source', '=', f.source);
+  if (f.since !== undefined) query = query.where('at', '>=', f.since);
+  if (f.until !== undefined) query = query.where('at', '<', f.until);
+  const rows = await query.orderBy('seq').limit(limit).execute();
   return rows.map(normalizeSeq);
 }
 

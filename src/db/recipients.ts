@@ -4,10 +4,10 @@ import type { Recipient, Subscription, SubscriptionStatus } from '../core/vocabu
 import { isPostgres } from './dialect.js';
 import type { Database, RecipientsTable } from './schema.js';
 
-type RecipientRow = Selectable<RecipientsTable>;
+export type RecipientRow = Selectable<RecipientsTable>;
 export type RecipientRef = { by: 'id' | 'email' | 'externalId'; value: string };
 
-function toRecipient(row: RecipientRow, subscriptions: Record<string, Subscription>): Recipient {
+export function toRecipient(row: RecipientRow, subscriptions: Record<string, Subscription>): Recipient {
   return {
     id: row.id,
     email: row.email,

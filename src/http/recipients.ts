@@ -6,11 +6,14 @@ import type { ConsentContext } from '../core/vocabulary.js';
 import { requestConfirmations } from '../domain/consent/double-opt-in.js';
 import { listRecipientEvents } from '../domain/consent/ledger-history.js';
 import { getRecipientWithEligibility } from '../domain/eligibility/recipient-eligibility.js';
+import { listCategories } from '../domain/recipients/categories.js';
+import { listRecipients, openRecipientExport } from '../domain/recipients/list-recipients.js';
 import { patchRecipient, upsertRecipient } from '../domain/recipients/recipients.js';
 import { requireScope } from './auth.js';
-import { readJson } from './body.js';
+import { readJson, validate } from './body.js';
+import { type Cell, csvResponse, wantsCsv } from './csv.js';
 import { type AppEnv, apiActor } from './env.js';
-import { categoryKey, email, line, prose } from './fields.js';
+import { categoryKey, email, line, pageQuery, prose, uuid } from './fields.js';
 
 const externalId = line(255).min(1);
 // BCP 47 in shape (language, then subtags of 1–8 letters or digits); RFC 5646 §4.4.1 advises at most 35.
@@ -67,6 +70,15 @@ function ref(c: Context<AppEnv>): string {
   return value;
 }
 
+// Recipient ids are UUIDv7 (time-ordered): the cursor is the last id of a page.
+const ListQuery = pageQuery(uuid)
+  .extend({
+    q: line(320).min(1).optional(),
+    category: categoryKey.optional(),
+    status: z.enum(['subscribed', 'unsubscribed', 'pending']).optional(),
+  })
+  .refine((v) => v.status === undefined || v.category !== undefined, { path: ['status'], message: 'needs a category' });
+
 const write = requireScope('recipients:write');
 const read = requireScope('recipients:write', 'eligibility:read');
 
@@ -77,6 +89,22 @@ export const recipients = new Hono<AppEnv>()
     const { recipient, created, pending } = await upsertRecipient(db, config.hashKey, input, consentContext(c, given));
     await requestConfirmations(systemMail, config, recipient.id, pending);
     return c.json(recipient, created ? 201 : 200);
+  })
+  .get('/', read, async (c) => {
+    const query = validate(ListQuery, c.req.query());
+    const { db } = c.var.deps;
+    if (!wantsCsv(c)) return c.json(await listRecipients(db, query));
+    // The columns of an import (docs/api.md "Imports"), so an export can be brought back in.
+    const keys = (await listCategories(db)).map((k) => k.key);
+    const all = await openRecipientExport(db, query);
+    const rows = (async function* () {
+      for await (const r of all) {
+        const cells: Cell[] = [r.id, r.email, r.externalId, r.locale, r.marketingOptOut, r.createdAt, r.updatedAt];
+        yield [...cells, ...keys.map((k) => r.subscriptions[k]?.status)];
+      }
+    })();
+    const header = ['id', 'email', 'externalId', 'locale', 'marketingOptOut', 'createdAt', 'updatedAt', ...keys.map((k) => `subscription:${k}`)];
+    return csvResponse(c, 'recipients', header, rows);
   })
   .get('/:ref', read, async (c) => c.json(await getRecipientWithEligibility(c.var.deps.db, ref(c))))
   .patch('/:ref', write, async (c) => {

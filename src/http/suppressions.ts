@@ -2,9 +2,10 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { UUID_PATTERN } from '../core/ids.js';
 import type { ConsentContext } from '../core/vocabulary.js';
-import { addSuppression, liftSuppressions, listSuppressions } from '../domain/recipients/suppressions.js';
+import { addSuppression, eachSuppression, liftSuppressions, listSuppressions } from '../domain/recipients/suppressions.js';
 import { requireScope } from './auth.js';
 import { readJson, validate } from './body.js';
+import { csvResponse, wantsCsv } from './csv.js';
 import { type AppEnv, apiActor } from './env.js';
 import { email, pageQuery, prose } from './fields.js';
 
@@ -30,6 +31,12 @@ export const suppressions = new Hono<AppEnv>()
   })
   .get('/', requireScope('admin', 'eligibility:read'), async (c) => {
     const { after, limit } = validate(SuppressionsQuery, c.req.query());
+    if (wantsCsv(c)) {
+      const rows = (async function* () {
+        for await (const s of eachSuppression(c.var.deps.db)) yield [s.id, s.email, s.reason, s.note, s.createdAt];
+      })();
+      return csvResponse(c, 'suppressions', ['id', 'email', 'reason', 'note', 'createdAt'], rows);
+    }
     return c.json(await listSuppressions(c.var.deps.db, after ?? '', limit));
   })
   .delete('/:email', requireScope('admin'), async (c) => {

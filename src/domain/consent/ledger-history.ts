@@ -1,7 +1,7 @@
 // Reading the consent ledger: one person's history (GDPR Art. 7(1): consent must be demonstrable),
 // and the whole ledger in order for systems that keep their own copy in sync.
 import type { Kysely } from 'kysely';
-import { type ConsentEventRow, listEventsAfter, listEventsOfRecipient } from '../../db/consent-events.js';
+import { type ConsentEventRow, type EventFilter, listEventsAfter, listEventsOfRecipient } from '../../db/consent-events.js';
 import type { Database } from '../../db/schema.js';
 import { getRecipient } from '../recipients/recipients.js';
 
@@ -24,7 +24,12 @@ export interface LedgerEntry {
   category: string | null;
   source: string;
   at: string;
+  /** The notice or broadcast whose link the change came through, when known. */
+  noticeId?: string;
+  broadcastId?: string;
 }
+
+export type { EventFilter };
 
 const toRecipientEvent = (r: ConsentEventRow): RecipientEvent => ({
   id: r.id,
@@ -44,13 +49,37 @@ export async function listRecipientEvents(db: Kysely<Database>, ref: string): Pr
   return (await listEventsOfRecipient(db, recipient.id)).map(toRecipientEvent);
 }
 
+function toEntry(r: ConsentEventRow): LedgerEntry {
+  const entry: LedgerEntry = { id: r.id, type: r.type, recipientId: r.recipient_id, category: r.category_key, source: r.source, at: r.at };
+  if (r.detail === null) return entry;
+  const detail = JSON.parse(r.detail) as Record<string, unknown>;
+  if (typeof detail.noticeId === 'string') entry.noticeId = detail.noticeId;
+  if (typeof detail.broadcastId === 'string') entry.broadcastId = detail.broadcastId;
+  return entry;
+}
+
 /**
  * Events after a cursor, in ledger order. The cursor is the ledger's gapless `seq`, handed out as an
  * opaque string; `next` is null once the page reaches the end (one extra row is read to know).
  */
-export async function listLedger(db: Kysely<Database>, afterSeq: number, limit: number): Promise<{ data: LedgerEntry[]; next: string | null }> {
-  const rows = await listEventsAfter(db, afterSeq, limit + 1);
+export async function listLedger(
+  db: Kysely<Database>,
+  afterSeq: number,
+  limit: number,
+  filter: EventFilter = {},
+): Promise<{ data: LedgerEntry[]; next: string | null }> {
+  const rows = await listEventsAfter(db, afterSeq, limit + 1, filter);
   const page = rows.slice(0, limit);
-  const data = page.map((r) => ({ id: r.id, type: r.type, recipientId: r.recipient_id, category: r.category_key, source: r.source, at: r.at }));
-  return { data, next: rows.length > limit ? String(page[page.length - 1]!.seq) : null };
+  return { data: page.map(toEntry), next: rows.length > limit ? String(page[page.length - 1]!.seq) : null };
+}
+
+/** Every matching event after the cursor, in ledger order, page by page (constant memory). */
+export async function* eachLedgerEntry(db: Kysely<Database>, afterSeq: number, filter: EventFilter = {}): AsyncGenerator<LedgerEntry & { seq: number }> {
+  let after = afterSeq;
+  for (;;) {
+    const rows = await listEventsAfter(db, after, 1000, filter);
+    for (const r of rows) yield { ...toEntry(r), seq: r.seq };
+    if (rows.length < 1000) return;
+    after = rows[rows.length - 1]!.seq;
+  }
 }

@@ -101,3 +101,14 @@ export async function listSuppressions(db: Kysely<Database>, after: string, limi
   const page = rows.slice(0, limit);
   return { data: page.map(toSuppression), next: rows.length > limit ? page[page.length - 1]!.id : null };
 }
+
+/** Every suppression, in id order, page by page (constant memory), for an export. */
+export async function* eachSuppression(db: Kysely<Database>): AsyncGenerator<Suppression> {
+  let after = '';
+  for (;;) {
+    const rows = await listSuppressionsAfter(db, after, 1000);
+    yield* rows.map(toSuppression);
+    if (rows.length < 1000) return;
+    after = rows[rows.length - 1]!.id;
+  }
+}
