@@ -4,7 +4,8 @@ import { type Harness, makeHarness, testDialects } from '../support/harness.js';
 describe.each(testDialects())('GET /v1/events filters and CSV on %s', (dialect) => {
   let h: Harness;
   let between: string;
-  const types = async (query: string) => ((await (await h.request('GET', `/v1/events?${query}`)).json()).data as { type: string; category: string | null }[]).map((e) => `${e.type}:${e.category}`);
+  const types = async (query: string) =>
+    ((await (await h.request('GET', `/v1/events?${query}`)).json()).data as { type: string; category: string | null }[]).map((e) => `${e.type}:${e.category}`);
 
   beforeAll(async () => {
     h = await makeHarness(dialect);
