@@ -64,6 +64,9 @@ function split(name: string, source: string, spec: TemplateSpec, modeFor: (field
     const before = source.slice(last, m.index);
     statics.push(before);
     const system = field.startsWith('mp.');
+    // Whoever reads mail sent to an unconfirmed address may not be the person (issue 10).
+    if (spec.unconfirmedAddress && SYSTEM_LINKS.has(field))
+      throw new Error(`template ${name}: {{${field}}} links into the account; mail to an unconfirmed address may not`);
     slots.push({ key: system ? field.slice(3) : field, system, mode: modeFor(field, source.slice(Math.max(0, m.index - 200), m.index)) });
     last = m.index + m[0].length;
   }

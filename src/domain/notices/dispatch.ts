@@ -94,7 +94,10 @@ export async function dispatchNotices(
     };
     if (!verdict.eligible) return { ...base, status: 'skipped', reason: verdict.reason };
     const recipientId = ids.get(normalizeEmail(item.email))!;
-    const email = renderEmail(template, item.data, { config, categoryName: category.name, links: linksFor(config, recipientId, category) });
+    // An address that is not the person's gets no link into their account (docs/notices.md).
+    if (item.recipientId && !template.spec.unconfirmedAddress) throw new Error(`template ${template.name} is not for an unconfirmed address`);
+    const links = item.recipientId ? { preferencesUrl: '' } : linksFor(config, recipientId, category);
+    const email = renderEmail(template, item.data, { config, categoryName: category.name, links });
     return {
       ...base,
       status: 'queued',

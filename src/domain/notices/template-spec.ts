@@ -14,6 +14,11 @@ export interface FieldSpec {
 
 export interface TemplateSpec {
   kind: CategoryKind;
+  /**
+   * Mail to an address that is not (yet) the person's, such as the link confirming a new address: it
+   * gets a footer with no link into the person's account, and may not use one (docs/notices.md).
+   */
+  unconfirmedAddress?: boolean;
   subject: string;
   fields: Record<string, FieldSpec>;
   example: Record<string, string>;
@@ -21,6 +26,7 @@ export interface TemplateSpec {
 
 const SpecShape = z.strictObject({
   kind: z.enum(['marketing', 'transactional']),
+  unconfirmedAddress: z.boolean().optional(),
   subject: z.string().min(1).max(300),
   fields: z.record(
     z.string().regex(/^[a-zA-Z][a-zA-Z0-9]{0,40}$/),

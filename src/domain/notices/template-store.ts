@@ -21,10 +21,13 @@ export interface TemplateStore {
 }
 
 const NAME = /^[a-z0-9][a-z0-9-]{0,63}$/;
-const SHARED = new Set(['layout', 'footer-marketing', 'footer-transactional']);
+const SHARED = new Set(['layout', 'footer-marketing', 'footer-transactional', 'footer-unconfirmed']);
 
-function filesOf(dir: string, name: string, kind: string): string[] {
-  return [`${name}.json`, `${name}.mjml`, `${name}.txt`, 'layout.mjml', `footer-${kind}.mjml`, `footer-${kind}.txt`].map((f) => join(dir, f));
+/** The footer partial: mail to an unconfirmed address gets one without account links. */
+const footerOf = (spec: TemplateSpec) => (spec.unconfirmedAddress ? 'footer-unconfirmed' : `footer-${spec.kind}`);
+
+function filesOf(dir: string, name: string, footer: string): string[] {
+  return [`${name}.json`, `${name}.mjml`, `${name}.txt`, 'layout.mjml', `${footer}.mjml`, `${footer}.txt`].map((f) => join(dir, f));
 }
 
 export function createTemplateStore(options: { dir: string; publicUrl: string; watch: boolean }): TemplateStore {
@@ -38,8 +41,8 @@ export function createTemplateStore(options: { dir: string; publicUrl: string; w
 
   const stampOf = (name: string): string => {
     if (!watch) return '';
-    const kind = parseTemplateSpec(name, readFileSync(join(dir, `${name}.json`), 'utf8')).kind;
-    return filesOf(dir, name, kind)
+    const footer = footerOf(parseTemplateSpec(name, readFileSync(join(dir, `${name}.json`), 'utf8')));
+    return filesOf(dir, name, footer)
       .map((f) => statSync(f).mtimeMs)
       .join(',');
   };
@@ -47,12 +50,13 @@ export function createTemplateStore(options: { dir: string; publicUrl: string; w
   const load = async (name: string): Promise<Template> => {
     const read = (file: string) => readFileSync(join(dir, file), 'utf8');
     const spec = parseTemplateSpec(name, read(`${name}.json`));
+    const footer = footerOf(spec);
     const compiled = await compileTemplate(name, spec, {
       layout: read('layout.mjml'),
-      footer: read(`footer-${spec.kind}.mjml`),
+      footer: read(`${footer}.mjml`),
       body: read(`${name}.mjml`),
       textBody: read(`${name}.txt`),
-      textFooter: read(`footer-${spec.kind}.txt`),
+      textFooter: read(`${footer}.txt`),
     });
     return { name, spec, schema: dataSchema(spec, publicUrl), compiled };
   };

@@ -84,28 +84,19 @@ export const emailChangeConfirmPages = new Hono<AppEnv>()
     await readForm(c);
     const pending = await pendingOf(c);
     const p = pageContext(c, pending.recipient.locale);
-    const back = <ManageLink href={preferencesHref(c, p, pending.recipient.id)} label={p.t.backToPreferences} />;
+    // Whoever holds this link holds the new mailbox, which may not be the person's (a typo): the answer
+    // links to nothing of the account (issue 10); the person reaches it from their next email.
     try {
       const recipient = await confirmEmailChange(c.var.deps.db, c.var.deps.config.hashKey, pending, recipientActor(c, 'preference_page'));
       return renderPage(
         c,
         p,
         p.t.emailChangedHeading,
-        <Message role="status" heading={p.t.emailChangedHeading} lead={p.t.emailChangedLead(displayEmail(recipient.email))}>
-          {back}
-        </Message>,
+        <Message role="status" heading={p.t.emailChangedHeading} lead={p.t.emailChangedLead(displayEmail(recipient.email))} />,
       );
     } catch (err) {
       if (toAppError(err)?.code !== 'conflict') throw err;
-      return renderPage(
-        c,
-        p,
-        p.t.emailTakenHeading,
-        <Message role="alert" heading={p.t.emailTakenHeading} lead={p.t.emailTakenLead}>
-          {back}
-        </Message>,
-        409,
-      );
+      return renderPage(c, p, p.t.emailTakenHeading, <Message role="alert" heading={p.t.emailTakenHeading} lead={p.t.emailTakenLead} />, 409);
     }
   })
   .all('*', () => {
