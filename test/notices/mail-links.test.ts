@@ -6,6 +6,7 @@ import { parseConfig } from '../../src/config.js';
 import { preferencesUrlFor } from '../../src/domain/links/email-links.js';
 import { dispatchNotices } from '../../src/domain/notices/dispatch.js';
 import { createMailQueue } from '../../src/domain/notices/mail-queue.js';
+import { createOutboxTransport } from '../../src/domain/notices/outbox-transport.js';
 import { renderEmail } from '../../src/domain/notices/render.js';
 import { TEMPLATES_DIR } from '../../src/domain/notices/runtime.js';
 import { validateData } from '../../src/domain/notices/template-spec.js';
@@ -87,7 +88,7 @@ describe.each(testDialects())('mail to a new address on %s', (dialect) => {
     const ctx = {
       db: h.handle.db,
       config: h.config,
-      runtime: { templates: store, transport: { name: 'none', send: async () => ({ ok: true as const, providerIds: [] }) } },
+      runtime: { templates: store, transport: createOutboxTransport(h.handle.db) },
       actor: 'system',
     };
     await expect(
