@@ -150,3 +150,15 @@ export async function finishBroadcast(
 export async function releaseBroadcast(db: Kysely<Database>, id: string, owner: string, notBefore: string | null = null): Promise<void> {
   await db.updateTable('broadcasts').set({ lease_owner: null, lease_until: notBefore }).where('id', '=', id).where('lease_owner', '=', owner).execute();
 }
+
+// Stops a queued or running broadcast: it ends `failed` with the reason, and its lease is dropped, so the
+// walker's next page finds the broadcast no longer its own and stops. Returns false if it had finished.
+export async function cancelBroadcastRow(db: Kysely<Database>, id: string, reason: string, at: string): Promise<boolean> {
+  const result = await db
+    .updateTable('broadcasts')
+    .set({ status: 'failed', error: reason, lease_owner: null, lease_until: null, finished_at: at, updated_at: at })
+    .where('id', '=', id)
+    .where('status', 'in', ['queued', 'running'])
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}

@@ -3,6 +3,7 @@
 // is checked per route (src/domain/console/roles.ts).
 import { Hono } from 'hono';
 import type { AppEnv } from '../env.js';
+import { broadcastPages } from './broadcasts.js';
 import { categoryPages } from './categories.js';
 import { adminErrorHandler } from './errors.js';
 import { adminGuard, requireSession } from './guard.js';
@@ -29,6 +30,7 @@ export const admin = new Hono<AppEnv>()
   .route('/categories', categoryPages)
   .route('/suppressions', suppressionPages)
   .route('/notices', noticePages)
+  .route('/broadcasts', broadcastPages)
   .route('/keys', keyPages)
   .route('/ledger', ledgerPages)
   .onError(adminErrorHandler);

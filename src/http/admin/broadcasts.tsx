@@ -1,0 +1,275 @@
+// Broadcasts: pick a category and template, fill its data, preview, dry run (counts by exclusion reason),
+// send; then progress that refreshes itself, and cancel. Viewers see the list and progress only.
+import { Hono } from 'hono';
+import { AppError, invalidField } from '../../core/errors.js';
+import { UUID_PATTERN } from '../../core/ids.js';
+import { type BroadcastView, getBroadcast, listBroadcasts } from '../../domain/broadcasts/broadcasts.js';
+import { CANCELLED } from '../../domain/broadcasts/cancel-broadcast.js';
+import { type DryRun, dryRunBroadcast } from '../../domain/broadcasts/dry-run.js';
+import { walkBroadcast } from '../../domain/broadcasts/walk-broadcast.js';
+import { cancelBroadcastAsOperator, startBroadcastAsOperator } from '../../domain/console/broadcasts.js';
+import { can } from '../../domain/console/roles.js';
+import type { DispatchContext } from '../../domain/notices/dispatch.js';
+import { describeTemplates, previewTemplate } from '../../domain/notices/preview.js';
+import type { RenderedEmail } from '../../domain/notices/render.js';
+import { listCategories } from '../../domain/recipients/categories.js';
+import type { AppEnv } from '../env.js';
+import { type Form, field, readForm } from '../pages/form.js';
+import { assertCsrf, operatorActor, requirePermission } from './guard.js';
+import { type AdminContext, adminContext, Csrf, Flash, renderAdmin } from './layout.js';
+
+type C = Parameters<typeof adminContext>[0];
+const dispatchContext = (c: C): DispatchContext => ({ db: c.var.deps.db, config: c.var.deps.config, runtime: c.var.notices, actor: operatorActor(c).actor });
+const stateOf = (b: BroadcastView, a: AdminContext) => (b.status === 'failed' && b.error?.startsWith(CANCELLED) ? a.t.cancelledState : b.status);
+
+interface Draft {
+  category: string;
+  template: string;
+  data: string;
+}
+
+function parseData(text: string): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw invalidField('data', 'not JSON');
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalidField('data', 'a JSON object');
+  return value as Record<string, unknown>;
+}
+
+async function listPage(c: C, a: AdminContext, draft?: Draft, result?: { preview?: RenderedEmail; dryRun?: DryRun }) {
+  const { t } = a;
+  const [recent, categories, templates] = await Promise.all([
+    listBroadcasts(c.var.deps, undefined, 20),
+    listCategories(c.var.deps.db),
+    describeTemplates(c.var.notices.templates),
+  ]);
+  const chosen = templates.find((x) => x.name === draft?.template) ?? templates[0];
+  const data = draft?.data ?? JSON.stringify(chosen?.example ?? {}, null, 2);
+  const editor = can(c.var.session.operator.role, 'act');
+  return renderAdmin(
+    c,
+    a,
+    { title: t.navBroadcasts, section: 'broadcasts' },
+    <>
+      <h1>{t.navBroadcasts}</h1>
+      <p class="lead">{t.broadcastsLead}</p>
+      {editor && (
+        <form method="post" action={`${a.base}/broadcasts`} class="card">
+          <Csrf a={a} />
+          <h2>{t.newBroadcastHeading}</h2>
+          <div class="row">
+            <div>
+              <label for="b-category">{t.categoryLabel}</label>
+              <select id="b-category" name="category">
+                {categories.map((k) => (
+                  <option value={k.key} selected={k.key === draft?.category}>
+                    {k.name}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <div>
+              <label for="b-template">{t.templateLabel}</label>
+              <select id="b-template" name="template">
+                {templates.map((x) => (
+                  <option value={x.name} selected={x.name === chosen?.name}>
+                    {x.name} ({x.kind})
+                  </option>
+                ))}
+              </select>
+            </div>
+          </div>
+          <label for="b-data">{t.dataLabel}</label>
+          <textarea id="b-data" name="data" maxlength={20000} aria-describedby="b-data-hint">
+            {data}
+          </textarea>
+          <p class="hint" id="b-data-hint">
+            {t.dataHint}
+          </p>
+          <p class="actions">
+            <button type="submit" name="intent" value="preview" class="secondary">
+              {t.previewButton}
+            </button>
+            <button type="submit" name="intent" value="dry-run" class="secondary">
+              {t.dryRunButton}
+            </button>
+            <button type="submit" name="intent" value="send">
+              {t.sendButton}
+            </button>
+          </p>
+        </form>
+      )}
+      {result?.preview && (
+        <section class="card" aria-labelledby="preview-h" role="status">
+          <h2 id="preview-h">{t.previewHeading}</h2>
+          <p>
+            <strong>{t.subjectLabel}:</strong> {result.preview.subject}
+          </p>
+          <pre class="mono preview">{result.preview.text}</pre>
+        </section>
+      )}
+      {result?.dryRun && (
+        <section class="card" aria-labelledby="dry-h" role="status">
+          <h2 id="dry-h">{t.dryRunHeading}</h2>
+          <p>{t.dryRunSummary(result.dryRun.eligible, result.dryRun.total)}</p>
+          {Object.keys(result.dryRun.excluded).length === 0 ? (
+            <p>{t.noneExcluded}</p>
+          ) : (
+            <table>
+              <caption>{t.excludedCaption}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t.colReason}</th>
+                  <th scope="col" class="num">
+                    {t.countHeading}
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {Object.entries(result.dryRun.excluded).map(([reason, n]) => (
+                  <tr>
+                    <th scope="row">
+                      <code>{reason}</code>
+                    </th>
+                    <td class="num">{String(n)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </section>
+      )}
+      <section class="card scroll" aria-labelledby="recent-h">
+        <h2 id="recent-h">{t.recentBroadcasts}</h2>
+        {recent.data.length === 0 ? (
+          <p>{t.noBroadcasts}</p>
+        ) : (
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{t.colCreated}</th>
+                <th scope="col">{t.templateLabel}</th>
+                <th scope="col">{t.colCategory}</th>
+                <th scope="col">{t.colStatus}</th>
+                <th scope="col">{t.colProgress}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {recent.data.map((b) => (
+                <tr>
+                  <td class="nowrap">
+                    <a href={`${a.base}/broadcasts/${b.id}`}>{b.createdAt.replace('T', ' ').slice(0, 19)}</a>
+                  </td>
+                  <th scope="row">{b.template}</th>
+                  <td>{b.category}</td>
+                  <td>{stateOf(b, a)}</td>
+                  <td>{t.progressText(b.sent + b.skipped + b.failed, b.total)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+    </>,
+  );
+}
+
+function draftOf(form: Form): Draft {
+  return { category: field(form, 'category') ?? '', template: field(form, 'template') ?? '', data: (field(form, 'data') ?? '{}').slice(0, 20000) };
+}
+
+const broadcastId = (raw: string) => {
+  if (!UUID_PATTERN.test(raw)) throw new AppError('not_found', 'Broadcast was not found.');
+  return raw;
+};
+
+export const broadcastPages = new Hono<AppEnv>()
+  .get('/', (c) => listPage(c, adminContext(c)))
+  .post('/', requirePermission('act'), async (c) => {
+    const form = await readForm(c);
+    assertCsrf(c, form);
+    const a = adminContext(c);
+    const draft = draftOf(form);
+    const data = parseData(draft.data);
+    const intent = field(form, 'intent');
+    const ctx = dispatchContext(c);
+    if (intent === 'preview') {
+      if (!c.var.notices.templates.names().includes(draft.template)) throw invalidField('template', 'no such template');
+      return listPage(c, a, draft, { preview: await previewTemplate(c.var.deps.config, c.var.notices.templates, draft.template, data) });
+    }
+    if (intent === 'dry-run')
+      return listPage(c, a, draft, { dryRun: await dryRunBroadcast(ctx, { category: draft.category, template: draft.template, data }) });
+    if (intent !== 'send') throw invalidField('intent', 'preview, dry-run or send');
+    const broadcast = await startBroadcastAsOperator(ctx, { category: draft.category, template: draft.template, data }, operatorActor(c));
+    if (broadcast.status === 'queued') {
+      // As POST /v1/broadcasts: the walk runs after the answer, and a resume finishes it after a crash.
+      const { lifecycle } = c.var.deps;
+      const walk = walkBroadcast(ctx, broadcast.id, { signal: lifecycle?.stopping }).catch((err: unknown) =>
+        console.error(`broadcast ${broadcast.id}: walk stopped (${err instanceof Error ? err.name : 'error'}); it resumes later`),
+      );
+      void lifecycle?.track(walk);
+    }
+    return c.redirect(`${a.base}/broadcasts/${broadcast.id}?done=queued`, 303);
+  })
+  .get('/:id', async (c) => {
+    const a = adminContext(c);
+    const { t } = a;
+    const b = await getBroadcast(c.var.deps, broadcastId(c.req.param('id')));
+    const running = b.status === 'queued' || b.status === 'running';
+    const done = b.sent + b.skipped + b.failed;
+    const flash = c.req.query('done');
+    return renderAdmin(
+      c,
+      a,
+      { title: t.broadcastHeading(b.template, b.category), section: 'broadcasts', refreshSeconds: running ? 5 : undefined },
+      <>
+        <p>
+          <a href={`${a.base}/broadcasts`}>← {t.navBroadcasts}</a>
+        </p>
+        <h1>{t.broadcastHeading(b.template, b.category)}</h1>
+        <Flash text={flash === 'queued' ? t.doneQueued : flash === 'cancelled' ? t.doneCancelled : undefined} />
+        <section class="card">
+          <dl class="facts">
+            <dt>{t.colStatus}</dt>
+            <dd>{stateOf(b, a)}</dd>
+            <dt>{t.colProgress}</dt>
+            <dd>
+              <progress max={String(Math.max(b.total, 1))} value={String(done)} aria-label={t.colProgress} /> {t.progressText(done, b.total)}
+            </dd>
+            <dt>{t.colSent}</dt>
+            <dd>{String(b.sent)}</dd>
+            <dt>{t.colSkipped}</dt>
+            <dd>{String(b.skipped)}</dd>
+            <dt>{t.colFailed}</dt>
+            <dd>{String(b.failed)}</dd>
+            <dt>{t.colCreated}</dt>
+            <dd>{b.createdAt}</dd>
+            {b.error && (
+              <>
+                <dt>{t.colReason}</dt>
+                <dd>{b.error}</dd>
+              </>
+            )}
+          </dl>
+          {running && can(c.var.session.operator.role, 'act') && (
+            <form method="post" action={`${a.base}/broadcasts/${b.id}/cancel`}>
+              <Csrf a={a} />
+              <button type="submit" class="danger">
+                {t.cancelButton}
+              </button>
+            </form>
+          )}
+        </section>
+      </>,
+    );
+  })
+  .post('/:id/cancel', requirePermission('act'), async (c) => {
+    assertCsrf(c, await readForm(c));
+    const id = broadcastId(c.req.param('id'));
+    const view = await getBroadcast(c.var.deps, id);
+    await cancelBroadcastAsOperator(dispatchContext(c), id, operatorActor(c), view);
+    return c.redirect(`${adminContext(c).base}/broadcasts/${id}?done=cancelled`, 303);
+  });
