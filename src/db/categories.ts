@@ -4,7 +4,7 @@ import type { CategoriesTable, Database } from './schema.js';
 
 type CategoryRow = Selectable<CategoriesTable>;
 
-function toCategory(row: CategoryRow): Category {
+export function toCategory(row: CategoryRow): Category {
   return {
     id: row.id,
     key: row.key,

@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import { normalizeEmail } from '../core/email.js';
-import type { Recipient, Subscription, SubscriptionStatus } from '../core/vocabulary.js';
+import type { Category, Recipient, Subscription, SubscriptionStatus } from '../core/vocabulary.js';
+import { toCategory } from './categories.js';
 import { isPostgres } from './dialect.js';
 import type { Database, RecipientsTable } from './schema.js';
 
@@ -106,4 +107,25 @@ export async function upsertSubscription(
     .values({ recipient_id: s.recipientId, category_id: s.categoryId, status: s.status, source: s.source, updated_at: s.updatedAt })
     .onConflict((oc) => oc.columns(['recipient_id', 'category_id']).doUpdateSet({ status: s.status, source: s.source, updated_at: s.updatedAt }))
     .execute();
+}
+
+// What a change by link needs in one read: that the recipient exists, the category, and the recipient's
+// state in it. On PostgreSQL it holds the recipient's row until the transaction ends, as findRecipient's
+// forUpdate does, so concurrent changes of one person's consent queue up (src/db/transaction.ts).
+export async function findLinkTarget(
+  trx: Kysely<Database>,
+  recipientId: string,
+  categoryId: string,
+): Promise<{ category: Category; subscription: Subscription | null } | undefined> {
+  const query = trx
+    .selectFrom('recipients as r')
+    .innerJoin('categories as c', (j) => j.on('c.id', '=', categoryId))
+    .leftJoin('subscriptions as s', (j) => j.onRef('s.recipient_id', '=', 'r.id').onRef('s.category_id', '=', 'c.id'))
+    .selectAll('c')
+    .select(['s.status as sub_status', 's.source as sub_source', 's.updated_at as sub_updated_at'])
+    .where('r.id', '=', recipientId);
+  const row = await (isPostgres(trx) ? query.forUpdate('r') : query).executeTakeFirst();
+  if (!row) return undefined;
+  const { sub_status: status, sub_source: source, sub_updated_at: updatedAt, ...category } = row;
+  return { category: toCategory(category), subscription: status && source && updatedAt ? { status, source, updatedAt } : null };
 }

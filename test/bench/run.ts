@@ -2,21 +2,25 @@
 // Not a test: nothing here asserts a time. Every phase is bounded in time; the whole run takes ~1–2 min.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { parseSigningKeys } from '../../src/config.js';
 import { ELIGIBILITY_CHUNK } from '../../src/domain/eligibility/check-eligibility.js';
+import { signToken } from '../../src/domain/links/tokens.js';
 import { type Measured, ndjsonOverHttp, rawLookup } from './bulk.js';
 import { load } from './load.js';
-import { seedDatabase } from './seed.js';
+import { BENCH_ENV, benchId, seedDatabase } from './seed.js';
 
 const RECIPIENTS = Number(process.env.BENCH_RECIPIENTS ?? 1_000_000);
 const CONNECTIONS = 64;
 const LOAD_SECONDS = 3;
 const ROUNDS = 2;
+const CLICK_CONNECTIONS = 16;
 
 const children: ChildProcess[] = [];
 
-async function startServer(mode: 'app' | 'bare', databaseUrl: string): Promise<number> {
+async function startServer(mode: 'app' | 'bare' | 'bare-write', databaseUrl: string): Promise<number> {
   const script = fileURLToPath(new URL('./server.ts', import.meta.url));
   const child = spawn(process.execPath, ['--import', 'tsx', script, mode, databaseUrl], { stdio: ['ignore', 'pipe', 'inherit'] });
   children.push(child);
@@ -84,12 +88,35 @@ async function main() {
       }
     }
 
+    // (c) RFC 8058 one-click: each request unsubscribes a different subscribed recipient (a real change
+    // and its ledger event), beside a bare Hono handler making one committed SQLite write per request.
+    console.log(`(c) one-click POST /u/TOKEN, ${CLICK_CONNECTIONS} keep-alive connections, ${LOAD_SECONDS} s each…`);
+    const keys = parseSigningKeys(BENCH_ENV.SIGNING_KEYS);
+    const clicks = Array.from({ length: Math.floor(RECIPIENTS / 4) }, (_, k) => {
+      const token = signToken(keys, { purpose: 'unsubscribe', subjectId: benchId(k * 4), categoryId: seeded.categoryId });
+      return `POST /u/${token} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 26\r\n\r\nList-Unsubscribe=One-Click`;
+    });
+    const bareWritePort = await startServer('bare-write', `file:${join(seeded.dir, 'bare-write.db')}`);
+    const clickRates = { bare: 0, app: 0 };
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const [name, port] of [
+        ['bare', bareWritePort],
+        ['app', appPort],
+      ] as const) {
+        const result = await load(port, clicks, CLICK_CONNECTIONS, LOAD_SECONDS);
+        if (result.failures > 0) throw new Error(`${result.failures} one-click requests to ${name} did not answer 200`);
+        clickRates[name] = Math.max(clickRates[name], result.requests / result.seconds);
+      }
+    }
+
     console.log(`\nmailprefs benchmark: ${fmt(RECIPIENTS)} recipients in SQLite, best of ${ROUNDS}, ${new Date().toISOString()}`);
     console.log(`(a) bulk eligibility, chunks of ${ELIGIBILITY_CHUNK} (target also ≥ 300,000 addr/s)`);
     row('NDJSON over HTTP vs raw IN-list lookup', rate(http!), 'addr/s', rate(inList!), 0.5);
     row('NDJSON over HTTP vs raw json_each lookup', rate(http!), 'addr/s', rate(jsonEach!));
     console.log(`(b) single GET /v1/eligibility, ${CONNECTIONS} keep-alive connections`);
     row('mailprefs vs bare Hono handler', rates.app, 'req/s', rates.bare, 0.7);
+    console.log(`(c) one-click POST /u/TOKEN, ${CLICK_CONNECTIONS} keep-alive connections (each a real unsubscribe)`);
+    row('mailprefs vs bare Hono + one SQLite write', clickRates.app, 'req/s', clickRates.bare, 0.5);
   } finally {
     for (const child of children) child.kill();
     rmSync(seeded.dir, { recursive: true, force: true });

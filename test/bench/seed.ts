@@ -26,7 +26,7 @@ export interface Seeded {
 export const addressOf = (i: number) => `user${i}@example.com`;
 
 // UUID-shaped and time-ordered like newId(), without a million calls for random bytes.
-const benchId = (i: number) => `00000000-0000-7000-8000-${i.toString(16).padStart(12, '0')}`;
+export const benchId = (i: number) => `00000000-0000-7000-8000-${i.toString(16).padStart(12, '0')}`;
 
 /** Every 4th recipient subscribes, every 10th unsubscribes, every 100th is suppressed. */
 export async function seedDatabase(recipients: number): Promise<Seeded> {

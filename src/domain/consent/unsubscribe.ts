@@ -5,7 +5,7 @@ import { notFound } from '../../core/errors.js';
 import { nowIso } from '../../core/ids.js';
 import type { Category, ConsentContext, SubscriptionStatus } from '../../core/vocabulary.js';
 import { type ConsentEventRow, lastEventOf } from '../../db/consent-events.js';
-import { findRecipient } from '../../db/recipients.js';
+import { findLinkTarget, findRecipient } from '../../db/recipients.js';
 import type { Database } from '../../db/schema.js';
 import { inTransaction } from '../../db/transaction.js';
 import { changeSubscription } from './change-consent.js';
@@ -26,6 +26,27 @@ export async function unsubscribeFromCategory(db: Kysely<Database>, recipientId:
     const previous = recipient.subscriptions[category.key]?.status ?? 'none';
     const changed = await changeSubscription(trx, recipient, category, 'unsubscribed', ctx, nowIso());
     return { changed, previous };
+  });
+}
+
+/**
+ * RFC 8058 one-click: the same change as unsubscribeFromCategory, in one transaction of the fewest
+ * statements (one read of recipient, category and state; the change and its ledger event), with no
+ * read outside it. Undefined when the recipient or category no longer exists.
+ */
+export async function unsubscribeByLink(
+  db: Kysely<Database>,
+  recipientId: string,
+  categoryId: string,
+  ctx: ConsentContext,
+): Promise<UnsubscribeOutcome | undefined> {
+  return inTransaction(db, async (trx) => {
+    const target = await findLinkTarget(trx, recipientId, categoryId);
+    if (!target) return undefined;
+    const { category, subscription } = target;
+    const recipient = { id: recipientId, subscriptions: subscription ? { [category.key]: subscription } : {} };
+    const changed = await changeSubscription(trx, recipient, category, 'unsubscribed', ctx, nowIso());
+    return { changed, previous: subscription?.status ?? 'none' };
   });
 }
 

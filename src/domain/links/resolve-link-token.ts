@@ -21,6 +21,12 @@ export async function resolvePreferencesToken(db: Kysely<Database>, config: Keys
   return claims && findRecipient(db, { by: 'id', value: claims.subjectId });
 }
 
+/** The recipient and category ids a genuine token names, checked without reading the database. */
+export function categoryTokenIds(config: Keys, token: string, purpose: 'unsubscribe' | 'confirm'): { recipientId: string; categoryId: string } | undefined {
+  const claims = verifyToken(config.signingKeys, token, purpose);
+  return claims?.categoryId ? { recipientId: claims.subjectId, categoryId: claims.categoryId } : undefined;
+}
+
 export async function resolveCategoryToken(
   db: Kysely<Database>,
   config: Keys,

@@ -5,8 +5,8 @@ import { type Context, Hono } from 'hono';
 import { AppError, notFound } from '../../core/errors.js';
 import { requestConfirmations } from '../../domain/consent/double-opt-in.js';
 import { isChosen } from '../../domain/consent/preferences.js';
-import { PRIOR_STATES, type PriorState, undoUnsubscribe, unsubscribeFromCategory } from '../../domain/consent/unsubscribe.js';
-import { type CategoryLink, resolveCategoryToken } from '../../domain/links/resolve-link-token.js';
+import { PRIOR_STATES, type PriorState, undoUnsubscribe, unsubscribeByLink, unsubscribeFromCategory } from '../../domain/consent/unsubscribe.js';
+import { type CategoryLink, categoryTokenIds, resolveCategoryToken } from '../../domain/links/resolve-link-token.js';
 import type { AppEnv } from '../env.js';
 import { type Form, field, readForm, recipientActor } from './form.js';
 import { assertSameOrigin } from './guard.js';
@@ -54,9 +54,9 @@ export const unsubscribePages = new Hono<AppEnv>()
     const form = await readForm(c);
     const { db, config } = c.var.deps;
     if (isOneClick(form)) {
-      const link = await resolveCategoryToken(db, config, c.req.param('token'), 'unsubscribe');
-      if (!link) return c.text('This link is not valid.', 404);
-      await unsubscribeFromCategory(db, link.recipient.id, link.category, recipientActor(c, 'one_click'));
+      const ids = categoryTokenIds(config, c.req.param('token'), 'unsubscribe');
+      const done = ids && (await unsubscribeByLink(db, ids.recipientId, ids.categoryId, recipientActor(c, 'one_click')));
+      if (!done) return c.text('This link is not valid.', 404);
       return c.text('You are unsubscribed.', 200);
     }
     assertSameOrigin(c);
