@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { parseSigningKeys } from '../../src/config.js';
 import { newId } from '../../src/core/ids.js';
@@ -9,6 +10,19 @@ const recipient = newId();
 const category = newId();
 
 describe('tokens', () => {
+  it('carries exactly the HMAC-SHA256 that createHmac computes, for short and long secrets', () => {
+    for (const secret of ['s'.repeat(32), 'k'.repeat(64), `${'x'.repeat(100)}é`]) {
+      const keys = parseSigningKeys(`kid1:${secret}`);
+      for (let i = 0; i < 20; i++) {
+        const token = signToken(keys, { purpose: 'unsubscribe', subjectId: newId(), categoryId: newId(), issuedAt: 1_800_000_000 + i });
+        const raw = Buffer.from(token.slice(5), 'base64url');
+        const payload = raw.subarray(0, raw.length - 16);
+        const expected = createHmac('sha256', secret).update('mailprefs-token').update('kid1').update(payload).digest().subarray(0, 16);
+        expect(raw.subarray(raw.length - 16).equals(expected)).toBe(true);
+      }
+    }
+  });
+
   it('round-trips claims and stays short', () => {
     const token = signToken(rotated, { purpose: 'unsubscribe', subjectId: recipient, categoryId: category, issuedAt: 1_800_000_000 });
     expect(token.startsWith('new.')).toBe(true);

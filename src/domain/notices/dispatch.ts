@@ -10,7 +10,7 @@ import type { Category } from '../../core/vocabulary.js';
 import { addNoticeEvents, findRecipientIdsByEmail, insertNotices, type NewNoticeRow } from '../../db/notices.js';
 import type { Database } from '../../db/schema.js';
 import { checkEligibility } from '../eligibility/check-eligibility.js';
-import { linksFor } from '../links/email-links.js';
+import { type EmailLinks, linksFor } from '../links/email-links.js';
 import { ensureRecipient } from '../recipients/ensure-recipient.js';
 import type { NoticeResult } from './delivery-records.js';
 import { createNoticeDispatcher, type NoticeDispatcher } from './dispatcher.js';
@@ -76,6 +76,9 @@ export async function dispatchNotices(
   for (const email of eligibleEmails.filter((e) => !ids.has(e))) ids.set(email, await ensureRecipient(db, config.hashKey, email));
 
   const at = nowIso();
+  // Signed once per recipient in this send (the category is the same for all of it).
+  const links = new Map<string, EmailLinks>();
+  const linksOf = (recipientId: string) => links.get(recipientId) ?? links.set(recipientId, linksFor(config, recipientId, category)).get(recipientId)!;
   const noticeIds = items.map(() => newId()).sort();
   const rows: NewNoticeRow[] = items.map((item, i) => {
     const verdict = verdicts[i]!;
@@ -96,7 +99,7 @@ export async function dispatchNotices(
     const recipientId = ids.get(normalizeEmail(item.email))!;
     // An address that is not the person's gets no link into their account (docs/notices.md).
     if (item.recipientId && !template.spec.unconfirmedAddress) throw new Error(`template ${template.name} is not for an unconfirmed address`);
-    const links = item.recipientId ? { preferencesUrl: '' } : linksFor(config, recipientId, category);
+    const links = item.recipientId ? { preferencesUrl: '' } : linksOf(recipientId);
     const email = renderEmail(template, item.data, { config, categoryName: category.name, links });
     return {
       ...base,
