@@ -77,8 +77,8 @@ export async function dispatchNotices(
 
   const at = nowIso();
   // Signed once per recipient in this send (the category is the same for all of it).
-  const links = new Map<string, EmailLinks>();
-  const linksOf = (recipientId: string) => links.get(recipientId) ?? links.set(recipientId, linksFor(config, recipientId, category)).get(recipientId)!;
+  const signed = new Map<string, EmailLinks>();
+  const linksOf = (recipientId: string) => signed.get(recipientId) ?? signed.set(recipientId, linksFor(config, recipientId, category)).get(recipientId)!;
   const noticeIds = items.map(() => newId()).sort();
   const rows: NewNoticeRow[] = items.map((item, i) => {
     const verdict = verdicts[i]!;
