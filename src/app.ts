@@ -19,7 +19,7 @@ import { isNdjson } from './http/ndjson-lines.js';
 import { notices } from './http/notices.js';
 import { pages } from './http/pages/index.js';
 import { privacy } from './http/privacy.js';
-import { apiErrorHandler, problemResponse } from './http/problem.js';
+import { apiErrorHandler, problemResponse, refuseNul } from './http/problem.js';
 import { recipients } from './http/recipients.js';
 import { stats } from './http/stats.js';
 import { suppressions } from './http/suppressions.js';
@@ -47,6 +47,11 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   // Streaming NDJSON eligibility is unbounded by design (docs/api.md "Eligibility"); it reads line by line instead.
   // GET and HEAD carry no body, and asking for one makes @hono/node-server build a full Request.
   app.use('/v1/*', (c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' || isNdjson(c.req.header('content-type')) ? next() : limit(c, next)));
+
+  // NUL in a path or query names nothing and PostgreSQL refuses it outright (22021): refused here, the
+  // same on both dialects, before any route reads a parameter.
+  app.use('/v1/*', refuseNul);
+  app.use('/webhooks/*', refuseNul);
 
   app.route('/', health);
   app.route('/v1/categories', categories);

@@ -6,7 +6,6 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../src/config.js';
 import { newId, nowIso } from '../src/core/ids.js';
 import { findBroadcast } from '../src/db/broadcasts.js';
 import { openDatabase } from '../src/db/database.js';
@@ -28,9 +27,8 @@ const GRACE_SECONDS = 8;
 
 /** A request whose body arrives in two parts; resolves with the answer once the second part is sent. */
 function slowRequest(url: string, method: string, headers: Record<string, string>, first: string) {
-  let answer!: Promise<{ status: number; body: string }>;
   const req = request(url, { method, headers });
-  answer = new Promise((done, fail) => {
+  const answer = new Promise<{ status: number; body: string }>((done, fail) => {
     req.on('response', (res) => {
       let body = '';
       res.on('data', (b: Buffer) => (body += b.toString()));

@@ -2,6 +2,7 @@
 import type { Context } from 'hono';
 import type { z } from 'zod';
 import { AppError } from '../core/errors.js';
+import { assertPlainInput } from './json-shape.js';
 
 export async function readJson<T extends z.ZodType>(c: Context, schema: T): Promise<z.infer<T>> {
   const type = c.req.header('content-type') ?? '';
@@ -18,6 +19,7 @@ export async function readJson<T extends z.ZodType>(c: Context, schema: T): Prom
 }
 
 export function validate<T extends z.ZodType>(schema: T, raw: unknown): z.infer<T> {
+  assertPlainInput(raw);
   const parsed = schema.safeParse(raw);
   if (parsed.success) return parsed.data;
   const errors = parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.') || '(body)', message: i.message }));

@@ -7,10 +7,11 @@ import { invalidField } from '../core/errors.js';
 import { UUID_PATTERN } from '../core/ids.js';
 
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-const CONTROL = /[\u0000-\u001f\u007f]/;
+// U+2028 and U+2029 break a line as surely as LF in a mail header or a script; templates refuse them too.
+const CONTROL = /[\u0000-\u001f\u007f\u2028\u2029]/;
 const CONTROL_BUT_LINE_BREAKS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 
-/** One line of text: no control characters, no lone surrogates. */
+/** One line of text: no control characters or line separators, no lone surrogates. */
 export const line = (max: number) =>
   z
     .string()

@@ -1,10 +1,10 @@
 // The one place where what was thrown becomes a response: RFC 9457 problem+json for the API.
 // Ours (AppError) map through one table; Hono's HTTPException keeps its status; anything else is
 // logged without request data (no personal data in logs) and answered as a bare 500.
-import type { Context } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { AppError, type ErrorCode } from '../core/errors.js';
+import { AppError, type ErrorCode, invalidField } from '../core/errors.js';
 import { logUnexpectedError } from '../core/log-error.js';
 
 export const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
@@ -50,8 +50,21 @@ export function toAppError(err: unknown): AppError | undefined {
   if (code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
     return new AppError('conflict', 'A concurrent request changed the same record; try again.');
   }
+  // A string the database cannot store (NUL in text, 22021; \u0000 in jsonb, 22P05) that got past the
+  // edge checks (src/http/json-shape.ts) is still the client's input, not our failure.
+  if (code === '22021' || code === '22P05') return new AppError('invalid_field', 'A value contains a character that cannot be stored (NUL).');
   return undefined;
 }
+
+/** Middleware: NUL in the path or the query is not a value we take (422, as a field with NUL is). */
+export const refuseNul: MiddlewareHandler = async (c, next) => {
+  const url = c.req.url;
+  const query = url.indexOf('?');
+  const path = query === -1 ? url : url.slice(0, query);
+  if (/%00/i.test(path)) return problemResponse(c, invalidField('(path)', 'must not contain NUL'));
+  if (query !== -1 && /%00/i.test(url.slice(query))) return problemResponse(c, invalidField('(query)', 'must not contain NUL'));
+  await next();
+};
 
 export function problemFor(err: AppError): Problem {
   return {

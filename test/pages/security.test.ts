@@ -50,6 +50,36 @@ describe.each(testDialects())('recipient pages against hostile input on %s', (di
     expect(css.headers.get('content-type')).toMatch(/^text\/css/);
   });
 
+  it('sets the same strict headers on every error page, 413 included', async () => {
+    const big = 'x'.repeat(70 * 1024);
+    const cases: [string, RequestInit, number][] = [
+      [
+        unsub,
+        {
+          method: 'POST',
+          body: `action=unsubscribe&pad=${big}`,
+          headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': String(big.length + 22) },
+        },
+        413,
+      ],
+      [prefs, { method: 'POST', body: `pad=${big}`, headers: { 'content-type': 'application/x-www-form-urlencoded', origin: ORIGIN } }, 413],
+      [unsub, { method: 'POST', body: 'x', headers: { 'content-type': 'text/plain' } }, 415],
+      [unsub, { method: 'POST', body: '--b\r\nnope', headers: { 'content-type': 'multipart/form-data; boundary=b' } }, 400],
+      [prefs, { method: 'POST', body: 'action=save', headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'https://evil.example' } }, 403],
+      ['/u/bad', { method: 'GET' }, 404],
+    ];
+    for (const [path, init, status] of cases) {
+      const res = await h.app.request(path, init);
+      expect(res.status, `${init.method} ${path}`).toBe(status);
+      expect(res.headers.get('content-security-policy'), `${status}`).toMatch(/^default-src 'none'/);
+      expect(res.headers.get('x-frame-options')).toBe('DENY');
+      expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(res.headers.get('cache-control')).toBe('no-store');
+      expect(res.headers.get('content-type'), `${init.method} ${path} ${status}`).toMatch(/^text\/html/);
+    }
+  });
+
   it('answers every kind of invalid link with the same 404 page offering /p, never another page', async () => {
     const newsletterId = (await h.handle.db.selectFrom('categories').select('id').where('key', '=', 'newsletter').executeTakeFirstOrThrow()).id;
     const retired = signToken(parseSigningKeys('old:retired-secret-0123456789abcdef0123'), { purpose: 'preferences', subjectId: id });

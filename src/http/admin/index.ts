@@ -3,6 +3,7 @@
 // is checked per route (src/domain/console/roles.ts).
 import { Hono } from 'hono';
 import type { AppEnv } from '../env.js';
+import { pageBodyLimit } from '../pages/guard.js';
 import { broadcastPages } from './broadcasts.js';
 import { categoryPages } from './categories.js';
 import { adminErrorHandler } from './errors.js';
@@ -17,7 +18,7 @@ import { CONSOLE_CSS } from './styles.js';
 import { suppressionPages } from './suppressions.js';
 
 export const admin = new Hono<AppEnv>()
-  .use('*', adminGuard)
+  .use('*', adminGuard, pageBodyLimit)
   .get('/assets/console.css', (c) => {
     c.header('Content-Type', 'text/css; charset=utf-8');
     c.header('Cache-Control', 'public, max-age=3600');

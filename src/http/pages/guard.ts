@@ -32,11 +32,17 @@ const limit = bodyLimit({
 
 export const pageGuard: MiddlewareHandler<AppEnv> = async (c, next) => {
   await headers(c, async () => {
-    await (c.req.method === 'POST' ? limit(c, next) : next());
+    await next();
     // Tokens are in the path: nothing may keep a copy (Referrer-Policy above keeps them out of Referer).
     c.header('Cache-Control', 'no-store');
   });
 };
+
+/**
+ * The body limit, as its own middleware after pageGuard: an error thrown by a middleware becomes the
+ * error page at that middleware's own level, so a 413 thrown inside pageGuard would skip its headers.
+ */
+export const pageBodyLimit: MiddlewareHandler<AppEnv> = (c, next) => (c.req.method === 'POST' ? limit(c, next) : next());
 
 /**
  * Refuses a form posted from another site. Our own pages send `Referrer-Policy: no-referrer`, under which

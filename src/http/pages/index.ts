@@ -5,7 +5,7 @@ import type { AppEnv } from '../env.js';
 import { confirmPages } from './confirm.js';
 import { emailChangeConfirmPages, emailChangeRequestPages } from './email-change.js';
 import { pageErrorHandler } from './errors.js';
-import { pageGuard } from './guard.js';
+import { pageBodyLimit, pageGuard } from './guard.js';
 import { preferencePages } from './preferences.js';
 import { privacyActionPages } from './privacy-actions.js';
 import { requestLinkPages } from './request-link.js';
@@ -13,10 +13,10 @@ import { PAGES_CSS } from './styles.js';
 import { unsubscribePages } from './unsubscribe.js';
 
 export const pages = new Hono<AppEnv>()
-  .use('/u/*', pageGuard)
-  .use('/p/*', pageGuard)
-  .use('/c/*', pageGuard)
-  .use('/e/*', pageGuard)
+  .use('/u/*', pageGuard, pageBodyLimit)
+  .use('/p/*', pageGuard, pageBodyLimit)
+  .use('/c/*', pageGuard, pageBodyLimit)
+  .use('/e/*', pageGuard, pageBodyLimit)
   .route('/u', unsubscribePages)
   .route('/p', requestLinkPages)
   .route('/p', preferencePages)
