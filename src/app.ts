@@ -13,6 +13,7 @@ import { eligibility } from './http/eligibility.js';
 import type { AppEnv, Deps } from './http/env.js';
 import { events } from './http/events.js';
 import { health } from './http/health.js';
+import { imports } from './http/imports.js';
 import { ledger } from './http/ledger.js';
 import { links } from './http/links.js';
 import { isNdjson } from './http/ndjson-lines.js';
@@ -46,7 +47,9 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   });
   // Streaming NDJSON eligibility is unbounded by design (docs/api.md "Eligibility"); it reads line by line instead.
   // GET and HEAD carry no body, and asking for one makes @hono/node-server build a full Request.
-  app.use('/v1/*', (c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' || isNdjson(c.req.header('content-type')) ? next() : limit(c, next)));
+  app.use('/v1/*', (c, next) =>
+    c.req.method === 'GET' || c.req.method === 'HEAD' || isNdjson(c.req.header('content-type')) || c.req.path === '/v1/imports' ? next() : limit(c, next),
+  );
 
   // NUL in a path or query names nothing and PostgreSQL refuses it outright (22021): refused here, the
   // same on both dialects, before any route reads a parameter.
@@ -61,6 +64,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   app.route('/v1/suppressions', suppressions);
   app.route('/v1/events', events);
   app.route('/v1/stats', stats);
+  app.route('/v1/imports', imports);
   app.route('/v1/notices', notices);
   app.route('/v1/templates', templates);
   app.route('/v1/broadcasts', broadcasts);

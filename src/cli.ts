@@ -35,6 +35,7 @@ const USAGE = `usage: mailprefs COMMAND
   ledger verify [--anchor SEQ:HASH]         check the consent ledger's hash chain; exit 1 naming the first broken event
   jobs run                                  run the periodic jobs once (double opt-in expiry, notice retention, resume queued notices)
   doctor addresses [--dry-run]              recompute address keys after an upgrade; exit 1 listing recipients that collide or are refused
+  import FILE [--dry-run]                   import recipients and consent from CSV (or .ndjson/.jsonl); a progress bar on a terminal
   demo                                      fill an empty development database with examples (dev outbox)
 scopes: ${SCOPES.join(', ')}
 roles: ${OPERATOR_ROLES.join(', ')} (viewers read; editors act on recipients and broadcasts; admins manage everything)`;
@@ -55,7 +56,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (command === 'demo') return demo(config);
-  if (command !== 'keys' && command !== 'ledger' && command !== 'jobs' && command !== 'operators' && command !== 'doctor') {
+  if (command !== 'keys' && command !== 'ledger' && command !== 'jobs' && command !== 'operators' && command !== 'doctor' && command !== 'import') {
     throw new UsageError(command ? `unknown command "${command}"` : 'no command given');
   }
 
@@ -64,6 +65,16 @@ async function main(argv: string[]): Promise<number> {
     if (command === 'ledger') return await ledgerCommand(handle.db, sub, rest);
     if (command === 'operators') return await operatorsCommand(handle.db, config.publicUrl, sub, rest);
     if (command === 'doctor') return await doctorCommand(handle.db, config.hashKey, sub, rest);
+    if (command === 'import') {
+      const { values, positionals } = parseArgs({
+        args: [sub ?? '', ...rest].filter(Boolean),
+        options: { 'dry-run': { type: 'boolean' } },
+        allowPositionals: true,
+      });
+      if (positionals.length !== 1) throw new UsageError('import needs one FILE');
+      const { importCommand } = await import('./cli-import.js');
+      return await importCommand(handle.db, config.hashKey, positionals[0]!, values['dry-run'] ?? false);
+    }
     if (command === 'jobs') {
       if (sub !== 'run') throw new UsageError(`unknown jobs command "${sub ?? ''}"`);
       const { runJobsOnce, describeJobResult, createNoticeRuntime } = await loadNotices();

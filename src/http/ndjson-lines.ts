@@ -14,9 +14,9 @@ export const MAX_LINE_CHARS = 1024;
  * Yields the non-blank lines of the stream, without their `\n` or `\r\n`, a batch per network chunk
  * (one await per chunk rather than per line keeps a million-line body cheap). Bytes are decoded as
  * UTF-8, invalid sequences becoming U+FFFD. A line longer than MAX_LINE_CHARS yields `tooLong` and the
- * rest of it is discarded up to the next newline.
+ * rest of it is discarded up to the next newline (`maxChars` overrides the limit).
  */
-export async function* ndjsonLines(body: ReadableStream<Uint8Array>): AsyncGenerator<NdjsonLine[]> {
+export async function* ndjsonLines(body: ReadableStream<Uint8Array>, maxChars: number = MAX_LINE_CHARS): AsyncGenerator<NdjsonLine[]> {
   const decoder = new TextDecoder();
   const reader = body.getReader();
   let pending = '';
@@ -32,7 +32,7 @@ export async function* ndjsonLines(body: ReadableStream<Uint8Array>): AsyncGener
       let start = 0;
       for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', start)) {
         n++;
-        if (!discarding) push(batch, n, pending === '' ? text.slice(start, nl) : pending + text.slice(start, nl));
+        if (!discarding) push(batch, n, pending === '' ? text.slice(start, nl) : pending + text.slice(start, nl), maxChars);
         discarding = false;
         pending = '';
         start = nl + 1;
@@ -40,13 +40,13 @@ export async function* ndjsonLines(body: ReadableStream<Uint8Array>): AsyncGener
       if (!discarding) {
         pending += text.slice(start);
         // +1: a CRLF line may carry its `\r` until the `\n` arrives.
-        if (pending.length > MAX_LINE_CHARS + 1) {
+        if (pending.length > maxChars + 1) {
           batch.push({ n: n + 1, tooLong: true });
           pending = '';
           discarding = true;
         }
       }
-      if (done && !discarding) push(batch, n + 1, pending);
+      if (done && !discarding) push(batch, n + 1, pending, maxChars);
       if (batch.length > 0) yield batch;
     }
   } finally {
@@ -56,8 +56,8 @@ export async function* ndjsonLines(body: ReadableStream<Uint8Array>): AsyncGener
   }
 }
 
-function push(batch: NdjsonLine[], n: number, raw: string): void {
+function push(batch: NdjsonLine[], n: number, raw: string, maxChars: number): void {
   const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
-  if (line.length > MAX_LINE_CHARS) batch.push({ n, tooLong: true });
+  if (line.length > maxChars) batch.push({ n, tooLong: true });
   else if (line.trim() !== '') batch.push({ n, text: line });
 }
