@@ -10,7 +10,8 @@ import { ELIGIBILITY_CHUNK } from '../../src/domain/eligibility/check-eligibilit
 import { signToken } from '../../src/domain/links/tokens.js';
 import { type Measured, ndjsonOverHttp, rawLookup } from './bulk.js';
 import { load } from './load.js';
-import { BENCH_ENV, benchId, seedDatabase } from './seed.js';
+import { rawPgLookup, rawPgSingle, seedPostgres } from './postgres.js';
+import { addressOf, BENCH_ENV, benchId, seedDatabase } from './seed.js';
 
 const RECIPIENTS = Number(process.env.BENCH_RECIPIENTS ?? 1_000_000);
 const CONNECTIONS = 64;
@@ -123,17 +124,63 @@ async function main() {
   }
 }
 
+// (d) PostgreSQL: the bulk and single figures on a throwaway cluster, beside raw `pg` in the same run.
+async function postgresPart() {
+  const n = Number(process.env.BENCH_PG_RECIPIENTS ?? RECIPIENTS);
+  console.log(`\n(d) PostgreSQL: seeding ${fmt(n)} recipients into a throwaway cluster…`);
+  const t = performance.now();
+  const seeded = await seedPostgres(n);
+  console.log(`  seeded in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+  const emails = Array.from({ length: n }, (_, i) => addressOf(i));
+  try {
+    const port = await startServer('app', seeded.url);
+    let any: Measured | undefined;
+    let unnest: Measured | undefined;
+    let http: Measured | undefined;
+    for (let round = 0; round < ROUNDS; round++) {
+      any = best(any, await rawPgLookup(seeded.url, seeded.categoryId, emails, 'any'));
+      unnest = best(unnest, await rawPgLookup(seeded.url, seeded.categoryId, emails, 'unnest'));
+      const h = await ndjsonOverHttp(port, seeded.key, 'news', emails, 240_000);
+      if (h.count !== n || h.eligible !== any.eligible || unnest.eligible !== any.eligible) {
+        throw new Error(`PostgreSQL NDJSON answered ${h.count} lines, ${h.eligible} eligible; raw found ${any.eligible} eligible`);
+      }
+      http = best(http, h);
+    }
+    const requests = Array.from(
+      { length: 1000 },
+      (_, i) =>
+        `GET /v1/eligibility?email=${encodeURIComponent(emails[(i * 7919) % n]!)}&category=news HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${seeded.key}\r\n\r\n`,
+    );
+    const rates = { raw: 0, app: 0 };
+    for (let round = 0; round < ROUNDS; round++) {
+      rates.raw = Math.max(rates.raw, await rawPgSingle(seeded.url, seeded.categoryId, emails, CONNECTIONS, LOAD_SECONDS));
+      await load(port, requests, CONNECTIONS, 0.5);
+      const result = await load(port, requests, CONNECTIONS, LOAD_SECONDS);
+      if (result.failures > 0) throw new Error(`${result.failures} PostgreSQL requests did not answer 200`);
+      rates.app = Math.max(rates.app, result.requests / result.seconds);
+    }
+    console.log(`\nmailprefs on PostgreSQL: ${fmt(n)} recipients, best of ${ROUNDS}`);
+    row('NDJSON over HTTP vs raw pg = ANY($1)', rate(http!), 'addr/s', rate(any!), 0.5);
+    row('NDJSON over HTTP vs raw pg unnest($1) join', rate(http!), 'addr/s', rate(unnest!), 0.5);
+    row('single GET vs raw pg single lookup (pool of 10)', rates.app, 'req/s', rates.raw, 0.5);
+  } finally {
+    for (const child of children.splice(0)) child.kill();
+    seeded.stop();
+  }
+}
+
 const watchdog = setTimeout(() => {
-  console.error('benchmark exceeded 7 minutes; stopping');
+  console.error('benchmark exceeded 12 minutes; stopping');
   for (const child of children) child.kill();
   process.exit(1);
-}, 7 * 60_000);
+}, 12 * 60_000);
 watchdog.unref();
 
 // Eligibility first, then notices (render beside mjml2html; 1,000 notices end to end to a fake Resend).
 main()
   .then(async () => {
     if (process.exitCode) return;
+    if (process.env.BENCH_POSTGRES !== '0') await postgresPart();
     console.log('\nnotices benchmark…');
     const notices = await import('./notices.js');
     await notices.main();

@@ -33,8 +33,8 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export default async function setup(project: TestProject) {
-  if (!testDialects().includes('postgres')) return;
+/** A throwaway cluster in a temp dir on 127.0.0.1 and a free port (the tests' and the benchmark's). */
+export async function startPostgresCluster(): Promise<{ url: string; stop(): void }> {
   const dir = mkdtempSync(join(tmpdir(), 'mailprefs-pg-'));
   const asRoot = process.getuid?.() === 0;
   const run = (bin: string, args: string[]) => {
@@ -58,12 +58,21 @@ export default async function setup(project: TestProject) {
     `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300`,
     'start',
   ]);
-  project.provide('pgUrl', `postgres://postgres@127.0.0.1:${port}/postgres`);
-  return () => {
-    try {
-      run('pg_ctl', ['-D', data, '-m', 'immediate', 'stop']);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+  return {
+    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    stop: () => {
+      try {
+        run('pg_ctl', ['-D', data, '-m', 'immediate', 'stop']);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
   };
+}
+
+export default async function setup(project: TestProject) {
+  if (!testDialects().includes('postgres')) return;
+  const cluster = await startPostgresCluster();
+  project.provide('pgUrl', cluster.url);
+  return () => cluster.stop();
 }
