@@ -6,6 +6,7 @@ import { createMailQueue } from './domain/notices/mail-queue.js';
 import { createNoticeRuntime, withDispatcher } from './domain/notices/runtime.js';
 import { createSystemMail } from './domain/notices/system-mail.js';
 import { admin } from './http/admin/index.js';
+import { apiDocs } from './http/api-docs.js';
 import { broadcasts } from './http/broadcasts.js';
 import { categories } from './http/categories.js';
 import { devOutbox } from './http/dev-outbox.js';
@@ -27,6 +28,9 @@ import { suppressions } from './http/suppressions.js';
 import { templates } from './http/templates.js';
 import { webhookEndpoints } from './http/webhook-endpoints.js';
 import { webhooks } from './http/webhooks.js';
+
+// The API's version in the OpenAPI document (package.json's).
+const API_VERSION = '0.1.0';
 
 export function createApp(deps: Deps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -57,6 +61,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   app.use('/webhooks/*', refuseNul);
 
   app.route('/', health);
+  app.route('/', apiDocs(API_VERSION));
   app.route('/v1/categories', categories);
   app.route('/v1/recipients', privacy);
   app.route('/v1/ledger', ledger);

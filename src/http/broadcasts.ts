@@ -12,14 +12,14 @@ import { readJson, validate } from './body.js';
 import type { AppEnv } from './env.js';
 import { categoryKey, idempotencyKey, idempotencyKeyOf, pageQuery, uuid } from './fields.js';
 
-const NewBroadcast = z.strictObject({
+export const NewBroadcast = z.strictObject({
   category: categoryKey,
   template: z.string().min(1).max(64),
   data: z.record(z.string(), z.unknown()).optional(),
   idempotencyKey: idempotencyKey.optional(),
 });
 const BroadcastId = z.object({ id: uuid });
-const BroadcastsQuery = pageQuery(uuid);
+export const BroadcastsQuery = pageQuery(uuid);
 
 export const broadcasts = new Hono<AppEnv>()
   .use(requireScope('notices:send'))

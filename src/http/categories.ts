@@ -10,7 +10,7 @@ import { categoryKey, line, prose } from './fields.js';
 const name = line(200).pipe(z.string().trim().min(1));
 const description = prose(2000).nullable();
 
-const NewCategory = z.strictObject({
+export const NewCategory = z.strictObject({
   key: categoryKey,
   name,
   description: description.optional(),
@@ -20,7 +20,7 @@ const NewCategory = z.strictObject({
 });
 
 // `key` and `kind` are absent on purpose: they never change after creation (docs/api.md "Words").
-const CategoryPatch = z.strictObject({
+export const CategoryPatch = z.strictObject({
   name: name.optional(),
   description: description.optional(),
   consent: z.enum(['opt_in', 'opt_out']).optional(),

@@ -13,7 +13,7 @@ const EVENT_TYPE = /^[a-z][a-z_]{0,39}$/;
 const instant = z.iso.datetime({ offset: true }).transform((s) => new Date(s).toISOString());
 
 // The cursor is the ledger's seq; within Number.MAX_SAFE_INTEGER so it round-trips exactly.
-const EventsQuery = pageQuery(z.string().regex(/^[0-9]{1,15}$/, 'a cursor from a previous page\'s "next"')).extend({
+export const EventsQuery = pageQuery(z.string().regex(/^[0-9]{1,15}$/, 'a cursor from a previous page\'s "next"')).extend({
   type: z
     .string()
     .max(400)

@@ -11,7 +11,7 @@ import { type AppEnv, apiActor } from './env.js';
 import { csvImportRows, ndjsonImportRows } from './import-rows.js';
 import { isNdjson } from './ndjson-lines.js';
 
-const ImportQuery = z.object({ dryRun: z.enum(['true', 'false']).optional() });
+export const ImportQuery = z.object({ dryRun: z.enum(['true', 'false']).optional() });
 
 export const imports = new Hono<AppEnv>().post('/', requireScope('recipients:write'), async (c) => {
   const { dryRun } = validate(ImportQuery, c.req.query());

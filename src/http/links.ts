@@ -6,7 +6,7 @@ import { requireScope } from './auth.js';
 import { readJson } from './body.js';
 import type { AppEnv } from './env.js';
 
-const LinksRequest = z.strictObject({
+export const LinksRequest = z.strictObject({
   recipient: z.string().trim().min(1).max(320),
   category: z.string().min(1).max(64),
 });

@@ -14,8 +14,8 @@ const key = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'not a category key')
 const templateName = z.string().min(1).max(64);
 const data = z.record(z.string(), z.unknown()).optional();
 
-const NoticeBody = z.strictObject({ to, category: key, template: templateName, data, idempotencyKey: idempotencyKey.optional() });
-const BatchBody = z.strictObject({
+export const NoticeBody = z.strictObject({ to, category: key, template: templateName, data, idempotencyKey: idempotencyKey.optional() });
+export const BatchBody = z.strictObject({
   category: key,
   template: templateName,
   recipients: z.array(z.strictObject({ to, data })).min(1).max(1000),

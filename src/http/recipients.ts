@@ -38,7 +38,7 @@ const consent = z.strictObject({
   text: prose(5000).optional(),
 });
 
-const RecipientPut = z.strictObject({
+export const RecipientPut = z.strictObject({
   email,
   externalId: externalId.nullable().optional(),
   locale: locale.nullable().optional(),
@@ -48,7 +48,7 @@ const RecipientPut = z.strictObject({
 
 // `consent` is an addition to the base PATCH body (docs/api.md "Recipients"): a correction made for a person can carry the
 // same proof as one made on creation.
-const RecipientPatch = z.strictObject({
+export const RecipientPatch = z.strictObject({
   email: email.optional(),
   externalId: externalId.nullable().optional(),
   locale: locale.nullable().optional(),
@@ -71,7 +71,7 @@ function ref(c: Context<AppEnv>): string {
 }
 
 // Recipient ids are UUIDv7 (time-ordered): the cursor is the last id of a page.
-const ListQuery = pageQuery(uuid)
+export const ListQuery = pageQuery(uuid)
   .extend({
     q: line(320).min(1).optional(),
     category: categoryKey.optional(),

@@ -7,7 +7,7 @@ import type { AppEnv } from './env.js';
 import { categoryKey } from './fields.js';
 
 const date = z.string().regex(/^[0-9]{4}-[0-9]{2}-[0-9]{2}$/, 'a date YYYY-MM-DD');
-const StatsQuery = z.object({ from: date, to: date, category: categoryKey.optional() });
+export const StatsQuery = z.object({ from: date, to: date, category: categoryKey.optional() });
 
 // Aggregates only: no address or recipient id, so the readers of the event feed may read them too.
 export const stats = new Hono<AppEnv>().get('/', requireScope('recipients:write', 'eligibility:read'), async (c) => {

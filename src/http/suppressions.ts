@@ -10,14 +10,14 @@ import { type AppEnv, apiActor } from './env.js';
 import { email, pageQuery, prose } from './fields.js';
 
 // `erased` is absent on purpose: only an erasure (the privacy API) creates one.
-const NewSuppression = z.strictObject({
+export const NewSuppression = z.strictObject({
   email,
   reason: z.enum(['manual', 'hard_bounce', 'complaint']),
   note: prose(2000).nullable().optional(),
 });
 
 // Suppression ids are UUIDv7 (time-ordered), so the cursor is the last id of a page.
-const SuppressionsQuery = pageQuery(z.string().regex(UUID_PATTERN, 'a cursor from a previous page\'s "next"'));
+export const SuppressionsQuery = pageQuery(z.string().regex(UUID_PATTERN, 'a cursor from a previous page\'s "next"'));
 
 const EmailParam = z.object({ email });
 

@@ -7,7 +7,7 @@ import { requireScope } from './auth.js';
 import { readJson } from './body.js';
 import type { AppEnv } from './env.js';
 
-const PreviewBody = z.strictObject({ data: z.record(z.string(), z.unknown()).optional() });
+export const PreviewBody = z.strictObject({ data: z.record(z.string(), z.unknown()).optional() });
 
 export const templates = new Hono<AppEnv>()
   .use(requireScope('notices:send'))

@@ -24,14 +24,14 @@ const events = z
   .max(WEBHOOK_EVENT_TYPES.length * 2);
 const description = prose(500);
 
-const NewEndpoint = z.strictObject({ url, events: events.optional(), description: description.optional() });
-const EndpointPatch = z.strictObject({
+export const NewEndpoint = z.strictObject({ url, events: events.optional(), description: description.optional() });
+export const EndpointPatch = z.strictObject({
   url: url.optional(),
   events: events.nullable().optional(),
   description: description.nullable().optional(),
   enabled: z.boolean().optional(),
 });
-const DeliveriesQuery = pageQuery(z.string().regex(/^[0-9]{1,15}$/, 'a cursor from a previous page\'s "next"')).extend({
+export const DeliveriesQuery = pageQuery(z.string().regex(/^[0-9]{1,15}$/, 'a cursor from a previous page\'s "next"')).extend({
   status: z.enum(['pending', 'delivered', 'failed']).optional(),
 });
 const Id = z.object({ id: uuid });
