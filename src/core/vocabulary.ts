@@ -1,26 +1,16 @@
 // The domain's closed vocabularies (docs/api.md "Words"). Every state and reason is one of these unions.
 
-export type CategoryKind = 'marketing' | 'transactional';
-export type ConsentMode = 'opt_in' | 'opt_out';
-export type SubscriptionStatus = 'subscribed' | 'unsubscribed' | 'pending';
-export type SuppressionReason = 'hard_bounce' | 'complaint' | 'manual' | 'erased';
+export const CATEGORY_KINDS = ['marketing', 'transactional'] as const;
+export type CategoryKind = (typeof CATEGORY_KINDS)[number];
+export const CONSENT_MODES = ['opt_in', 'opt_out'] as const;
+export type ConsentMode = (typeof CONSENT_MODES)[number];
+export const SUBSCRIPTION_STATUSES = ['subscribed', 'unsubscribed', 'pending'] as const;
+export type SubscriptionStatus = (typeof SUBSCRIPTION_STATUSES)[number];
+export const SUPPRESSION_REASONS = ['hard_bounce', 'complaint', 'manual', 'erased'] as const;
+export type SuppressionReason = (typeof SUPPRESSION_REASONS)[number];
 
-export type ConsentSource =
-  | 'api'
-  | 'one_click'
-  | 'unsubscribe_page'
-  | 'preference_page'
-  | 'confirmation'
-  | 'webhook'
-  | 'import'
-  | 'erasure'
-  // The double opt-in expiry job: nobody acted. Not `confirmation`, which would claim the person did
-  // the opposite of what happened in the very record that must demonstrate consent (GDPR Art. 7(1)).
-  | 'expiry'
-  // An operator acting in the console at /admin; the actor is `operator:ID`.
-  | 'console';
-
-export const CONSENT_SOURCES: readonly ConsentSource[] = [
+/** Where a consent change came from: every ledger event and every subscription carries one. */
+export const CONSENT_SOURCES = [
   'api',
   'one_click',
   'unsubscribe_page',
@@ -29,9 +19,54 @@ export const CONSENT_SOURCES: readonly ConsentSource[] = [
   'webhook',
   'import',
   'erasure',
+  // The double opt-in expiry job: nobody acted. Not `confirmation`, which would claim the person did
+  // the opposite of what happened in the very record that must demonstrate consent (GDPR Art. 7(1)).
   'expiry',
+  // An operator acting in the console at /admin; the actor is `operator:ID`.
   'console',
-];
+] as const;
+export type ConsentSource = (typeof CONSENT_SOURCES)[number];
+
+/** What a consent-ledger event records (GET /v1/events `type`). */
+export const CONSENT_EVENT_TYPES = [
+  // A subscription's new status (change-consent.ts): also an Undo's restore.
+  'subscribed',
+  'unsubscribed',
+  'pending',
+  // A double opt-in left unconfirmed past PENDING_EXPIRY_DAYS.
+  'expired',
+  'marketing_opt_out',
+  'marketing_opt_in',
+  'email_changed',
+  'suppressed',
+  'unsuppressed',
+  'erased',
+] as const;
+export type ConsentEventType = (typeof CONSENT_EVENT_TYPES)[number];
+
+/** Eligibility's answers (docs/api.md "Eligibility"), split by the verdict each goes with. */
+export const ELIGIBLE_REASONS = ['transactional', 'subscribed'] as const;
+export type EligibleReason = (typeof ELIGIBLE_REASONS)[number];
+export const INELIGIBLE_REASONS = [
+  'suppressed_bounce',
+  'suppressed_complaint',
+  'suppressed_manual',
+  'suppressed_erased',
+  'marketing_opt_out',
+  'unsubscribed',
+  'pending_confirmation',
+  'not_subscribed',
+  'unknown_recipient',
+  'invalid_email',
+] as const;
+export type IneligibleReason = (typeof INELIGIBLE_REASONS)[number];
+export type EligibilityReason = EligibleReason | IneligibleReason;
+/** A skipped notice's reason is the eligibility answer that stopped it. */
+export type NoticeSkipReason = IneligibleReason;
+
+/** What an API key may do (docs/api.md "API"). */
+export const SCOPES = ['admin', 'eligibility:read', 'recipients:write', 'notices:send', 'privacy'] as const;
+export type Scope = (typeof SCOPES)[number];
 
 export interface Category {
   id: string;
@@ -48,7 +83,7 @@ export interface Category {
 export interface Subscription {
   status: SubscriptionStatus;
   updatedAt: string;
-  source: string;
+  source: ConsentSource;
 }
 
 export interface Recipient {

@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import { type Kysely, type Selectable, sql } from 'kysely';
 import { newId } from '../core/ids.js';
+import type { ConsentEventType, ConsentSource } from '../core/vocabulary.js';
 import { consentEventMetric, countDailyStats } from './daily-stats.js';
 import { isPostgres } from './dialect.js';
 import type { ConsentEventsTable, Database } from './schema.js';
@@ -12,10 +13,10 @@ import { type EventSubject, enqueueWebhookEvents, ledgerOutboxEvent, type Outbox
 export type ConsentEventRow = Selectable<ConsentEventsTable>;
 
 export interface NewConsentEvent {
-  type: string;
+  type: ConsentEventType;
   recipientId: string | null;
   categoryKey: string | null;
-  source: string;
+  source: ConsentSource;
   actor: string | null;
   ip?: string | null;
   userAgent?: string | null;

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { ConsentSource } from '../core/vocabulary.js';
 import type { Database } from './schema.js';
 
 export interface PendingSubscription {
@@ -27,7 +28,7 @@ export async function findPendingBefore(db: Kysely<Database>, cutoff: string, li
 
 // Ends one pending subscription, only if it is still the pending row that was read: another instance,
 // or the person confirming meanwhile, makes this a no-op (false) instead of a second transition.
-export async function expirePendingRow(trx: Kysely<Database>, s: PendingSubscription, source: string, at: string): Promise<boolean> {
+export async function expirePendingRow(trx: Kysely<Database>, s: PendingSubscription, source: ConsentSource, at: string): Promise<boolean> {
   const result = await trx
     .updateTable('subscriptions')
     .set({ status: 'unsubscribed', source, updated_at: at })

@@ -1,15 +1,16 @@
 // The queries behind the rights of access and erasure (GDPR Art. 15, 17): everything stored about one
 // person, read in full, and scrubbed in place inside the caller's transaction.
 import { type Kysely, sql } from 'kysely';
+import type { CategoryKind, ConsentSource, SubscriptionStatus } from '../core/vocabulary.js';
 import { isPostgres } from './dialect.js';
 import type { Database } from './schema.js';
 
 export interface SubscriptionWithCategory {
   categoryKey: string;
   categoryName: string;
-  kind: 'marketing' | 'transactional';
-  status: 'subscribed' | 'unsubscribed' | 'pending';
-  source: string;
+  kind: CategoryKind;
+  status: SubscriptionStatus;
+  source: ConsentSource;
   updatedAt: string;
 }
 

@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import { normalizeEmail } from '../core/email.js';
-import type { Category, Recipient, Subscription, SubscriptionStatus } from '../core/vocabulary.js';
+import type { Category, ConsentSource, Recipient, Subscription, SubscriptionStatus } from '../core/vocabulary.js';
 import { toCategory } from './categories.js';
 import { isPostgres } from './dialect.js';
 import type { Database, RecipientsTable } from './schema.js';
@@ -100,7 +100,7 @@ export async function updateRecipientRow(
 // Sets one subscription's state, creating the row on first use.
 export async function upsertSubscription(
   db: Kysely<Database>,
-  s: { recipientId: string; categoryId: string; status: SubscriptionStatus; source: string; updatedAt: string },
+  s: { recipientId: string; categoryId: string; status: SubscriptionStatus; source: ConsentSource; updatedAt: string },
 ): Promise<void> {
   await db
     .insertInto('subscriptions')

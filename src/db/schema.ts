@@ -2,6 +2,15 @@
 // map rows to domain objects. Booleans are 0/1 and times ISO-8601 UTC text on both dialects, so that
 // better-sqlite3 (which binds neither booleans nor Dates) and pg read and write the same values.
 import type { Generated } from 'kysely';
+import type {
+  CategoryKind,
+  ConsentEventType,
+  ConsentMode,
+  ConsentSource,
+  NoticeSkipReason,
+  SubscriptionStatus,
+  SuppressionReason,
+} from '../core/vocabulary.js';
 
 /** The next free call slot (ms since the epoch) of a rate-limited provider, shared by all instances. */
 export interface ProviderBudgetTable {
@@ -14,8 +23,8 @@ export interface CategoriesTable {
   key: string;
   name: string;
   description: string | null;
-  kind: 'marketing' | 'transactional';
-  consent: 'opt_in' | 'opt_out';
+  kind: CategoryKind;
+  consent: ConsentMode;
   double_opt_in: number;
   created_at: string;
   updated_at: string;
@@ -35,8 +44,8 @@ export interface RecipientsTable {
 export interface SubscriptionsTable {
   recipient_id: string;
   category_id: string;
-  status: 'subscribed' | 'unsubscribed' | 'pending';
-  source: string;
+  status: SubscriptionStatus;
+  source: ConsentSource;
   updated_at: string;
 }
 
@@ -47,7 +56,7 @@ export interface SuppressionsTable {
   email_normalized: string | null;
   /** HMAC-SHA256(HASH_KEY, normalized address), hex; set for every reason. */
   email_hash: string;
-  reason: 'hard_bounce' | 'complaint' | 'manual' | 'erased';
+  reason: SuppressionReason;
   note: string | null;
   created_at: string;
 }
@@ -56,10 +65,10 @@ export interface ConsentEventsTable {
   id: string;
   /** Gapless, assigned under a lock: the order of the ledger and the cursor of GET /v1/events. */
   seq: number;
-  type: string;
+  type: ConsentEventType;
   recipient_id: string | null;
   category_key: string | null;
-  source: string;
+  source: ConsentSource;
   actor: string | null;
   ip: string | null;
   user_agent: string | null;
@@ -96,7 +105,8 @@ export interface NoticesTable {
   category_key: string;
   template: string;
   status: NoticeStatus;
-  reason: string | null;
+  /** Set for a skipped notice only: the eligibility answer that stopped it. */
+  reason: NoticeSkipReason | null;
   /** The Idempotency-Key given to the provider: one per provider call, shared by a batch. */
   provider_key: string | null;
   provider_id: string | null;

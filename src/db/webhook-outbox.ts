@@ -3,7 +3,7 @@
 // change is announced if and only if it committed, and no caller can forget (STYLE.md 2).
 import type { Kysely } from 'kysely';
 import { newId } from '../core/ids.js';
-import type { WebhookEventType } from '../core/vocabulary.js';
+import type { ConsentEventType, ConsentSource, WebhookEventType } from '../core/vocabulary.js';
 import type { Database } from './schema.js';
 
 export interface OutboxEvent {
@@ -29,7 +29,15 @@ const CONSENT_CHANGES = new Set(['subscribed', 'unsubscribed', 'pending', 'expir
 
 /** What a ledger event announces, if anything (an address change announces nothing: it carries none). */
 export function ledgerOutboxEvent(
-  e: { seq: number; type: string; recipientId: string | null; categoryKey: string | null; source: string; detail?: Record<string, unknown> | null; at: string },
+  e: {
+    seq: number;
+    type: ConsentEventType;
+    recipientId: string | null;
+    categoryKey: string | null;
+    source: ConsentSource;
+    detail?: Record<string, unknown> | null;
+    at: string;
+  },
   subject: EventSubject | undefined,
 ): OutboxEvent | null {
   const base = { id: String(e.seq), at: e.at, recipientId: e.recipientId };

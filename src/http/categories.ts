@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { CATEGORY_KINDS, CONSENT_MODES } from '../core/vocabulary.js';
 import { createCategory, editCategory, listCategories } from '../domain/recipients/categories.js';
 import { forgetCategory } from '../domain/recipients/category-cache.js';
 import { requireScope } from './auth.js';
@@ -14,8 +15,8 @@ export const NewCategory = z.strictObject({
   key: categoryKey,
   name,
   description: description.optional(),
-  kind: z.enum(['marketing', 'transactional']),
-  consent: z.enum(['opt_in', 'opt_out']).optional(),
+  kind: z.enum(CATEGORY_KINDS),
+  consent: z.enum(CONSENT_MODES).optional(),
   doubleOptIn: z.boolean().optional(),
 });
 
@@ -23,7 +24,7 @@ export const NewCategory = z.strictObject({
 export const CategoryPatch = z.strictObject({
   name: name.optional(),
   description: description.optional(),
-  consent: z.enum(['opt_in', 'opt_out']).optional(),
+  consent: z.enum(CONSENT_MODES).optional(),
   doubleOptIn: z.boolean().optional(),
 });
 

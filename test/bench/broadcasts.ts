@@ -49,7 +49,7 @@ try {
     await handle.db.insertInto('recipients').values(rows).execute();
     const subscribed = rows
       .filter((_, j) => (i + j) % 10 === 0)
-      .map((r) => ({ recipient_id: r.id, category_id: news.id, status: 'subscribed' as const, source: 'import', updated_at: at }));
+      .map((r) => ({ recipient_id: r.id, category_id: news.id, status: 'subscribed' as const, source: 'import' as const, updated_at: at }));
     await handle.db.insertInto('subscriptions').values(subscribed).execute();
   }
   const runtime = {

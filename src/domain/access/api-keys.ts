@@ -3,11 +3,12 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { nowIso } from '../../core/ids.js';
+import { SCOPES, type Scope } from '../../core/vocabulary.js';
 import { findApiKey, insertApiKey, listApiKeys, revokeApiKey } from '../../db/api-keys.js';
 import type { Database } from '../../db/schema.js';
 
-export const SCOPES = ['admin', 'eligibility:read', 'recipients:write', 'notices:send', 'privacy'] as const;
-export type Scope = (typeof SCOPES)[number];
+// The list lives with the other shared words (src/core/vocabulary.ts); re-exported for the CLI and http.
+export { SCOPES, type Scope };
 
 export interface ApiKeyInfo {
   id: string;

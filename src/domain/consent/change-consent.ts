@@ -2,7 +2,7 @@
 // event in the same transaction, so nothing can change without its record (GDPR Art. 7(1)).
 import type { Kysely } from 'kysely';
 import { AppError } from '../../core/errors.js';
-import type { Category, ConsentContext, Recipient, SubscriptionStatus } from '../../core/vocabulary.js';
+import type { Category, ConsentContext, ConsentEventType, Recipient, SubscriptionStatus } from '../../core/vocabulary.js';
 import { appendConsentEvents, type NewConsentEvent } from '../../db/consent-events.js';
 import { expirePendingRow, type PendingSubscription } from '../../db/pending-subscriptions.js';
 import { lockRecipientRow, updateRecipientRow, upsertSubscription } from '../../db/recipients.js';
@@ -10,7 +10,14 @@ import type { Database } from '../../db/schema.js';
 
 export type RequestedStatus = 'subscribed' | 'unsubscribed';
 
-function event(recipientId: string, type: string, category: string | null, ctx: ConsentContext, at: string, detail: Record<string, unknown>): NewConsentEvent {
+function event(
+  recipientId: string,
+  type: ConsentEventType,
+  category: string | null,
+  ctx: ConsentContext,
+  at: string,
+  detail: Record<string, unknown>,
+): NewConsentEvent {
   return {
     type,
     recipientId,

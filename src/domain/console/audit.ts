@@ -3,14 +3,14 @@
 // (GDPR Art. 5(2), accountability). Call inside the transaction that makes the change.
 import type { Kysely } from 'kysely';
 import { nowIso } from '../../core/ids.js';
-import type { ConsentContext } from '../../core/vocabulary.js';
+import type { ConsentContext, ConsentEventType } from '../../core/vocabulary.js';
 import { appendConsentEvents } from '../../db/consent-events.js';
 import type { Database } from '../../db/schema.js';
 
 export async function recordOperatorAction(
   trx: Kysely<Database>,
   ctx: ConsentContext,
-  type: string,
+  type: ConsentEventType,
   detail: Record<string, unknown>,
   opts: { recipientId?: string | null; categoryKey?: string | null } = {},
 ): Promise<void> {

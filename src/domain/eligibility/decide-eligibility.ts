@@ -1,25 +1,19 @@
 // The one place that decides whether an address may be sent a category (docs/api.md "Eligibility").
 // Everything that sends or answers "may I?" — single, bulk, streaming, notices — calls decideEligibility.
-import type { CategoryKind, ConsentMode, SubscriptionStatus, SuppressionReason } from '../../core/vocabulary.js';
+import type {
+  CategoryKind,
+  ConsentMode,
+  EligibilityReason,
+  EligibleReason,
+  IneligibleReason,
+  SubscriptionStatus,
+  SuppressionReason,
+} from '../../core/vocabulary.js';
 
-export type EligibilityReason =
-  | 'transactional'
-  | 'subscribed'
-  | 'suppressed_bounce'
-  | 'suppressed_complaint'
-  | 'suppressed_manual'
-  | 'suppressed_erased'
-  | 'marketing_opt_out'
-  | 'unsubscribed'
-  | 'pending_confirmation'
-  | 'not_subscribed'
-  | 'unknown_recipient'
-  | 'invalid_email';
+export type { EligibilityReason, EligibleReason, IneligibleReason };
 
-export interface Eligibility {
-  eligible: boolean;
-  reason: EligibilityReason;
-}
+/** A verdict and its reason; the reason's type follows the verdict, so a caller that checked `eligible` knows which. */
+export type Eligibility = { eligible: true; reason: EligibleReason } | { eligible: false; reason: IneligibleReason };
 
 /** What is known about one address, gathered by the caller in as few queries as it likes. */
 export interface EligibilityFacts {
@@ -29,8 +23,8 @@ export interface EligibilityFacts {
   suppressions: ReadonlySet<SuppressionReason>;
 }
 
-const no = (reason: EligibilityReason): Eligibility => ({ eligible: false, reason });
-const yes = (reason: EligibilityReason): Eligibility => ({ eligible: true, reason });
+const no = (reason: IneligibleReason): Eligibility => ({ eligible: false, reason });
+const yes = (reason: EligibleReason): Eligibility => ({ eligible: true, reason });
 
 // Precedence is the order of docs/api.md "Eligibility": the first rule that applies wins.
 export function decideEligibility({ category, recipient, suppressions }: EligibilityFacts): Eligibility {

@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { nowIso } from '../../core/ids.js';
+import type { NoticeSkipReason } from '../../core/vocabulary.js';
 import { markNoticesFailed, markNoticesSent, rekeyNotices } from '../../db/notices.js';
 import type { Database } from '../../db/schema.js';
 import type { OutgoingEmail, SendOutcome } from './transport.js';
@@ -14,7 +15,7 @@ export type NoticeResult =
   | { id: string; status: 'sent'; providerId: string }
   /** Recorded; the provider was unavailable and it is sent on the next resume. */
   | { id: string; status: 'queued'; providerId: null }
-  | { id: string; status: 'skipped'; reason: string }
+  | { id: string; status: 'skipped'; reason: NoticeSkipReason }
   | { id: string; status: 'failed'; reason: 'provider_rejected' };
 
 export interface ReadyNotice {

@@ -42,7 +42,8 @@ export function resultOf(row: NoticeRow): NoticeResult {
     case 'queued':
       return { id: row.id, status: 'queued', providerId: null };
     case 'skipped':
-      return { id: row.id, status: 'skipped', reason: row.reason ?? 'unknown' };
+      // A skipped notice is inserted with its reason (dispatch.ts): the column is null for the other statuses only.
+      return { id: row.id, status: 'skipped', reason: row.reason! };
     case 'failed':
       return { id: row.id, status: 'failed', reason: 'provider_rejected' };
     default:
