@@ -41,6 +41,11 @@ export const CONSENT_EVENT_TYPES = [
   'suppressed',
   'unsuppressed',
   'erased',
+  // Operators' changes to configuration, from the console (src/domain/console/audit.ts).
+  'category_created',
+  'category_changed',
+  'api_key_created',
+  'api_key_revoked',
 ] as const;
 export type ConsentEventType = (typeof CONSENT_EVENT_TYPES)[number];
 

@@ -109,9 +109,10 @@ export async function lastEventOf(db: Kysely<Database>, recipientId: string, cat
 }
 
 export interface EventFilter {
+  /** Any well-formed names: one that no event has matches nothing (it is not an error). */
   types?: readonly string[] | undefined;
   categoryKey?: string | undefined;
-  source?: string | undefined;
+  source?: ConsentSource | undefined;
   /** ISO-8601 UTC as stored (`toISOString`): from `since` inclusive to `until` exclusive. */
   since?: string | undefined;
   until?: string | undefined;
@@ -120,7 +121,7 @@ export interface EventFilter {
 // Every event after a cursor (a seq) that matches the filter, for systems that mirror the ledger.
 export async function listEventsAfter(db: Kysely<Database>, afterSeq: number, limit: number, f: EventFilter = {}): Promise<ConsentEventRow[]> {
   let query = db.selectFrom('consent_events').selectAll().where('seq', '>', afterSeq);
-  if (f.types !== undefined) query = query.where('type', 'in', f.types);
+  if (f.types !== undefined) query = query.where('type', 'in', f.types as readonly ConsentEventType[]);
   if (f.categoryKey !== undefined) query = query.where('category_key', '=', f.categoryKey);
   if (f.source !== undefined) query = query.where('source', '=', f.source);
   if (f.since !== undefined) query = query.where('at', '>=', f.since);

@@ -21,7 +21,7 @@ export const EventsQuery = pageQuery(z.string().regex(/^[0-9]{1,15}$/, 'a cursor
     .pipe(z.array(z.string().regex(EVENT_TYPE, 'event types such as "unsubscribed", comma-separated')).max(20))
     .optional(),
   category: categoryKey.optional(),
-  source: z.enum(CONSENT_SOURCES as [string, ...string[]]).optional(),
+  source: z.enum(CONSENT_SOURCES).optional(),
   since: instant.optional(),
   until: instant.optional(),
 });

@@ -52,7 +52,8 @@ export async function seedConsoleDemo(h: Harness, now = new Date()): Promise<{ a
     .values(
       [
         { status: 'delivered' as const, template: 'newsletter', category: 'newsletter', reason: null, ago: 3 },
-        { status: 'failed' as const, template: 'newsletter', category: 'newsletter', reason: 'provider_rejected', ago: 2 },
+        // A failed notice keeps no reason (that column is a skipped notice's eligibility answer): its error is in last_error.
+        { status: 'failed' as const, template: 'newsletter', category: 'newsletter', reason: null, ago: 2 },
         { status: 'sent' as const, template: 'receipt', category: 'receipts', reason: null, ago: 1 },
       ].map((n) => ({
         id: newId(),

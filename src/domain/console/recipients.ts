@@ -108,7 +108,8 @@ export async function recipientDossier(db: Kysely<Database>, hashKey: string, id
       template: n.template,
       category: n.category_key,
       status: n.status,
-      reason: n.reason,
+      // As in the notices list (notices.ts): why a notice was skipped, or what the provider said.
+      reason: n.reason ?? n.last_error,
       createdAt: n.created_at,
       events: noticeEvents.filter((e) => e.notice_id === n.id).map((e) => ({ type: e.type, at: e.at })),
     })),
