@@ -46,6 +46,8 @@ export const CONSENT_EVENT_TYPES = [
   'category_changed',
   'api_key_created',
   'api_key_revoked',
+  'broadcast_created',
+  'broadcast_cancelled',
 ] as const;
 export type ConsentEventType = (typeof CONSENT_EVENT_TYPES)[number];
 
