@@ -1,6 +1,7 @@
 // (a) Bulk eligibility: NDJSON over real HTTP beside raw better-sqlite3 lookups of the same addresses.
 
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import SQLite from 'better-sqlite3';
 import { SQLITE_MMAP_BYTES } from '../../src/db/database.js';
@@ -115,4 +116,62 @@ export async function ndjsonOverHttp(port: number, key: string, category: string
   req.end();
   const { count, eligible } = await answered;
   return { seconds: (performance.now() - started) / 1000, count, eligible };
+}
+
+/**
+ * Streams `lines` addresses (cycling through `emails`) as NDJSON, encoding as it goes so the client holds
+ * only a chunk; stops writing at the deadline. Answers the lines answered and the time taken.
+ */
+export async function ndjsonStreamed(port: number, key: string, category: string, emails: readonly string[], lines: number, deadlineMs: number) {
+  const started = performance.now();
+  const req = request({
+    host: '127.0.0.1',
+    port,
+    method: 'POST',
+    path: '/v1/eligibility',
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/x-ndjson' },
+    agent: false,
+  });
+  const answered = new Promise<number>((resolve, reject) => {
+    req.on('response', (res) => {
+      let count = 0;
+      res.on('data', (b: Buffer) => {
+        for (let at = b.indexOf(10); at !== -1; at = b.indexOf(10, at + 1)) count++;
+      });
+      res.on('end', () => resolve(count));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+  });
+  req.write(`${JSON.stringify({ category })}\n`);
+  let sent = 0;
+  while (sent < lines && performance.now() - started < deadlineMs) {
+    const n = Math.min(2000, lines - sent);
+    let text = '';
+    for (let i = 0; i < n; i++) text += `"${emails[(sent + i) % emails.length]}"\n`;
+    sent += n;
+    if (!req.write(text)) await once(req, 'drain');
+  }
+  req.end();
+  const count = await answered;
+  return { sent, count, seconds: (performance.now() - started) / 1000 };
+}
+
+/** Samples a process's resident memory (all, and anonymous: the heap and buffers, not the file map) every 50 ms. */
+export function sampleRss(pid: number): () => { peakRssMb: number; peakAnonMb: number } {
+  let peakRss = 0;
+  let peakAnon = 0;
+  const timer = setInterval(() => {
+    try {
+      const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+      peakRss = Math.max(peakRss, Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0));
+      peakAnon = Math.max(peakAnon, Number(/RssAnon:\s+(\d+)/.exec(status)?.[1] ?? 0));
+    } catch {
+      // the process is gone
+    }
+  }, 50);
+  return () => {
+    clearInterval(timer);
+    return { peakRssMb: peakRss / 1024, peakAnonMb: peakAnon / 1024 };
+  };
 }

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { parseSigningKeys } from '../../src/config.js';
 import { ELIGIBILITY_CHUNK } from '../../src/domain/eligibility/check-eligibility.js';
 import { signToken } from '../../src/domain/links/tokens.js';
-import { type Measured, ndjsonOverHttp, rawLookup } from './bulk.js';
+import { type Measured, ndjsonOverHttp, ndjsonStreamed, rawLookup, sampleRss } from './bulk.js';
 import { load } from './load.js';
 import { rawPgLookup, rawPgSingle, seedPostgres } from './postgres.js';
 import { addressOf, BENCH_ENV, benchId, seedDatabase } from './seed.js';
@@ -18,8 +18,11 @@ const CONNECTIONS = 64;
 const LOAD_SECONDS = 3;
 const ROUNDS = 2;
 const CLICK_CONNECTIONS = 16;
+// The 10M-line stream stops writing after this long (the machine decides how far it gets).
+const MEMORY_SECONDS = Number(process.env.BENCH_MEMORY_SECONDS ?? 60);
 
 const children: ChildProcess[] = [];
+const pids = new Map<number, number>();
 
 async function startServer(mode: 'app' | 'bare' | 'bare-write', databaseUrl: string): Promise<number> {
   const script = fileURLToPath(new URL('./server.ts', import.meta.url));
@@ -31,6 +34,7 @@ async function startServer(mode: 'app' | 'bare' | 'bare-write', databaseUrl: str
     const match = /^listening (\d+)$/.exec(line);
     if (match) {
       clearTimeout(timer);
+      pids.set(Number(match[1]), child.pid!);
       return Number(match[1]);
     }
   }
@@ -66,6 +70,14 @@ async function main() {
         throw new Error(`NDJSON answered ${h.count} lines, ${h.eligible} eligible; raw found ${inList.eligible} eligible`);
       }
       http = best(http, h);
+    }
+
+    // Memory: the server's peak resident set while it answers 1M lines, then up to 10M (bounded in time).
+    const memory: { lines: number; sent: number; seconds: number; peakRssMb: number; peakAnonMb: number }[] = [];
+    for (const lines of [RECIPIENTS, 10 * RECIPIENTS]) {
+      const stop = sampleRss(pids.get(appPort)!);
+      const m = await ndjsonStreamed(appPort, seeded.key, 'news', seeded.emails, lines, MEMORY_SECONDS * 1000);
+      memory.push({ lines: m.count, sent: m.sent, seconds: m.seconds, ...stop() });
     }
 
     // (b) The same requests against a bare Hono handler and mailprefs, each in its own process.
@@ -114,6 +126,11 @@ async function main() {
     console.log(`(a) bulk eligibility, chunks of ${ELIGIBILITY_CHUNK} (target also ≥ 300,000 addr/s)`);
     row('NDJSON over HTTP vs raw IN-list lookup', rate(http!), 'addr/s', rate(inList!), 0.5);
     row('NDJSON over HTTP vs raw json_each lookup', rate(http!), 'addr/s', rate(jsonEach!));
+    for (const m of memory) {
+      console.log(
+        `  memory: ${fmt(m.lines)} NDJSON lines answered (${fmt(m.sent)} sent) in ${m.seconds.toFixed(1)} s: server peak RSS ${m.peakRssMb.toFixed(0)} MB, of it anonymous (heap, buffers) ${m.peakAnonMb.toFixed(0)} MB; the rest is the SQLite file map`,
+      );
+    }
     console.log(`(b) single GET /v1/eligibility, ${CONNECTIONS} keep-alive connections`);
     row('mailprefs vs bare Hono handler', rates.app, 'req/s', rates.bare, 0.7);
     console.log(`(c) one-click POST /u/TOKEN, ${CLICK_CONNECTIONS} keep-alive connections (each a real unsubscribe)`);
