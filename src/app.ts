@@ -17,33 +17,50 @@ import { health } from './http/health.js';
 import { imports } from './http/imports.js';
 import { ledger } from './http/ledger.js';
 import { links } from './http/links.js';
+import { metricsRoute } from './http/metrics.js';
 import { isNdjson } from './http/ndjson-lines.js';
 import { notices } from './http/notices.js';
 import { pages } from './http/pages/index.js';
 import { privacy } from './http/privacy.js';
 import { apiErrorHandler, problemResponse, refuseNul } from './http/problem.js';
 import { recipients } from './http/recipients.js';
+import { requestLog } from './http/request-log.js';
 import { stats } from './http/stats.js';
 import { suppressions } from './http/suppressions.js';
 import { templates } from './http/templates.js';
 import { webhookEndpoints } from './http/webhook-endpoints.js';
 import { webhooks } from './http/webhooks.js';
+import { silentLogger } from './observability/logger.js';
+import { createMetrics } from './observability/metrics.js';
+import { createTelemetry } from './observability/telemetry.js';
 
 // The API's version in the OpenAPI document (package.json's).
 const API_VERSION = '0.1.0';
 
 export function createApp(deps: Deps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  const noticeRuntime = deps.notices ? withDispatcher(deps.notices, deps.db, deps.config) : createNoticeRuntime(deps.config, deps.db);
+  const logger = deps.logger ?? silentLogger();
+  const metrics = deps.metrics ?? createMetrics();
+  const telemetry = createTelemetry(logger, metrics);
+  const noticeRuntime = deps.notices ? withDispatcher(deps.notices, deps.db, deps.config) : createNoticeRuntime(deps.config, deps.db, { telemetry });
   const { lifecycle } = deps;
-  const mailQueue = deps.mailQueue ?? createMailQueue({ track: lifecycle && ((work) => lifecycle.track(work)) });
-  const full: Deps = { ...deps, mailQueue, systemMail: deps.systemMail ?? createSystemMail(deps.db, deps.config, noticeRuntime) };
+  const mailQueue =
+    deps.mailQueue ??
+    createMailQueue({
+      track: lifecycle && ((work) => lifecycle.track(work)),
+      onError: (err) => telemetry.event('error', 'queued_mail_failed', { errorName: err instanceof Error ? err.name : typeof err }),
+    });
+  const full: Deps = { ...deps, logger, metrics, mailQueue, systemMail: deps.systemMail ?? createSystemMail(deps.db, deps.config, noticeRuntime) };
   app.use(async (c, next) => {
     c.set('deps', full);
     c.set('notices', noticeRuntime);
     c.set('mailQueue', mailQueue);
+    c.set('logger', logger);
+    c.set('metrics', metrics);
+    c.set('telemetry', telemetry);
     await next();
   });
+  app.use(requestLog);
 
   const limit = bodyLimit({
     maxSize: deps.config.maxBodyBytes,
@@ -62,6 +79,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
 
   app.route('/', health);
   app.route('/', apiDocs(API_VERSION));
+  app.route('/metrics', metricsRoute);
   app.route('/v1/categories', categories);
   app.route('/v1/recipients', privacy);
   app.route('/v1/ledger', ledger);
@@ -81,7 +99,10 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   app.route('/admin', admin);
   app.route('/', pages);
 
-  app.notFound((c) => problemResponse(c, new AppError('not_found', `No route for ${c.req.method} ${new URL(c.req.url).pathname}.`)));
+  app.notFound((c) => {
+    c.set('unmatched', true);
+    return problemResponse(c, new AppError('not_found', `No route for ${c.req.method} ${new URL(c.req.url).pathname}.`));
+  });
   app.onError(apiErrorHandler);
   return app;
 }

@@ -41,9 +41,18 @@ export interface Config {
   readonly webhookAllowPrivate: boolean;
   /** How long one webhook delivery may take before it counts as failed. */
   readonly webhookTimeoutMs: number;
+  /** pino level names; `silent` writes nothing (docs/operations.md "Logs"). */
+  readonly logLevel: LogLevel;
+  /** `json` (one object a line, the production default) or `pretty` (readable, the development default). */
+  readonly logFormat: 'json' | 'pretty';
+  /** When set, /metrics is also served without a key on this port, on HOST (docs/operations.md "Metrics"). */
+  readonly metricsPort: number | undefined;
 }
 
 export type SqliteSynchronous = 'FULL' | 'NORMAL';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export class ConfigError extends Error {
   constructor(
@@ -100,6 +109,9 @@ export function parseConfig(env: Env, devSecrets?: DevSecrets): Config {
     sqliteSynchronous: parseSynchronous(env.SQLITE_SYNCHRONOUS ?? 'NORMAL'),
     webhookAllowPrivate: parseBoolean('WEBHOOK_ALLOW_PRIVATE', env.WEBHOOK_ALLOW_PRIVATE ?? 'false'),
     webhookTimeoutMs: parsePositiveInt('WEBHOOK_TIMEOUT_MS', env.WEBHOOK_TIMEOUT_MS ?? '10000'),
+    logLevel: parseOneOf('LOG_LEVEL', LOG_LEVELS, env.LOG_LEVEL || 'info'),
+    logFormat: parseOneOf('LOG_FORMAT', ['json', 'pretty'] as const, env.LOG_FORMAT || (production ? 'json' : 'pretty')),
+    metricsPort: env.METRICS_PORT ? parseMetricsPort(env.METRICS_PORT, port) : undefined,
   });
 }
 
@@ -107,6 +119,19 @@ function parsePort(text: string): number {
   const port = Number(text);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError('PORT', `not a port number: "${text}"`);
   return port;
+}
+
+function parseOneOf<T extends string>(name: string, allowed: readonly T[], text: string): T {
+  const found = allowed.find((a) => a === text);
+  if (found === undefined) throw new ConfigError(name, `one of ${allowed.join(', ')}, not "${text}"`);
+  return found;
+}
+
+function parseMetricsPort(text: string, port: number): number {
+  const metricsPort = parsePositiveInt('METRICS_PORT', text);
+  if (metricsPort > 65535) throw new ConfigError('METRICS_PORT', `not a port number: "${text}"`);
+  if (metricsPort === port) throw new ConfigError('METRICS_PORT', 'must differ from PORT: the API and the scrape listener cannot share one');
+  return metricsPort;
 }
 
 function parsePositiveInt(name: string, text: string): number {

@@ -144,7 +144,7 @@ describe.each(testDialects())('SIGTERM on %s', (dialect) => {
 
     // The other instance takes the broadcast up at its next resume tick, not when a 10-minute lease lapses.
     const handedOver = Date.now();
-    await second.server.waitFor(/resume-broadcasts: 1 done/, 30_000);
+    await second.server.waitFor(/job=resume-broadcasts counts=\{"done":1,/, 30_000);
     const check = openDatabase(database.url);
     try {
       expect(await findBroadcast(check.db, broadcastId)).toMatchObject({ status: 'done', sent: AUDIENCE, failed: 0 });

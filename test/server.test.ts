@@ -46,7 +46,7 @@ describe.each(testDialects())('server on %s', (dialect) => {
       const port = await freePort();
       const server = start({ PORT: String(port), ...dbEnv });
       const output = await server.waitFor(/mailprefs listening on http:\/\/127\.0\.0\.1:\d+/);
-      expect(output).toMatch(/warning: SIGNING_KEYS is not set/);
+      expect(output).toMatch(/WARN .*SIGNING_KEYS is not set/);
       const key = /^\s+(mp_[0-9a-f]{16}_[A-Za-z0-9_-]{43})$/m.exec(output)?.[1];
       expect(key).toBeDefined();
       expect(output).toContain(`curl -H "Authorization: Bearer ${key}" http://localhost:${port}/v1/categories`);

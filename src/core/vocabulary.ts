@@ -72,7 +72,7 @@ export type EligibilityReason = EligibleReason | IneligibleReason;
 export type NoticeSkipReason = IneligibleReason;
 
 /** What an API key may do (docs/api.md "API"). */
-export const SCOPES = ['admin', 'eligibility:read', 'recipients:write', 'notices:send', 'privacy'] as const;
+export const SCOPES = ['admin', 'eligibility:read', 'recipients:write', 'notices:send', 'privacy', 'metrics:read'] as const;
 export type Scope = (typeof SCOPES)[number];
 
 export interface Category {

@@ -29,10 +29,10 @@ export const broadcasts = new Hono<AppEnv>()
     const key = idempotencyKeyOf(inBody, c.req.header('idempotency-key'));
     const { broadcast, created } = await createBroadcast(ctx, { ...input, idempotencyKey: key === undefined ? undefined : `${c.var.apiKeyId}:${key}` });
     if (created && broadcast.status === 'queued') {
-      // The error's class only: a driver message can quote a row's values (personal data).
+      // The error's class only: a driver message can quote a row's values (personal data). The walk resumes later.
       const { lifecycle } = c.var.deps;
       const walk = walkBroadcast(ctx, broadcast.id, { signal: lifecycle?.stopping }).catch((err: unknown) =>
-        console.error(`broadcast ${broadcast.id}: walk stopped (${err instanceof Error ? err.name : 'error'}); it resumes later`),
+        c.var.logger.error({ event: 'broadcast_walk_stopped', broadcastId: broadcast.id, errorName: err instanceof Error ? err.name : typeof err }),
       );
       void lifecycle?.track(walk);
     }

@@ -34,7 +34,9 @@ export async function streamEligibility(c: Context<AppEnv>): Promise<Response> {
     throw err;
   });
 
-  const decided = checkEligibilityStream(db, config.hashKey, category, prepend(rest.map(toItem), lines), emailOf);
+  const decided = checkEligibilityStream(db, config.hashKey, category, prepend(rest.map(toItem), lines), emailOf, c.get('telemetry'));
+  const logger = c.get('logger');
+  const requestId = c.get('requestId');
   const encoder = new TextEncoder();
   const cut = c.var.deps.lifecycle?.cut;
   let ended = false;
@@ -68,7 +70,7 @@ export async function streamEligibility(c: Context<AppEnv>): Promise<Response> {
         } catch (err) {
           if (ended) return;
           // Headers are gone; say so in-band rather than end as if the answer were whole.
-          console.error('eligibility stream failed:', err instanceof Error ? err.name : 'unknown error');
+          logger.error({ event: 'eligibility_stream_failed', requestId, errorName: err instanceof Error ? err.name : typeof err });
           end(controller, FAILED_LINE);
         }
       },

@@ -30,7 +30,7 @@ export const eligibility = new Hono<AppEnv>()
     const query = validate(SingleQuery, c.req.query());
     const { db, config, categoryCache } = c.get('deps');
     const category = await getCategoryCached(db, categoryCache, query.category);
-    const [answer] = await checkEligibility(db, config.hashKey, category, [query.email]);
+    const [answer] = await checkEligibility(db, config.hashKey, category, [query.email], c.get('telemetry'));
     // A single answer has nothing to keep in place, so a bad address is the request's fault (docs/api.md "Eligibility").
     if (answer!.reason === 'invalid_email') throw invalidField('email', 'not a valid email address');
     return c.json({ email: query.email, category: category.key, ...answer! });
@@ -40,6 +40,6 @@ export const eligibility = new Hono<AppEnv>()
     const input = await readJson(c, Batch);
     const { db, config, categoryCache } = c.var.deps;
     const category = await getCategoryCached(db, categoryCache, input.category);
-    const answers = await checkEligibility(db, config.hashKey, category, input.emails);
+    const answers = await checkEligibility(db, config.hashKey, category, input.emails, c.get('telemetry'));
     return c.json({ category: category.key, results: input.emails.map((email, i) => ({ email, ...answers[i]! })) });
   });

@@ -8,7 +8,10 @@ import type { ConsoleSession } from '../domain/console/sessions.js';
 import type { MailQueue } from '../domain/notices/mail-queue.js';
 import type { Mailer } from '../domain/notices/mailer.js';
 import type { NoticeRuntime } from '../domain/notices/runtime.js';
+import type { Telemetry } from '../domain/operations/telemetry.js';
 import type { CategoryCache } from '../domain/recipients/category-cache.js';
+import type { Logger } from '../observability/logger.js';
+import type { Metrics } from '../observability/metrics.js';
 
 /** What the app is built from: configuration plus the handles it talks to. */
 export interface Deps {
@@ -26,6 +29,10 @@ export interface Deps {
   readonly lifecycle?: Lifecycle;
   /** Where pages hand mail after answering; createApp makes one when none is given. */
   readonly mailQueue?: MailQueue;
+  /** Where request lines and events go (docs/operations.md "Logs"); createApp's default writes nothing. */
+  readonly logger?: Logger;
+  /** This app's series for /metrics; createApp makes a fresh registry when none is given. */
+  readonly metrics?: Metrics;
 }
 
 export type AppEnv = {
@@ -37,6 +44,15 @@ export type AppEnv = {
     mailQueue: MailQueue;
     /** The signed-in operator's session, under /admin. */
     session: ConsoleSession;
+    logger: Logger;
+    metrics: Metrics;
+    telemetry: Telemetry;
+    /** From a well-formed X-Request-Id, or made here; echoed in the response and every line logged for it. */
+    requestId: string;
+    /** The problem code of an error answer, for the request's log line. */
+    errorCode: string;
+    /** Set by the not-found handler: no route matched, so the log names no pattern (the raw path may hold a token). */
+    unmatched: boolean;
   };
 };
 

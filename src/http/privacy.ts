@@ -14,6 +14,7 @@ export const privacy = new Hono<AppEnv>()
   })
   .delete('/:ref', requireScope('privacy'), async (c) => {
     const { walTruncated } = await eraseRecipient(c.var.deps.db, c.var.deps.config.hashKey, c.req.param('ref'), apiActor(c.var.apiKeyId));
-    if (!walTruncated) console.warn('erasure: a reader kept the SQLite WAL in use; the erased bytes leave it at the next checkpoint');
+    // A reader kept the SQLite WAL in use: the erased bytes leave it at the next checkpoint.
+    if (!walTruncated) c.get('logger').warn({ event: 'erasure_wal_busy', requestId: c.get('requestId') });
     return c.body(null, 204);
   });

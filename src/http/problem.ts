@@ -5,7 +5,8 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { AppError, type ErrorCode, invalidField } from '../core/errors.js';
-import { logUnexpectedError } from '../core/log-error.js';
+import { describeUnexpectedError } from '../core/log-error.js';
+import type { AppEnv } from './env.js';
 
 export const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   malformed_body: 400,
@@ -76,14 +77,27 @@ export function problemFor(err: AppError): Problem {
   };
 }
 
-export function problemResponse(c: Context, err: AppError): Response {
+export function problemResponse(c: Context<AppEnv>, err: AppError): Response {
   const problem = problemFor(err);
+  c.set('errorCode', err.code);
   if (err.extra.retryAfterSeconds !== undefined) c.header('Retry-After', String(err.extra.retryAfterSeconds));
   c.header('Content-Type', 'application/problem+json');
   return c.body(JSON.stringify(problem), problem.status as ContentfulStatusCode);
 }
 
-export function apiErrorHandler(err: Error, c: Context): Response {
+/** Logs what was thrown by name, code and frames only (src/core/log-error.ts), under the request's id and route pattern. */
+export function logUnexpected(c: Context<AppEnv>, err: unknown): void {
+  c.set('errorCode', 'internal');
+  c.get('logger').error({
+    event: 'unexpected_error',
+    requestId: c.get('requestId'),
+    method: c.req.method,
+    route: c.req.routePath,
+    ...describeUnexpectedError(err),
+  });
+}
+
+export function apiErrorHandler(err: Error, c: Context<AppEnv>): Response {
   const known = toAppError(err);
   if (known) return problemResponse(c, known);
   if (err instanceof HTTPException) {
@@ -91,7 +105,7 @@ export function apiErrorHandler(err: Error, c: Context): Response {
     const code: ErrorCode = status === 413 ? 'payload_too_large' : status === 401 ? 'unauthorized' : status === 403 ? 'forbidden' : 'malformed_body';
     return problemResponse(c, new AppError(code, err.message || TITLE[code]));
   }
-  logUnexpectedError(`${c.req.method} ${c.req.routePath}`, err);
+  logUnexpected(c, err);
   c.header('Content-Type', 'application/problem+json');
   return c.body(JSON.stringify({ type: 'about:blank', title: 'Internal Server Error', status: 500, detail: 'An unexpected error occurred.' }), 500);
 }

@@ -9,6 +9,7 @@ import { resumeBroadcasts } from '../domain/broadcasts/walk-broadcast.js';
 import { resumeQueuedNotices } from '../domain/notices/resume.js';
 import type { NoticeRuntime } from '../domain/notices/runtime.js';
 import { deliverWebhooks } from '../domain/webhooks/deliver.js';
+import { type Logger, silentLogger } from '../observability/logger.js';
 import { expirePendingSubscriptions } from './expire-pending.js';
 import { purgeOldNotices } from './notice-retention.js';
 
@@ -107,9 +108,9 @@ export function describeJobResult(r: JobResult): string {
 export function startJobs(
   db: Kysely<Database>,
   config: Config,
-  opts: { intervalMs?: number; firstDelayMs?: number; log?: (line: string) => void; notices?: NoticeRuntime; lifecycle?: Lifecycle } = {},
+  opts: { intervalMs?: number; firstDelayMs?: number; logger?: Logger; notices?: NoticeRuntime; lifecycle?: Lifecycle } = {},
 ): () => void {
-  const log = opts.log ?? ((line: string) => console.log(line));
+  const logger = opts.logger ?? silentLogger();
   const { lifecycle } = opts;
   const deps: JobDeps = { db, config, notices: opts.notices, signal: lifecycle?.stopping };
   const timers = new Map<string, NodeJS.Timeout>();
@@ -121,9 +122,14 @@ export function startJobs(
   };
   const tick = async (job: Job) => {
     if (stopped) return;
+    const started = performance.now();
     const run = runJob(job, deps, new Date());
     const r = await (lifecycle ? lifecycle.track(run) : run);
-    if (!r.ok || Object.values(r.counts).some((n) => n > 0)) log(`jobs: ${describeJobResult(r)}`);
+    const durationMs = Math.round(performance.now() - started);
+    // A run that did nothing is logged at debug only: most runs of most jobs find nothing to do.
+    if (!r.ok) logger.error({ event: 'job_failed', job: r.name, error: r.error, durationMs });
+    else if (Object.values(r.counts).some((n) => n > 0)) logger.info({ event: 'job_finished', job: r.name, counts: r.counts, durationMs });
+    else logger.debug({ event: 'job_finished', job: r.name, counts: r.counts, durationMs });
     if (!stopped) schedule(job, opts.intervalMs ?? job.everyMs ?? 15 * 60_000);
   };
   for (const job of JOBS) schedule(job, opts.firstDelayMs ?? job.firstDelayMs ?? 30_000);

@@ -47,7 +47,7 @@ describe.each(testDialects())('a starting server resumes broadcasts on %s', (dia
 
     const server = startServer({ ...TEST_ENV, DATA_DIR: dataDir, DATABASE_URL: database.url, PORT: String(await freePort()) });
     try {
-      const output = await server.waitFor(/resume-broadcasts: 1 done/, 60_000);
+      const output = await server.waitFor(/job=resume-broadcasts counts=\{"done":1,/, 60_000);
       expect(output).not.toMatch(/@example\.com/);
     } finally {
       await server.stop();

@@ -11,6 +11,7 @@ import { expirePendingSubscriptions } from '../../src/jobs/expire-pending.js';
 import { runJobsOnce, startJobs } from '../../src/jobs/run-jobs.js';
 import { runCli } from '../support/cli.js';
 import { type Harness, makeHarness, TEST_ENV, testDialects } from '../support/harness.js';
+import { captureLogs } from '../support/log-capture.js';
 import { seedCategories } from '../support/privacy-seed.js';
 
 const DAY = 86_400_000;
@@ -73,18 +74,13 @@ describe.each(testDialects())('double opt-in expiry on %s', (dialect) => {
 
   it('runs on the server timer and logs counts, never addresses', async () => {
     await requestedDaysAgo('timer@example.test', 30);
-    const lines: string[] = [];
+    const log = captureLogs('info');
     // The scheduler's own timers run; the test waits for its first line, not for a time (bounded by the test's limit).
-    let logged!: () => void;
-    const first = new Promise<void>((resolve) => (logged = resolve));
-    const log = (line: string) => {
-      lines.push(line);
-      logged();
-    };
-    const stop = startJobs(h.handle.db, h.config, { firstDelayMs: 0, intervalMs: 20, log });
-    await first;
+    const stop = startJobs(h.handle.db, h.config, { firstDelayMs: 0, intervalMs: 20, logger: log.logger });
+    await log.next((e) => e.job === 'expire-pending');
     stop();
-    expect(lines[0]).toBe('jobs: expire-pending: 1 expired');
+    expect(log.entries().find((e) => e.job === 'expire-pending')).toMatchObject({ level: 'info', event: 'job_finished', counts: { expired: 1 } });
+    expect(log.text()).not.toContain('timer@example.test');
     expect(await statusOf('timer@example.test')).toBe('unsubscribed');
   });
 

@@ -9,6 +9,7 @@ import { verifyLedger } from '../../src/domain/consent/ledger-verify.js';
 import { runJobsOnce, startJobs } from '../../src/jobs/run-jobs.js';
 import { runCli, runScript } from '../support/cli.js';
 import { type Harness, makeHarness, TEST_ENV, testDialects } from '../support/harness.js';
+import { captureLogs } from '../support/log-capture.js';
 import { RECEIPT, switchableOutbox } from '../support/notices-fixture.js';
 import { seedCategories, seedPerson } from '../support/privacy-seed.js';
 
@@ -106,21 +107,15 @@ describe.each(testDialects())('notice retention on %s', (dialect) => {
     const queued = await send('bo.timer@example.test');
     down.now = false;
     await backdate(queued.id, null, 1 / 24);
-    const lines: string[] = [];
+    const log = captureLogs('info');
     // The scheduler's own timers run; the test waits for the resume line, not for a time (bounded by the test's limit).
-    let logged!: () => void;
-    const resumed = new Promise<void>((resolve) => (logged = resolve));
-    const stop = startJobs(h.handle.db, h.config, {
-      notices: runtime,
-      log: (l) => {
-        lines.push(l);
-        if (l.includes('resume-notices')) logged();
-      },
-    });
-    await resumed;
+    const stop = startJobs(h.handle.db, h.config, { notices: runtime, logger: log.logger });
+    await log.next((e) => e.job === 'resume-notices' && e.level === 'info');
     stop();
-    expect(lines).toContain('jobs: resume-notices: 1 sent, 0 waiting, 0 failed');
-    expect(lines.join('\n')).not.toContain('@');
+    expect(log.entries()).toContainEqual(
+      expect.objectContaining({ level: 'info', event: 'job_finished', job: 'resume-notices', counts: { sent: 1, waiting: 0, failed: 0 } }),
+    );
+    expect(log.text()).not.toContain('@');
     expect((await findNotice(h.handle.db, queued.id))!.status).toBe('sent');
   });
 

@@ -78,6 +78,7 @@ async function sendPage(ctx: DispatchContext, broadcast: BroadcastRow, plan: Pla
     ctx.config.hashKey,
     plan.category,
     fresh.map((r) => r.email),
+    ctx.runtime.telemetry,
   );
   const eligible = fresh.filter((_, i) => verdicts[i]!.eligible);
   tally.skipped += fresh.length - eligible.length;

@@ -5,6 +5,7 @@ import type { Config } from '../../config.js';
 import type { Category } from '../../core/vocabulary.js';
 import { confirmUrlFor } from '../links/email-links.js';
 import type { Mailer } from '../notices/mailer.js';
+import { SILENT_TELEMETRY, type Telemetry } from '../operations/telemetry.js';
 
 /**
  * Sends one confirmation per category. A failure is logged by class only (no address) and does not
@@ -15,13 +16,14 @@ export async function requestConfirmations(
   config: Pick<Config, 'publicUrl' | 'signingKeys'>,
   recipientId: string,
   categories: readonly Pick<Category, 'id' | 'key'>[],
+  telemetry: Telemetry = SILENT_TELEMETRY,
 ): Promise<void> {
   if (!mailer) return;
   for (const category of categories) {
     try {
       await mailer.sendConfirmation(recipientId, category.key, confirmUrlFor(config, recipientId, category.id));
     } catch (err) {
-      console.error(`double opt-in: the confirmation mail could not be recorded (${err instanceof Error ? err.name : 'error'})`);
+      telemetry.event('error', 'confirmation_not_recorded', { errorName: err instanceof Error ? err.name : typeof err });
     }
   }
 }

@@ -2,6 +2,7 @@
 // and each chunk is decided by checkEligibility, so memory stays the same however long the input is.
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
+import type { Telemetry } from '../operations/telemetry.js';
 import { type CategoryFacts, checkEligibility, ELIGIBILITY_CHUNK } from './check-eligibility.js';
 import type { Eligibility } from './decide-eligibility.js';
 
@@ -19,18 +20,19 @@ export async function* checkEligibilityStream<T>(
   category: CategoryFacts,
   batches: AsyncIterable<readonly T[]>,
   emailOf: (item: T) => string | null,
+  telemetry?: Telemetry,
 ): AsyncGenerator<Decided<T>[]> {
   let chunk: T[] = [];
   for await (const batch of batches) {
     for (const item of batch) {
       chunk.push(item);
       if (chunk.length === ELIGIBILITY_CHUNK) {
-        yield await decideChunk(db, hashKey, category, chunk, emailOf);
+        yield await decideChunk(db, hashKey, category, chunk, emailOf, telemetry);
         chunk = [];
       }
     }
   }
-  if (chunk.length > 0) yield await decideChunk(db, hashKey, category, chunk, emailOf);
+  if (chunk.length > 0) yield await decideChunk(db, hashKey, category, chunk, emailOf, telemetry);
 }
 
 async function decideChunk<T>(
@@ -39,6 +41,7 @@ async function decideChunk<T>(
   category: CategoryFacts,
   chunk: readonly T[],
   emailOf: (item: T) => string | null,
+  telemetry: Telemetry | undefined,
 ): Promise<Decided<T>[]> {
   const picked = chunk.map(emailOf);
   const answers = await checkEligibility(
@@ -46,6 +49,7 @@ async function decideChunk<T>(
     hashKey,
     category,
     picked.filter((e): e is string => e !== null),
+    telemetry,
   );
   let next = 0;
   return chunk.map((item, i) => [item, picked[i] === null ? null : answers[next++]!]);

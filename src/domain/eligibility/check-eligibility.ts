@@ -5,6 +5,7 @@ import { canonicalEmailOrNull } from '../../core/email.js';
 import type { Category, SuppressionReason } from '../../core/vocabulary.js';
 import { findEligibilityFacts, findErasedHashes } from '../../db/eligibility-facts.js';
 import type { Database } from '../../db/schema.js';
+import { SILENT_TELEMETRY, type Telemetry } from '../operations/telemetry.js';
 import { addressHash } from '../privacy/address-hash.js';
 import { decideEligibility, type Eligibility } from './decide-eligibility.js';
 
@@ -15,13 +16,26 @@ const ERASED: ReadonlySet<SuppressionReason> = new Set(['erased']);
 
 export type CategoryFacts = Pick<Category, 'id' | 'kind' | 'consent'>;
 
-/** Decides each address in input order. Invalid addresses answer `invalid_email`; no query is made for them. */
-export async function checkEligibility(db: Kysely<Database>, hashKey: string, category: CategoryFacts, emails: readonly string[]): Promise<Eligibility[]> {
-  if (emails.length <= ELIGIBILITY_CHUNK) return checkChunk(db, hashKey, category, emails);
-  const results: Eligibility[] = [];
-  for (let i = 0; i < emails.length; i += ELIGIBILITY_CHUNK) {
-    results.push(...(await checkChunk(db, hashKey, category, emails.slice(i, i + ELIGIBILITY_CHUNK))));
+/**
+ * Decides each address in input order. Invalid addresses answer `invalid_email`; no query is made for them.
+ * Each decision is counted through `telemetry` (eligibility decisions by reason, docs/operations.md).
+ */
+export async function checkEligibility(
+  db: Kysely<Database>,
+  hashKey: string,
+  category: CategoryFacts,
+  emails: readonly string[],
+  telemetry: Telemetry = SILENT_TELEMETRY,
+): Promise<Eligibility[]> {
+  let results: Eligibility[];
+  if (emails.length <= ELIGIBILITY_CHUNK) results = await checkChunk(db, hashKey, category, emails);
+  else {
+    results = [];
+    for (let i = 0; i < emails.length; i += ELIGIBILITY_CHUNK) {
+      results.push(...(await checkChunk(db, hashKey, category, emails.slice(i, i + ELIGIBILITY_CHUNK))));
+    }
   }
+  for (const r of results) telemetry.eligibilityDecided(r.reason);
   return results;
 }
 

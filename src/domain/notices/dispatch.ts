@@ -11,6 +11,7 @@ import { addNoticeEvents, findRecipientIdsByEmail, insertNotices, type NewNotice
 import type { Database } from '../../db/schema.js';
 import { checkEligibility } from '../eligibility/check-eligibility.js';
 import { type EmailLinks, linksFor } from '../links/email-links.js';
+import { SILENT_TELEMETRY } from '../operations/telemetry.js';
 import { ensureRecipient } from '../recipients/ensure-recipient.js';
 import type { NoticeResult } from './delivery-records.js';
 import { createNoticeDispatcher, type NoticeDispatcher } from './dispatcher.js';
@@ -50,7 +51,7 @@ export function requestHash(parts: unknown): string {
 
 /** The runtime's dispatcher, or one for this send alone (scripts and tests that bring a bare transport). */
 export function dispatcherOf(db: Kysely<Database>, runtime: NoticeRuntime): NoticeDispatcher {
-  return runtime.dispatcher ?? createNoticeDispatcher(db, runtime.transport, { windowMs: 0, maxInFlight: 1 });
+  return runtime.dispatcher ?? createNoticeDispatcher(db, runtime.transport, { windowMs: 0, maxInFlight: 1, telemetry: runtime.telemetry });
 }
 
 export async function dispatchNotices(
@@ -61,11 +62,13 @@ export async function dispatchNotices(
   options: { respondAsync?: boolean } = {},
 ): Promise<NoticeResult[]> {
   const { db, config } = ctx;
+  const telemetry = ctx.runtime.telemetry ?? SILENT_TELEMETRY;
   const verdicts = await checkEligibility(
     db,
     config.hashKey,
     category,
     items.map((i) => i.email),
+    telemetry,
   );
   const eligibleEmails = [...new Set(items.filter((_, i) => verdicts[i]!.eligible).map((i) => normalizeEmail(i.email)))];
   // Skipped notices name their recipient too, so that export and erasure find them (GDPR Art. 15, 17).
@@ -121,6 +124,7 @@ export async function dispatchNotices(
   });
 
   const ready = rows.filter((r) => r.status === 'queued').map((r) => ({ id: r.id, email: outgoing(r) }));
+  if (rows.length > ready.length) telemetry.noticesRecorded('skipped', rows.length - ready.length);
   const sending = dispatcherOf(db, ctx.runtime).send(ready);
   // Asked to answer at once (Prefer: respond-async, RFC 7240): a failure now leaves the notices queued
   // for the resume job, and GET /v1/notices/ID tells how it went.

@@ -7,9 +7,10 @@ import type { Kysely } from 'kysely';
 import { nowIso } from '../../core/ids.js';
 import { claimNoticesForCall } from '../../db/notices.js';
 import type { Database } from '../../db/schema.js';
+import { SILENT_TELEMETRY, type Telemetry } from '../operations/telemetry.js';
 import { callKey, type DeliveredCall, type NoticeResult, type ReadyNotice, recordOutcome } from './delivery-records.js';
 import type { ProviderBudget } from './provider-budget.js';
-import { BATCH_LIMIT, type Transport } from './transport.js';
+import { BATCH_LIMIT, type SendOutcome, type Transport } from './transport.js';
 
 export interface NoticeDispatcher {
   /** Sends notices recorded queued with no provider key yet, coalesced with whatever else is ready. */
@@ -25,6 +26,8 @@ export interface DispatcherOptions {
   windowMs?: number;
   /** Provider calls under way at once. */
   maxInFlight?: number;
+  /** Where each provider call and each notice's outcome is reported (docs/operations.md "Metrics"). */
+  telemetry?: Telemetry | undefined;
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -35,6 +38,7 @@ const CLAIM_LEAD_MS = 20;
 export function createNoticeDispatcher(db: Kysely<Database>, transport: Transport, options: DispatcherOptions = {}): NoticeDispatcher {
   const windowMs = options.windowMs ?? 5;
   const maxInFlight = options.maxInFlight ?? 8;
+  const telemetry = options.telemetry ?? SILENT_TELEMETRY;
   const loose: { notice: ReadyNotice; arrived: number }[] = [];
   const keyed: DeliveredCall[] = [];
   const waiters = new Map<string, { resolve: (r: NoticeResult) => void; reject: (e: unknown) => void }>();
@@ -74,12 +78,20 @@ export function createNoticeDispatcher(db: Kysely<Database>, transport: Transpor
   const sendCall = async (call: DeliveredCall, slot: number) => {
     if (slot > Date.now()) await sleep(slot - Date.now());
     const paced = options.budget !== undefined;
+    const started = performance.now();
     const outcome = await transport.send({ idempotencyKey: call.key, emails: call.notices.map((n) => n.email), paced });
+    observeCall(telemetry, transport.name, call.notices.length, (performance.now() - started) / 1000, outcome);
     const next = await recordOutcome(db, call, outcome);
     if ('split' in next) {
       keyed.unshift(...next.split);
       kick();
-    } else settle(next.results);
+    } else {
+      for (const status of ['sent', 'queued', 'failed'] as const) {
+        const n = next.results.filter((r) => r.status === status).length;
+        if (n > 0) telemetry.noticesRecorded(status, n);
+      }
+      settle(next.results);
+    }
   };
 
   const start = (ids: readonly string[], run: () => Promise<void>) => {
@@ -138,4 +150,11 @@ export function createNoticeDispatcher(db: Kysely<Database>, transport: Transpor
       return results;
     },
   };
+}
+
+function observeCall(telemetry: Telemetry, provider: string, emails: number, seconds: number, outcome: SendOutcome): void {
+  const status = outcome.ok ? 'ok' : outcome.retryable ? 'retryable' : 'rejected';
+  telemetry.providerCalled(provider, seconds, status);
+  // Not the provider's error text: Resend's validation messages quote the address they refused.
+  telemetry.event(outcome.ok ? 'info' : 'warn', 'provider_call', { provider, emails, outcome: status, durationMs: Math.round(seconds * 1000) });
 }

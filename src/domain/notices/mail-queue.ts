@@ -14,7 +14,8 @@ export interface MailQueue {
 const MAX_WAITING = 10_000;
 
 /** `track` (the server's lifecycle, src/core/lifecycle.ts) lets a graceful shutdown wait for queued mail. */
-export function createMailQueue(opts: { track?: (work: Promise<void>) => Promise<void> } = {}): MailQueue {
+/** `onError` hears a failed job (createApp logs its class, src/domain/operations/telemetry.ts). */
+export function createMailQueue(opts: { track?: (work: Promise<void>) => Promise<void>; onError?: (err: unknown) => void } = {}): MailQueue {
   const waiting: (() => Promise<void>)[] = [];
   let running: Promise<void> | undefined;
 
@@ -23,7 +24,7 @@ export function createMailQueue(opts: { track?: (work: Promise<void>) => Promise
       try {
         await job();
       } catch (err) {
-        console.error('queued mail failed:', err instanceof Error ? err.name : 'unknown error');
+        opts.onError?.(err);
       }
     }
     running = undefined;

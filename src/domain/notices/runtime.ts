@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import type { Kysely } from 'kysely';
 import type { Config } from '../../config.js';
 import type { Database } from '../../db/schema.js';
+import type { Telemetry } from '../operations/telemetry.js';
 import { createNoticeDispatcher, type NoticeDispatcher } from './dispatcher.js';
 import { createOutboxTransport } from './outbox-transport.js';
 import { sharedProviderBudget } from './provider-budget.js';
@@ -19,6 +20,8 @@ export interface NoticeRuntime {
   readonly transport: Transport;
   /** The process's dispatcher; without one, each send makes its own calls (scripts, tests of a transport). */
   readonly dispatcher?: NoticeDispatcher;
+  /** Where notice outcomes, provider calls and their eligibility decisions are reported; none when absent. */
+  readonly telemetry?: Telemetry;
 }
 
 // templates/ is read from disk at run time (edited live in development), beside package.json. This module
@@ -41,12 +44,13 @@ export function createNoticeRuntime(config: Config, db: Kysely<Database>, overri
     (config.resendApiKey
       ? createResendTransport({ apiKey: config.resendApiKey, baseUrl: config.resendBaseUrl, maxRequestsPerSecond: config.resendMaxRps, pace: budget.take })
       : createOutboxTransport(db));
-  return withDispatcher({ templates, transport, ...(overrides.dispatcher && { dispatcher: overrides.dispatcher }) }, db, config);
+  const given = { ...(overrides.dispatcher && { dispatcher: overrides.dispatcher }), ...(overrides.telemetry && { telemetry: overrides.telemetry }) };
+  return withDispatcher({ templates, transport, ...given }, db, config);
 }
 
 /** The runtime with a dispatcher of its own, paced by the shared budget when it talks to Resend. */
 export function withDispatcher(runtime: NoticeRuntime, db: Kysely<Database>, config: Config): NoticeRuntime {
   if (runtime.dispatcher) return runtime;
   const budget = runtime.transport.name === 'resend' ? sharedProviderBudget(db, config.resendMaxRps) : undefined;
-  return { ...runtime, dispatcher: createNoticeDispatcher(db, runtime.transport, { budget }) };
+  return { ...runtime, dispatcher: createNoticeDispatcher(db, runtime.transport, { budget, telemetry: runtime.telemetry }) };
 }

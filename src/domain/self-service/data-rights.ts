@@ -3,6 +3,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import { consumeRateLimit, type RateLimit } from '../access/rate-limit.js';
+import { SILENT_TELEMETRY, type Telemetry } from '../operations/telemetry.js';
 import { eraseRecipient } from '../privacy/erasure.js';
 import { exportRecipientData, type RecipientExport } from '../privacy/export.js';
 
@@ -15,7 +16,8 @@ export async function exportOwnData(db: Kysely<Database>, hashKey: string, recip
 }
 
 /** Erasure asked for by the person themselves: the `erased` event names them as the actor. */
-export async function eraseOwnData(db: Kysely<Database>, hashKey: string, recipientId: string): Promise<void> {
+export async function eraseOwnData(db: Kysely<Database>, hashKey: string, recipientId: string, telemetry: Telemetry = SILENT_TELEMETRY): Promise<void> {
   const { walTruncated } = await eraseRecipient(db, hashKey, recipientId, { actor: 'recipient' });
-  if (!walTruncated) console.warn('erasure: a reader kept the SQLite WAL in use; the erased bytes leave it at the next checkpoint');
+  // A reader kept the SQLite WAL in use: the erased bytes leave it at the next checkpoint.
+  if (!walTruncated) telemetry.event('warn', 'erasure_wal_busy');
 }

@@ -3,9 +3,8 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { AppError } from '../../core/errors.js';
-import { logUnexpectedError } from '../../core/log-error.js';
 import type { AppEnv } from '../env.js';
-import { STATUS, toAppError } from '../problem.js';
+import { logUnexpected, STATUS, toAppError } from '../problem.js';
 import { adminContext, renderAdmin } from './layout.js';
 
 function Box(props: { heading: string; lead: string; back?: string; backLabel: string }) {
@@ -25,7 +24,7 @@ export async function adminErrorHandler(err: Error, c: Context<AppEnv>): Promise
   const a = adminContext(c);
   const back = a.base;
   if (!known) {
-    logUnexpectedError(`${c.req.method} ${c.req.routePath}`, err);
+    logUnexpected(c, err);
     return renderAdmin(
       c,
       a,

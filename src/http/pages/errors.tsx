@@ -4,10 +4,9 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { AppError, type ErrorCode } from '../../core/errors.js';
-import { logUnexpectedError } from '../../core/log-error.js';
 import type { Messages } from '../../i18n/index.js';
 import type { AppEnv } from '../env.js';
-import { STATUS, toAppError } from '../problem.js';
+import { logUnexpected, STATUS, toAppError } from '../problem.js';
 import { Message, pageContext, renderPage } from './page.js';
 import { RequestLinkForm } from './request-link.js';
 
@@ -33,9 +32,10 @@ export async function pageErrorHandler(err: Error, c: Context<AppEnv>): Promise<
   const known = toAppError(err) ?? (err instanceof HTTPException && err.status === 413 ? new AppError('payload_too_large', err.message) : undefined);
   const p = pageContext(c);
   if (!known) {
-    logUnexpectedError(`${c.req.method} ${c.req.routePath}`, err);
+    logUnexpected(c, err);
     return renderPage(c, p, p.t.errorHeading, <Message role="alert" heading={p.t.errorHeading} lead={p.t.errorLead} />, 500);
   }
+  c.set('errorCode', known.code);
   const status = STATUS[known.code];
   if (known.code === 'not_found') {
     const body = (

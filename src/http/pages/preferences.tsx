@@ -42,6 +42,7 @@ export const preferencePages = new Hono<AppEnv>()
         c.var.deps.config,
         recipient.id,
         changes.filter((ch) => ch.to === 'pending').map((ch) => ch.category),
+        c.var.telemetry,
       );
       saved = { changes };
     } else if (action === 'unsubscribe_all' || action === 'resubscribe') {

@@ -64,6 +64,6 @@ export const privacyActionPages = new Hono<AppEnv>()
     const recipient = await recipientOf(c);
     if (field(form, 'action') !== 'delete') throw new AppError('malformed_body', 'Unknown action.');
     const p = pageContext(c, recipient.locale);
-    await eraseOwnData(c.var.deps.db, c.var.deps.config.hashKey, recipient.id);
+    await eraseOwnData(c.var.deps.db, c.var.deps.config.hashKey, recipient.id, c.var.telemetry);
     return renderPage(c, p, p.t.deletedHeading, <Message role="status" heading={p.t.deletedHeading} lead={p.t.deletedLead} />);
   });

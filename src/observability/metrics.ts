@@ -1,0 +1,116 @@
+// Prometheus series for /metrics (docs/operations.md "Metrics"). One Registry per app, never prom-client's
+// global default, so that every app built in one process (the tests build hundreds) counts on its own.
+import type { Kysely } from 'kysely';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { Database } from '../db/schema.js';
+import type { EligibilityReason } from '../domain/eligibility/decide-eligibility.js';
+import { readOperationalFacts } from '../domain/operations/operational-facts.js';
+import type { NoticeOutcome, ProviderOutcome } from '../domain/operations/telemetry.js';
+
+export interface Metrics {
+  readonly registry: Registry;
+  requestAnswered(method: string, route: string, status: number, seconds: number): void;
+  eligibilityDecided(reason: EligibilityReason): void;
+  noticesRecorded(outcome: NoticeOutcome, count: number): void;
+  providerCalled(provider: string, seconds: number, outcome: ProviderOutcome): void;
+  /** Reads the database-backed series, then renders every series as Prometheus text. */
+  scrape(db: Kysely<Database>): Promise<string>;
+}
+
+export function createMetrics(): Metrics {
+  const registry = new Registry();
+  const registers = [registry];
+  const requests = new Counter({
+    name: 'mailprefs_http_requests_total',
+    help: 'Answered HTTP requests by method, route pattern and status.',
+    labelNames: ['method', 'route', 'status'] as const,
+    registers,
+  });
+  const requestSeconds = new Histogram({
+    name: 'mailprefs_http_request_duration_seconds',
+    help: 'Time to the response headers, by method and route pattern.',
+    labelNames: ['method', 'route'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers,
+  });
+  const decisions = new Counter({
+    name: 'mailprefs_eligibility_decisions_total',
+    help: 'Eligibility decisions by reason.',
+    labelNames: ['reason'] as const,
+    registers,
+  });
+  const consent = new Counter({
+    name: 'mailprefs_consent_changes_total',
+    help: 'Consent ledger events by type and source, read from the ledger (every writer on this database).',
+    labelNames: ['type', 'source'] as const,
+    registers,
+  });
+  const notices = new Counter({ name: 'mailprefs_notices_total', help: 'Notice outcomes by status.', labelNames: ['status'] as const, registers });
+  const providerSeconds = new Histogram({
+    name: 'mailprefs_provider_call_duration_seconds',
+    help: "Email provider calls (one email or a batch), including the transport's own retries, by provider and outcome.",
+    labelNames: ['provider', 'outcome'] as const,
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+    registers,
+  });
+  const providerErrors = new Counter({
+    name: 'mailprefs_provider_errors_total',
+    help: 'Email provider calls that failed, by provider and outcome (retryable or rejected).',
+    labelNames: ['provider', 'outcome'] as const,
+    registers,
+  });
+  const queued = new Gauge({ name: 'mailprefs_notices_queued', help: 'Notices waiting for a provider call (read at scrape).', registers });
+  const running = new Gauge({ name: 'mailprefs_broadcasts_running', help: 'Broadcasts being walked (read at scrape).', registers });
+  const ledgerHead = new Gauge({
+    name: 'mailprefs_ledger_head_sequence',
+    help: 'Sequence number of the newest consent ledger event (read at scrape).',
+    registers,
+  });
+
+  // The hot path: one bound child per reason, made on first use, so a decision costs a map read and an add.
+  const byReason = new Map<EligibilityReason, Counter.Internal>();
+  let ledgerSeen = 0;
+  let scraping: Promise<unknown> = Promise.resolve();
+
+  const refresh = async (db: Kysely<Database>) => {
+    const facts = await readOperationalFacts(db, ledgerSeen);
+    queued.set(facts.queuedNotices);
+    running.set(facts.runningBroadcasts);
+    ledgerHead.set(facts.ledgerHead);
+    for (const c of facts.consentChanges) consent.inc({ type: c.type, source: c.source }, c.count);
+    ledgerSeen = facts.ledgerHead;
+  };
+
+  return {
+    registry,
+    requestAnswered(method, route, status, seconds) {
+      requests.inc({ method, route, status: String(status) });
+      requestSeconds.observe({ method, route }, seconds);
+    },
+    eligibilityDecided(reason) {
+      let child = byReason.get(reason);
+      if (!child) {
+        child = decisions.labels(reason);
+        byReason.set(reason, child);
+      }
+      child.inc();
+    },
+    noticesRecorded: (outcome, count) => notices.inc({ status: outcome }, count),
+    providerCalled(provider, seconds, outcome) {
+      providerSeconds.observe({ provider, outcome }, seconds);
+      if (outcome !== 'ok') providerErrors.inc({ provider, outcome });
+    },
+    async scrape(db) {
+      // One scrape at a time: two at once would both count the ledger events since the same head.
+      const turn = scraping.then(() => refresh(db));
+      scraping = turn.catch(() => {});
+      await turn;
+      return registry.metrics();
+    },
+  };
+}
+
+/** Node's own series (CPU, memory, event loop lag, GC) for the server process; once per process, not per app. */
+export function collectProcessMetrics(metrics: Metrics): void {
+  collectDefaultMetrics({ register: metrics.registry });
+}
