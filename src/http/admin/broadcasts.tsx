@@ -208,7 +208,7 @@ export const broadcastPages = new Hono<AppEnv>()
       // As POST /v1/broadcasts: the walk runs after the answer, and a resume finishes it after a crash.
       const { lifecycle } = c.var.deps;
       const walk = walkBroadcast(ctx, broadcast.id, { signal: lifecycle?.stopping }).catch((err: unknown) =>
-        console.error(`broadcast ${broadcast.id}: walk stopped (${err instanceof Error ? err.name : 'error'}); it resumes later`),
+        c.var.logger.error({ event: 'broadcast_walk_stopped', broadcastId: broadcast.id, errorName: err instanceof Error ? err.name : typeof err }),
       );
       void lifecycle?.track(walk);
     }
