@@ -25,7 +25,8 @@ const stateOf = (b: BroadcastView, a: AdminContext) => (b.status === 'failed' &&
 interface Draft {
   category: string;
   template: string;
-  data: string;
+  /** Undefined: the chosen template's example. */
+  data: string | undefined;
 }
 
 function parseData(text: string): Record<string, unknown> {
@@ -56,6 +57,26 @@ async function listPage(c: C, a: AdminContext, draft?: Draft, result?: { preview
     <>
       <h1>{t.navBroadcasts}</h1>
       <p class="lead">{t.broadcastsLead}</p>
+      {editor && (
+        // Choosing a template reloads the page with its example data: no script needed (CSP allows none).
+        <form method="get" action={`${a.base}/broadcasts`} class="row">
+          <div>
+            <label for="pick-template">{t.templateLabel}</label>
+            <select id="pick-template" name="template">
+              {templates.map((x) => (
+                <option value={x.name} selected={x.name === chosen?.name}>
+                  {x.name} ({x.kind})
+                </option>
+              ))}
+            </select>
+          </div>
+          <div>
+            <button type="submit" class="secondary">
+              {t.loadExampleButton}
+            </button>
+          </div>
+        </form>
+      )}
       {editor && (
         <form method="post" action={`${a.base}/broadcasts`} class="card">
           <Csrf a={a} />
@@ -142,7 +163,7 @@ async function listPage(c: C, a: AdminContext, draft?: Draft, result?: { preview
           )}
         </section>
       )}
-      <section class="card scroll" aria-labelledby="recent-h">
+      <section class="card scroll" aria-labelledby="recent-h" tabindex={0}>
         <h2 id="recent-h">{t.recentBroadcasts}</h2>
         {recent.data.length === 0 ? (
           <p>{t.noBroadcasts}</p>
@@ -187,13 +208,16 @@ const broadcastId = (raw: string) => {
 };
 
 export const broadcastPages = new Hono<AppEnv>()
-  .get('/', (c) => listPage(c, adminContext(c)))
+  .get('/', (c) => {
+    const template = c.req.query('template');
+    return listPage(c, adminContext(c), template ? { category: '', template: template.slice(0, 64), data: undefined } : undefined);
+  })
   .post('/', requirePermission('act'), async (c) => {
     const form = await readForm(c);
     assertCsrf(c, form);
     const a = adminContext(c);
     const draft = draftOf(form);
-    const data = parseData(draft.data);
+    const data = parseData(draft.data ?? '{}');
     const intent = field(form, 'intent');
     const ctx = dispatchContext(c);
     if (intent === 'preview') {
@@ -224,27 +248,28 @@ export const broadcastPages = new Hono<AppEnv>()
     return renderAdmin(
       c,
       a,
-      { title: t.broadcastHeading(b.template, b.category), section: 'broadcasts', refreshSeconds: running ? 5 : undefined },
+      { title: t.broadcastHeading(b.template, b.category), section: 'broadcasts', script: running },
       <>
         <p>
           <a href={`${a.base}/broadcasts`}>← {t.navBroadcasts}</a>
         </p>
         <h1>{t.broadcastHeading(b.template, b.category)}</h1>
         <Flash text={flash === 'queued' ? t.doneQueued : flash === 'cancelled' ? t.doneCancelled : undefined} />
-        <section class="card">
+        <section class="card" data-progress-url={running ? `${a.base}/broadcasts/${b.id}/progress` : undefined} aria-live="polite">
           <dl class="facts">
             <dt>{t.colStatus}</dt>
-            <dd>{stateOf(b, a)}</dd>
+            <dd data-field="status">{stateOf(b, a)}</dd>
             <dt>{t.colProgress}</dt>
             <dd>
-              <progress max={String(Math.max(b.total, 1))} value={String(done)} aria-label={t.colProgress} /> {t.progressText(done, b.total)}
+              <progress max={String(Math.max(b.total, 1))} value={String(done)} aria-label={t.colProgress} /> <span data-field="done">{String(done)}</span> /{' '}
+              {String(b.total)}
             </dd>
             <dt>{t.colSent}</dt>
-            <dd>{String(b.sent)}</dd>
+            <dd data-field="sent">{String(b.sent)}</dd>
             <dt>{t.colSkipped}</dt>
-            <dd>{String(b.skipped)}</dd>
+            <dd data-field="skipped">{String(b.skipped)}</dd>
             <dt>{t.colFailed}</dt>
-            <dd>{String(b.failed)}</dd>
+            <dd data-field="failed">{String(b.failed)}</dd>
             <dt>{t.colCreated}</dt>
             <dd>{b.createdAt}</dd>
             {b.error && (
@@ -254,8 +279,13 @@ export const broadcastPages = new Hono<AppEnv>()
               </>
             )}
           </dl>
+          {running && (
+            <p>
+              <a href={`${a.base}/broadcasts/${b.id}`}>{t.refreshLink}</a>
+            </p>
+          )}
           {running && can(c.var.session.operator.role, 'act') && (
-            <form method="post" action={`${a.base}/broadcasts/${b.id}/cancel`}>
+            <form method="post" action={`${a.base}/broadcasts/${b.id}/cancel`} id="cancel-broadcast">
               <Csrf a={a} />
               <button type="submit" class="danger">
                 {t.cancelButton}
@@ -265,6 +295,11 @@ export const broadcastPages = new Hono<AppEnv>()
         </section>
       </>,
     );
+  })
+  .get('/:id/progress', async (c) => {
+    const b = await getBroadcast(c.var.deps, broadcastId(c.req.param('id')));
+    const { status, total, sent, skipped, failed } = b;
+    return c.json({ status, state: stateOf(b, adminContext(c)), total, sent, skipped, failed });
   })
   .post('/:id/cancel', requirePermission('act'), async (c) => {
     assertCsrf(c, await readForm(c));

@@ -70,7 +70,7 @@ export const categoryPages = new Hono<AppEnv>()
         <h1>{t.navCategories}</h1>
         <Flash text={done === 'created' ? t.doneCreated : done === 'saved' ? t.saved : undefined} />
         <p class="lead">{t.categoriesLead}</p>
-        <div class="card scroll">
+        <div class="card scroll" tabindex={0}>
           <table>
             <thead>
               <tr>

@@ -84,7 +84,7 @@ function DataTable(props: { caption: string; summary: string; head: readonly str
   return (
     <details>
       <summary>{props.summary}</summary>
-      <div class="scroll">
+      <div class="scroll" tabindex={0}>
         <table>
           <caption>{props.caption}</caption>
           <thead>

@@ -2,20 +2,52 @@
 // session cookie, and for every POST a same-origin check plus the session's CSRF token (OWASP CSRF
 // Prevention Cheat Sheet: synchronizer token, with SameSite=Strict and Origin as defence in depth).
 import type { Context, MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import { secureHeaders } from 'hono/secure-headers';
 import { AppError } from '../../core/errors.js';
 import type { ConsentContext } from '../../core/vocabulary.js';
 import { can, type Permission } from '../../domain/console/roles.js';
 import { csrfMatches, resumeSession } from '../../domain/console/sessions.js';
 import type { AppEnv } from '../env.js';
 import { clientIp, type Form, field } from '../pages/form.js';
-import { assertSameOrigin, pageGuard } from '../pages/guard.js';
+import { assertSameOrigin, MAX_PAGE_BODY_BYTES } from '../pages/guard.js';
 
 /** Sent as `__Host-mailprefs_console`: Secure, Path=/, no Domain, so no other host or path can set it. */
 const COOKIE = 'mailprefs_console';
 export const CSRF_FIELD = '_csrf';
 
-export const adminGuard: MiddlewareHandler<AppEnv> = pageGuard;
+// The recipient pages' policy, plus the console's one self-hosted script (live broadcast progress) and
+// the same-origin fetch it makes; still no inline script, no third-party asset (docs/console.md).
+const headers = secureHeaders({
+  contentSecurityPolicy: {
+    defaultSrc: ["'none'"],
+    styleSrc: ["'self'"],
+    imgSrc: ["'self'"],
+    scriptSrc: ["'self'"],
+    connectSrc: ["'self'"],
+    formAction: ["'self'"],
+    frameAncestors: ["'none'"],
+    baseUri: ["'none'"],
+  },
+  xFrameOptions: 'DENY',
+  referrerPolicy: 'no-referrer',
+});
+
+const limit = bodyLimit({
+  maxSize: MAX_PAGE_BODY_BYTES,
+  onError: () => {
+    throw new AppError('payload_too_large', 'The form is too large.');
+  },
+});
+
+export const adminGuard: MiddlewareHandler<AppEnv> = async (c, next) => {
+  await headers(c, async () => {
+    await (c.req.method === 'POST' ? limit(c, next) : next());
+    // Pages show personal data and a new API key once: nothing may keep a copy.
+    c.header('Cache-Control', 'no-store');
+  });
+};
 
 export function setSessionCookie(c: Context<AppEnv>, token: string): void {
   setCookie(c, COOKIE, token, { prefix: 'host', path: '/', secure: true, httpOnly: true, sameSite: 'Strict' });

@@ -13,6 +13,7 @@ import { ledgerPages } from './ledger.js';
 import { noticePages } from './notices.js';
 import { overviewPages } from './overview.js';
 import { recipientPages } from './recipients.js';
+import { CONSOLE_JS } from './script.js';
 import { signInPages } from './sign-in.js';
 import { CONSOLE_CSS } from './styles.js';
 import { suppressionPages } from './suppressions.js';
@@ -23,6 +24,11 @@ export const admin = new Hono<AppEnv>()
     c.header('Content-Type', 'text/css; charset=utf-8');
     c.header('Cache-Control', 'public, max-age=3600');
     return c.body(CONSOLE_CSS);
+  })
+  .get('/assets/console.js', (c) => {
+    c.header('Content-Type', 'text/javascript; charset=utf-8');
+    c.header('Cache-Control', 'public, max-age=3600');
+    return c.body(CONSOLE_JS);
   })
   .route('/', signInPages)
   .use('*', requireSession)

@@ -30,7 +30,7 @@ async function keysPage(c: Parameters<typeof adminContext>[0], a: AdminContext, 
           <input id="new-key" type="text" readonly value={created.key} class="mono" size={72} />
         </section>
       )}
-      <div class="card scroll">
+      <div class="card scroll" tabindex={0}>
         <table>
           <thead>
             <tr>

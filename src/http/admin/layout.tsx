@@ -97,7 +97,7 @@ function Header(props: { a: AdminContext; current: Section | undefined }) {
 export async function renderAdmin(
   c: Context<AppEnv>,
   a: AdminContext,
-  page: { title: string; section?: Section; status?: ContentfulStatusCode; refreshSeconds?: number },
+  page: { title: string; section?: Section; status?: ContentfulStatusCode; script?: boolean },
   body: Child,
 ): Promise<Response> {
   const markup = await (
@@ -106,10 +106,9 @@ export async function renderAdmin(
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="robots" content="noindex, nofollow" />
-        {/* Live progress without script: the page reloads itself while work runs (CSP allows no script). */}
-        {page.refreshSeconds && <meta http-equiv="refresh" content={String(page.refreshSeconds)} />}
         <title>{`${page.title} · ${a.t.consoleName}`}</title>
         <link rel="stylesheet" href={`${a.base}/assets/console.css`} />
+        {page.script && <script src={`${a.base}/assets/console.js`} defer />}
       </head>
       <body>
         <Header a={a} current={page.section} />

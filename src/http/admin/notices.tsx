@@ -54,7 +54,7 @@ export const noticePages = new Hono<AppEnv>().get('/', async (c) => {
       {page.data.length === 0 ? (
         <p role="status">{t.noticesNone}</p>
       ) : (
-        <div class="card scroll">
+        <div class="card scroll" tabindex={0}>
           <table>
             <thead>
               <tr>

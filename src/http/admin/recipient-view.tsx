@@ -29,7 +29,7 @@ export function Subscriptions(props: { a: AdminContext; d: RecipientDossier; cat
   return (
     <section class="card" aria-labelledby="subs-h">
       <h2 id="subs-h">{t.subscriptionsHeading}</h2>
-      <div class="scroll">
+      <div class="scroll" tabindex={0}>
         <table>
           <thead>
             <tr>
@@ -71,7 +71,7 @@ export function Timeline(props: { a: AdminContext; d: RecipientDossier }) {
       {props.d.timeline.length === 0 ? (
         <p>{t.timelineEmpty}</p>
       ) : (
-        <div class="scroll">
+        <div class="scroll" tabindex={0}>
           <table class="timeline">
             <thead>
               <tr>
@@ -120,7 +120,7 @@ export function PersonNotices(props: { a: AdminContext; d: RecipientDossier }) {
       {props.d.notices.length === 0 ? (
         <p>{t.noticesEmpty}</p>
       ) : (
-        <div class="scroll">
+        <div class="scroll" tabindex={0}>
           <table>
             <thead>
               <tr>

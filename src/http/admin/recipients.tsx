@@ -56,7 +56,7 @@ export const recipientPages = new Hono<AppEnv>()
           (hits.length === 0 ? (
             <p role="status">{t.noResults}</p>
           ) : (
-            <div class="card scroll">
+            <div class="card scroll" tabindex={0}>
               <table>
                 <caption>{t.resultsCaption(hits.length)}</caption>
                 <thead>

@@ -45,6 +45,8 @@ p { margin: 0 0 .9rem; }
 .stats .n { display: block; font-size: 1.5rem; font-weight: 700; }
 .stats .l { color: var(--muted); font-size: .85rem; }
 form.stack { display: grid; gap: .4rem; max-width: 28rem; }
+form.stack > * { min-width: 0; }
+form.stack select, form.stack textarea { width: 100%; }
 form.row { display: flex; flex-wrap: wrap; align-items: end; gap: .6rem 1rem; margin: 0 0 1rem; }
 form.row > div { display: grid; gap: .25rem; }
 form.inline { display: inline; margin: 0; }

@@ -60,7 +60,7 @@ export const suppressionPages = new Hono<AppEnv>()
             </div>
           </form>
         )}
-        <div class="card scroll">
+        <div class="card scroll" tabindex={0}>
           <table>
             <thead>
               <tr>

@@ -228,4 +228,8 @@ export const de: ConsoleMessages = {
   broadcastHeading: (template: string, category: string) => `${template} an ${category}`,
   noBroadcasts: 'Noch keine Aussendungen.',
   invalidJson: 'Die Daten sind kein JSON-Objekt.',
+
+  loadExampleButton: 'Mit ihrem Beispiel beginnen',
+
+  refreshLink: 'Neueste Zahlen laden',
 };

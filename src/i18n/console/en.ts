@@ -225,6 +225,10 @@ export const en = {
   broadcastHeading: (template: string, category: string) => `${template} to ${category}`,
   noBroadcasts: 'No broadcasts yet.',
   invalidJson: 'The data is not a JSON object.',
+
+  loadExampleButton: 'Start from its example',
+
+  refreshLink: 'Load the latest figures',
 };
 
 export type ConsoleMessages = typeof en;

@@ -225,4 +225,8 @@ export const zhCN: ConsoleMessages = {
   broadcastHeading: (template: string, category: string) => `${template} 发往 ${category}`,
   noBroadcasts: '还没有群发。',
   invalidJson: '数据不是 JSON 对象。',
+
+  loadExampleButton: '从其示例开始',
+
+  refreshLink: '加载最新数据',
 };
