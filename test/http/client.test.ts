@@ -77,7 +77,7 @@ describe.each(testDialects())('mailprefs/client against a live server on %s', (d
     expect(err).toBeInstanceOf(MailprefsError);
     expect((err as MailprefsError).status).toBe(404);
     expect((err as MailprefsError).problem?.title).toBeTruthy();
-    const invalid = await client.categories.create({ key: 'BAD KEY', name: 'x', kind: 'marketing' }).catch((e: unknown) => e as MailprefsError);
+    const invalid = (await client.categories.create({ key: 'BAD KEY', name: 'x', kind: 'marketing' }).catch((e: unknown) => e)) as MailprefsError;
     expect(invalid.status).toBe(422);
     expect(invalid.problem?.errors?.[0]?.path).toBe('key');
     const anonymous = createClient({ baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, apiKey: 'nope' });
