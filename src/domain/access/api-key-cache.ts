@@ -3,35 +3,23 @@
 // for at most `ttlMs` more on an instance that saw it, so revocation takes effect within seconds everywhere.
 import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import { createTtlCache, type TtlCache } from '../../core/ttl-cache.js';
 import type { Database } from '../../db/schema.js';
 import { type VerifiedKey, verifyApiKey } from './api-keys.js';
 
 export const MAX_KEY_CACHE_TTL_MS = 5000;
 
-export interface ApiKeyCache {
-  readonly ttlMs: number;
-  readonly maxEntries: number;
-  readonly now: () => number;
-  /** By SHA-256 of the presented key, so a memory dump shows no usable key. */
-  readonly entries: Map<string, { key: VerifiedKey; expiresAt: number }>;
-}
+/** By SHA-256 of the presented key, so a memory dump shows no usable key. */
+export type ApiKeyCache = TtlCache<VerifiedKey>;
 
 export function createApiKeyCache(options: { ttlMs?: number; maxEntries?: number; now?: () => number } = {}): ApiKeyCache {
   const ttlMs = Math.min(options.ttlMs ?? MAX_KEY_CACHE_TTL_MS, MAX_KEY_CACHE_TTL_MS);
-  return { ttlMs, maxEntries: options.maxEntries ?? 10_000, now: options.now ?? Date.now, entries: new Map() };
+  return createTtlCache({ ttlMs, maxEntries: options.maxEntries ?? 10_000, now: options.now });
 }
 
 /** verifyApiKey, answered from the cache while a successful verification is fresh. Failures are never kept. */
 export async function verifyApiKeyCached(db: Kysely<Database>, cache: ApiKeyCache | undefined, presented: string): Promise<VerifiedKey | undefined> {
   if (!cache) return verifyApiKey(db, presented);
   const id = createHash('sha256').update(presented).digest('base64');
-  const hit = cache.entries.get(id);
-  if (hit && hit.expiresAt > cache.now()) return hit.key;
-  cache.entries.delete(id);
-  const key = await verifyApiKey(db, presented);
-  if (key) {
-    if (cache.entries.size >= cache.maxEntries) cache.entries.clear();
-    cache.entries.set(id, { key, expiresAt: cache.now() + cache.ttlMs });
-  }
-  return key;
+  return cache.get(id, () => verifyApiKey(db, presented));
 }
