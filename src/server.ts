@@ -25,7 +25,8 @@ async function main(config: Config, logger: Logger, warnings: readonly string[])
   const handle = await openAndMigrate(config);
   const metrics = createMetrics();
   collectProcessMetrics(metrics);
-  const notices = createNoticeRuntime(config, handle.db, { telemetry: createTelemetry(logger, metrics) });
+  const telemetry = createTelemetry(logger, metrics);
+  const notices = createNoticeRuntime(config, handle.db, { telemetry });
   const lifecycle = createLifecycle();
   const app = createApp({
     lifecycle,
@@ -63,7 +64,7 @@ async function main(config: Config, logger: Logger, warnings: readonly string[])
           logger.info({ event: 'metrics_listening', port: info.port }, `metrics on http://${config.host}:${info.port}/metrics (no key)`),
         );
   // Jobs: double opt-in expiry, notice retention, resuming queued notices (src/jobs/run-jobs.ts).
-  const stopJobs = startJobs(handle.db, config, { notices, lifecycle, logger });
+  const stopJobs = startJobs(handle.db, config, { notices, lifecycle, logger, telemetry });
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
     // A second signal while stopping (Ctrl-C twice) means now.

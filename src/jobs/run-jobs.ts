@@ -8,6 +8,7 @@ import type { Database } from '../db/schema.js';
 import { resumeBroadcasts } from '../domain/broadcasts/walk-broadcast.js';
 import { resumeQueuedNotices } from '../domain/notices/resume.js';
 import type { NoticeRuntime } from '../domain/notices/runtime.js';
+import type { Telemetry } from '../domain/operations/telemetry.js';
 import { deliverWebhooks } from '../domain/webhooks/deliver.js';
 import { type Logger, silentLogger } from '../observability/logger.js';
 import { expirePendingSubscriptions } from './expire-pending.js';
@@ -20,6 +21,7 @@ export interface JobDeps {
   notices?: NoticeRuntime | undefined;
   /** Aborted when the server stops: a job lets go at its next safe point. */
   signal?: AbortSignal | undefined;
+  telemetry?: Telemetry | undefined;
 }
 
 interface Job {
@@ -60,12 +62,13 @@ export const JOBS: readonly Job[] = [
     name: 'deliver-webhooks',
     everyMs: 1000,
     firstDelayMs: 0,
-    run: async ({ db, config }, now) => {
+    run: async ({ db, config, telemetry }, now) => {
       const skew = now.getTime() - Date.now();
       const counts = await deliverWebhooks(db, {
         timeoutMs: config.webhookTimeoutMs,
         allowPrivate: config.webhookAllowPrivate,
         now: () => new Date(Date.now() + skew),
+        telemetry,
       });
       return { ...counts };
     },
@@ -108,11 +111,11 @@ export function describeJobResult(r: JobResult): string {
 export function startJobs(
   db: Kysely<Database>,
   config: Config,
-  opts: { intervalMs?: number; firstDelayMs?: number; logger?: Logger; notices?: NoticeRuntime; lifecycle?: Lifecycle } = {},
+  opts: { intervalMs?: number; firstDelayMs?: number; logger?: Logger; notices?: NoticeRuntime; lifecycle?: Lifecycle; telemetry?: Telemetry } = {},
 ): () => void {
   const logger = opts.logger ?? silentLogger();
   const { lifecycle } = opts;
-  const deps: JobDeps = { db, config, notices: opts.notices, signal: lifecycle?.stopping };
+  const deps: JobDeps = { db, config, notices: opts.notices, signal: lifecycle?.stopping, telemetry: opts.telemetry };
   const timers = new Map<string, NodeJS.Timeout>();
   let stopped = false;
   const schedule = (job: Job, ms: number) => {

@@ -13,6 +13,7 @@ export interface Metrics {
   eligibilityDecided(reason: EligibilityReason): void;
   noticesRecorded(outcome: NoticeOutcome, count: number): void;
   providerCalled(provider: string, seconds: number, outcome: ProviderOutcome): void;
+  webhookDelivered(type: string, seconds: number): void;
   /** Reads the database-backed series, then renders every series as Prometheus text. */
   scrape(db: Kysely<Database>): Promise<string>;
 }
@@ -59,6 +60,14 @@ export function createMetrics(): Metrics {
     labelNames: ['provider', 'outcome'] as const,
     registers,
   });
+  // How long an opt-out took to reach the systems that send mail: from the change to the endpoint's 2xx.
+  const webhookSeconds = new Histogram({
+    name: 'mailprefs_webhook_delivery_latency_seconds',
+    help: "Time from a change to its webhook endpoint's 2xx, retries included, by event type.",
+    labelNames: ['type'] as const,
+    buckets: [0.1, 0.5, 1, 2, 5, 10, 30, 60, 300, 1800, 3600, 21600, 86400, 259200],
+    registers,
+  });
   const queued = new Gauge({ name: 'mailprefs_notices_queued', help: 'Notices waiting for a provider call (read at scrape).', registers });
   const running = new Gauge({ name: 'mailprefs_broadcasts_running', help: 'Broadcasts being walked (read at scrape).', registers });
   const ledgerHead = new Gauge({
@@ -100,6 +109,7 @@ export function createMetrics(): Metrics {
       providerSeconds.observe({ provider, outcome }, seconds);
       if (outcome !== 'ok') providerErrors.inc({ provider, outcome });
     },
+    webhookDelivered: (type, seconds) => webhookSeconds.observe({ type }, seconds),
     async scrape(db) {
       // One scrape at a time: two at once would both count the ledger events since the same head.
       const turn = scraping.then(() => refresh(db));

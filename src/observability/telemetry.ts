@@ -8,6 +8,7 @@ export function createTelemetry(logger: Logger, metrics: Metrics): Telemetry {
     eligibilityDecided: metrics.eligibilityDecided,
     noticesRecorded: metrics.noticesRecorded,
     providerCalled: metrics.providerCalled,
+    webhookDelivered: metrics.webhookDelivered,
     event: (level, event, fields) => logger[level]({ event, ...fields }),
   };
 }

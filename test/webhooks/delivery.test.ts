@@ -1,6 +1,9 @@
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { deliverWebhooks, RETRY_WINDOW_MS } from '../../src/domain/webhooks/deliver.js';
+import { silentLogger } from '../../src/observability/logger.js';
+import { createMetrics } from '../../src/observability/metrics.js';
+import { createTelemetry } from '../../src/observability/telemetry.js';
 import { type Harness, makeHarness, testDialects } from '../support/harness.js';
 import { type Receiver, startReceiver } from '../support/webhook-receiver.js';
 
@@ -49,6 +52,15 @@ describe.each(testDialects())('webhook delivery on %s', (dialect) => {
     const [d] = await deliveries();
     expect(d).toMatchObject({ status: 'delivered', attempts: 1, lastStatus: 204, eventId: got.json.id, type: 'consent.changed' });
     expect(d.latencyMs).toBeGreaterThanOrEqual(0);
+  });
+
+  it('reports the time from the change to the 2xx as a histogram for /metrics', async () => {
+    const metrics = createMetrics();
+    await put('hi@example.com', { news: 'subscribed' });
+    const counts = await deliverWebhooks(h.handle.db, { timeoutMs: 2000, allowPrivate: true, telemetry: createTelemetry(silentLogger(), metrics) });
+    expect(counts.delivered).toBe(1);
+    const text = await metrics.registry.getSingleMetricAsString('mailprefs_webhook_delivery_latency_seconds');
+    expect(text).toMatch(/mailprefs_webhook_delivery_latency_seconds_count\{type="consent.changed"\} 1$/m);
   });
 
   it('retries after a 500 with backoff, holding later events back so the order stays', async () => {

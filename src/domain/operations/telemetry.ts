@@ -17,6 +17,8 @@ export interface Telemetry {
   eligibilityDecided(reason: EligibilityReason): void;
   noticesRecorded(outcome: NoticeOutcome, count: number): void;
   providerCalled(provider: string, seconds: number, outcome: ProviderOutcome): void;
+  /** A webhook reached its endpoint (2xx): seconds from the change to that answer, by event type. */
+  webhookDelivered(type: string, seconds: number): void;
   /** One structured log line named by `event` (`job_finished`, `provider_call`…). */
   event(level: 'debug' | 'info' | 'warn' | 'error', event: string, fields?: EventFields): void;
 }
@@ -24,4 +26,10 @@ export interface Telemetry {
 const nothing = () => {};
 
 /** For callers that watch nothing (tests, the CLI's one-off runs). */
-export const SILENT_TELEMETRY: Telemetry = { eligibilityDecided: nothing, noticesRecorded: nothing, providerCalled: nothing, event: nothing };
+export const SILENT_TELEMETRY: Telemetry = {
+  eligibilityDecided: nothing,
+  noticesRecorded: nothing,
+  providerCalled: nothing,
+  webhookDelivered: nothing,
+  event: nothing,
+};

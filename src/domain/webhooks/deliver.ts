@@ -14,6 +14,7 @@ import {
   updateWebhookEndpoint,
   type WebhookEndpointRow,
 } from '../../db/webhook-endpoints.js';
+import type { Telemetry } from '../operations/telemetry.js';
 import { postWebhook } from './send.js';
 
 /** Three days, as Svix and Stripe retry: long enough to outlast a weekend outage. */
@@ -33,6 +34,8 @@ export interface DeliveryRunOptions {
   concurrency?: number;
   /** Deliveries one endpoint gets in one run, so a long queue does not starve the others. */
   maxPerEndpoint?: number;
+  /** Where the time from each change to its 2xx is reported (a histogram on /metrics). */
+  telemetry?: Telemetry;
 }
 
 export interface DeliveryCounts {
@@ -71,6 +74,7 @@ async function serveEndpoint(db: Kysely<Database>, id: string, owner: string, op
       if (outcome.ok) {
         const latencyMs = Math.max(0, at.getTime() - Date.parse(head.event_at));
         await recordWebhookAttempt(db, head.id, { at: atIso, status: 'delivered', httpStatus: outcome.status, error: null, nextAttemptAt: atIso, latencyMs });
+        opts.telemetry?.webhookDelivered(head.event_type, latencyMs / 1000);
         counts.delivered++;
         continue;
       }
