@@ -15,8 +15,8 @@ import {
   SqliteDriver,
 } from 'kysely';
 import pg from 'pg';
-import { FACTS_OF_ONE_SQLITE } from './eligibility-facts.js';
-import { attachHotReader } from './hot-reads.js';
+import { FACTS_OF_ONE_POSTGRES, FACTS_OF_ONE_SQLITE } from './eligibility-facts.js';
+import { attachHotReader, attachPostgresHotReader } from './hot-reads.js';
 import type { Database } from './schema.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -165,5 +165,6 @@ function openPostgres(url: string): DatabaseHandle {
   // An idle client's error (server restart) must not crash the process; the next query reconnects.
   pool.on('error', () => {});
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  attachPostgresHotReader(db, pool, FACTS_OF_ONE_POSTGRES);
   return { db, dialect: 'postgres', sqlite: undefined, close: () => db.destroy() };
 }

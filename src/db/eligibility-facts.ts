@@ -47,6 +47,7 @@ const FACTS_OF_ONE = (d: Dialect) =>
    union all select 's', null, x.reason from suppressions x where x.email_normalized = ${d === 'sqlite' ? '?' : '$1'}`;
 
 export const FACTS_OF_ONE_SQLITE = FACTS_OF_ONE('sqlite');
+export const FACTS_OF_ONE_POSTGRES = FACTS_OF_ONE('postgres');
 
 const TEXT = {
   sqlite: {
@@ -59,7 +60,7 @@ const TEXT = {
     recipients: RECIPIENTS_IN_CATEGORY('postgres'),
     suppressions: SUPPRESSIONS_BY_ADDRESS('postgres'),
     erased: ERASED_BY_HASH('postgres'),
-    one: FACTS_OF_ONE('postgres'),
+    one: FACTS_OF_ONE_POSTGRES,
   },
 };
 
@@ -86,7 +87,7 @@ export async function findEligibilityFacts(db: Kysely<Database>, categoryId: str
 }
 
 async function findFactsOfOne(db: Kysely<Database>, categoryId: string, email: string): Promise<AddressFacts> {
-  const rows = readFactsOfOne(db, categoryId, email) ?? (await queryFactsOfOne(db, categoryId, email));
+  const rows = (await readFactsOfOne(db, categoryId, email)) ?? (await queryFactsOfOne(db, categoryId, email));
   const facts: AddressFacts = { recipients: new Map(), suppressions: new Map() };
   for (const row of rows) {
     if (row.fact === 'r') {

@@ -1,10 +1,12 @@
-// The single eligibility lookup is the commonest request of the service. On a SQLite file it is read
-// through a second, read-only connection with its statement prepared once (when the connection opens):
+// The single eligibility lookup is the commonest request of the service. On PostgreSQL it is a named
+// prepared statement (parsed and planned once per pooled connection). On a SQLite file it is read
+// through a second, read-only connection with its statement prepared once (on first use, after migrating):
 // a synchronous bind-and-step, with no query executor, connection lock or promise per request. In WAL
 // mode that connection reads the last committed state without waiting on writers; a transaction's own
 // reads (a Transaction handle is not registered here) still go through Kysely on the writing connection.
 import type SQLite from 'better-sqlite3';
 import type { Kysely } from 'kysely';
+import type pg from 'pg';
 import type { Database } from './schema.js';
 
 export interface FactRow {
@@ -13,23 +15,29 @@ export interface FactRow {
   value: string | null;
 }
 
-interface HotReader {
-  connection: SQLite.Database;
-  sql: string;
-  factsOfOne?: SQLite.Statement<[string, string, string], FactRow>;
-}
+type HotReader =
+  | { kind: 'sqlite'; connection: SQLite.Database; sql: string; factsOfOne?: SQLite.Statement<[string, string, string], FactRow> }
+  /** PostgreSQL: the pool's connections prepare the named statement once each, then only bind and execute. */
+  | { kind: 'postgres'; pool: pg.Pool; sql: string };
 
 // Per connection, owned by the handle that opened it (database.ts) and gone with it.
 const readers = new WeakMap<Kysely<Database>, HotReader>();
 
 export function attachHotReader(db: Kysely<Database>, connection: SQLite.Database, factsOfOneSql: string): void {
-  readers.set(db, { connection, sql: factsOfOneSql });
+  readers.set(db, { kind: 'sqlite', connection, sql: factsOfOneSql });
 }
 
-/** The facts of one address from the read connection, or undefined when `db` has none (PostgreSQL, :memory:, a transaction). */
-export function readFactsOfOne(db: Kysely<Database>, categoryId: string, email: string): FactRow[] | undefined {
+export function attachPostgresHotReader(db: Kysely<Database>, pool: pg.Pool, factsOfOneSql: string): void {
+  readers.set(db, { kind: 'postgres', pool, sql: factsOfOneSql });
+}
+
+/** The facts of one address from the read connection or named statement, or undefined when `db` has none (:memory:, a transaction). */
+export function readFactsOfOne(db: Kysely<Database>, categoryId: string, email: string): FactRow[] | Promise<FactRow[]> | undefined {
   const reader = readers.get(db);
   if (!reader) return undefined;
+  if (reader.kind === 'postgres') {
+    return reader.pool.query<FactRow>({ name: 'mailprefs-facts-of-one', text: reader.sql, values: [email, categoryId] }).then((r) => r.rows);
+  }
   if (!reader.factsOfOne) {
     // Prepared on first use: a new file has no tables until it is migrated.
     try {
