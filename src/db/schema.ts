@@ -191,6 +191,17 @@ export interface BroadcastsTable {
   updated_at: string;
 }
 
+/** A single-use confirmation mailed to the address on file before a data right is exercised. */
+export interface StepUpsTable {
+  /** The subject of the `step_up` token. */
+  id: string;
+  recipient_id: string;
+  action: 'export' | 'delete' | 'email';
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+}
+
 export interface EmailChangesTable {
   /** The subject of the `email_change` token mailed to the new address. */
   id: string;
@@ -307,6 +318,7 @@ export interface Database {
   rate_limits: RateLimitsTable;
   broadcasts: BroadcastsTable;
   email_changes: EmailChangesTable;
+  step_ups: StepUpsTable;
   daily_stats: DailyStatsTable;
   operators: OperatorsTable;
   operator_sessions: OperatorSessionsTable;

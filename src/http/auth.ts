@@ -20,6 +20,7 @@ export function requireScope(...accepted: Scope[]): MiddlewareHandler<AppEnv> {
       throw new AppError('forbidden', `This endpoint needs one of these scopes: ${accepted.join(', ')}.`);
     }
     c.set('apiKeyId', key.id);
+    c.set('apiKeyScopes', key.scopes);
     await next();
   };
 }

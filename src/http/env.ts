@@ -4,6 +4,7 @@ import type { Lifecycle } from '../core/lifecycle.js';
 import type { ConsentContext } from '../core/vocabulary.js';
 import type { Database } from '../db/schema.js';
 import type { ApiKeyCache } from '../domain/access/api-key-cache.js';
+import type { Scope } from '../domain/access/api-keys.js';
 import type { ConsoleSession } from '../domain/console/sessions.js';
 import type { MailQueue } from '../domain/notices/mail-queue.js';
 import type { Mailer } from '../domain/notices/mailer.js';
@@ -39,6 +40,8 @@ export type AppEnv = {
   Variables: {
     deps: Deps;
     apiKeyId: string;
+    /** The scopes of the request's API key (set by requireScope). */
+    apiKeyScopes: readonly Scope[];
     notices: NoticeRuntime;
     /** Mail handed on after the answer (src/domain/notices/mail-queue.ts). */
     mailQueue: MailQueue;

@@ -114,4 +114,20 @@ export const de: Messages = {
   backToPreferences: 'Zurück zu meinen Einstellungen',
   deletedHeading: 'Ihre Daten wurden gelöscht',
   deletedLead: 'Wir senden Ihnen keine Werbe-E-Mails mehr. Die Links in unseren früheren E-Mails funktionieren nicht mehr.',
+
+  stepUpHeading: 'Bitte bestätigen Sie zuerst, dass Sie es sind',
+  stepUpLead: (address: string) =>
+    `Ein Link in einer E-Mail kann weitergeleitet werden. Bevor jemand Ihre Daten sieht, löscht oder an eine neue Adresse bindet, senden wir deshalb einen Bestätigungslink an ${address}. Er funktioniert einmal, 30 Minuten lang. Bis er geöffnet wird, geschieht nichts.`,
+  stepUpButton: 'Bestätigungslink senden',
+  stepUpSentLead:
+    'Ein Bestätigungslink ist unterwegs an die Adresse, die wir von Ihnen haben. Er funktioniert einmal, 30 Minuten lang. Bis Sie ihn öffnen, geschieht nichts.',
+  stepUpConfirmHeading: 'Ihre Anfrage fortsetzen',
+  stepUpConfirmLead: (what: string) => `Sie möchten ${what}. Fahren Sie fort, um es jetzt zu tun; danach funktioniert dieser Link nicht mehr.`,
+  stepUpContinue: 'Fortfahren',
+  stepUpWhatExport: 'Ihre Daten herunterladen',
+  stepUpWhatDelete: 'Ihre Daten löschen',
+  stepUpWhatEmail: 'Ihre E-Mail-Adresse ändern',
+  exportHeading: 'Ihre Daten herunterladen',
+  exportLead:
+    'Eine JSON-Datei mit dem, was wir für den E-Mail-Versand über Sie speichern: Ihre Adresse, Ihre Auswahl, den Nachweis Ihrer Einwilligung und die E-Mails, die wir Ihnen gesendet haben.',
 };

@@ -112,6 +112,20 @@ export const en = {
   backToPreferences: 'Back to my preferences',
   deletedHeading: 'Your data has been deleted',
   deletedLead: 'We will not send you marketing email again. The links in our earlier emails no longer work.',
+
+  stepUpHeading: 'First, confirm it is you',
+  stepUpLead: (address: string) =>
+    `A link in an email can be forwarded, so before anyone sees, deletes or moves your data we email a confirmation link to ${address}. It works once, for 30 minutes. Nothing happens until it is opened.`,
+  stepUpButton: 'Email me a confirmation link',
+  stepUpSentLead: 'A confirmation link is on its way to the address we have for you. It works once, for 30 minutes. Nothing happens until you open it.',
+  stepUpConfirmHeading: 'Continue with your request',
+  stepUpConfirmLead: (what: string) => `You asked to ${what}. Continue to do it now; this link then stops working.`,
+  stepUpContinue: 'Continue',
+  stepUpWhatExport: 'download your data',
+  stepUpWhatDelete: 'delete your data',
+  stepUpWhatEmail: 'change your email address',
+  exportHeading: 'Download your data',
+  exportLead: 'A JSON file with what we keep about you for sending email: your address, your choices, the record of your consent and the emails we sent you.',
 };
 
 export type Messages = typeof en;

@@ -106,4 +106,18 @@ export const zhCN: Messages = {
   backToPreferences: '返回我的偏好设置',
   deletedHeading: '您的数据已删除',
   deletedLead: '我们不会再向您发送营销邮件。我们之前邮件中的链接已失效。',
+
+  stepUpHeading: '请先确认是您本人',
+  stepUpLead: (address: string) =>
+    `邮件中的链接可能被转发，因此在任何人查看、删除或转移您的数据之前，我们会先向 ${address} 发送一个确认链接。该链接只能使用一次，30 分钟内有效。在打开之前不会进行任何操作。`,
+  stepUpButton: '给我发送确认链接',
+  stepUpSentLead: '确认链接已发送到我们记录的您的地址。该链接只能使用一次，30 分钟内有效。在您打开之前不会进行任何操作。',
+  stepUpConfirmHeading: '继续您的请求',
+  stepUpConfirmLead: (what: string) => `您请求${what}。继续即可立即执行；之后此链接将失效。`,
+  stepUpContinue: '继续',
+  stepUpWhatExport: '下载您的数据',
+  stepUpWhatDelete: '删除您的数据',
+  stepUpWhatEmail: '更改您的电子邮件地址',
+  exportHeading: '下载您的数据',
+  exportLead: '一个 JSON 文件，包含我们为发送邮件而保存的关于您的信息：您的地址、您的选择、您的同意记录以及我们发给您的邮件。',
 };

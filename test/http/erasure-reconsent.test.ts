@@ -67,8 +67,9 @@ describe.each(testDialects())('re-consent after erasure on %s', (dialect) => {
 
   it('mails the email change link to the new address without making it a recipient', async () => {
     expect((await h.request('PUT', '/v1/recipients', { body: { email: 'dan@example.com', subscriptions: { newsletter: 'subscribed' } } })).status).toBe(201);
-    const prefs = pathOf((await linksFor(h, 'dan@example.com', 'newsletter')).preferencesUrl);
+    const prefs = pathOf((await linksFor(h, 'dan@example.com', 'newsletter', { verified: true })).preferencesUrl);
     expect((await postForm(h, `${prefs}/email`, { email: 'dan.new@example.com' })).status).toBe(200);
+    await h.mailQueue.idle();
     await sent.idle();
     const mails = await outboxTo('dan.new@example.com');
     expect(mails).toHaveLength(1);

@@ -3,7 +3,7 @@
 // mail as really sent (system mail, dev outbox) reaches nothing of the account but its one /e link.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config.js';
-import { preferencesUrlFor } from '../../src/domain/links/email-links.js';
+import { verifiedPreferencesUrlFor } from '../../src/domain/links/email-links.js';
 import { dispatchNotices } from '../../src/domain/notices/dispatch.js';
 import { createMailQueue } from '../../src/domain/notices/mail-queue.js';
 import { createOutboxTransport } from '../../src/domain/notices/outbox-transport.js';
@@ -57,7 +57,8 @@ describe.each(testDialects())('mail to a new address on %s', (dialect) => {
   afterAll(() => h.close());
 
   it('the email-change mail, as sent, carries its /e link and nothing of the account', async () => {
-    const prefs = new URL(preferencesUrlFor(h.config, id)).pathname;
+    // Verified, as after the step-up (the request itself is tested in test/pages/step-up.test.ts).
+    const prefs = new URL(verifiedPreferencesUrlFor(h.config, id)).pathname;
     const res = await h.app.request(`${prefs}/email`, {
       method: 'POST',
       body: new URLSearchParams({ email: 'typo@example.com' }).toString(),

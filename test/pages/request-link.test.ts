@@ -46,8 +46,10 @@ describe.each(testDialects())('GET/POST /p (fresh link) on %s', (dialect) => {
     expect(known.status).toBe(200);
     expect(unknown.status).toBe(200);
     expect(await known.text()).toBe(await unknown.text());
-    // The recording mailer is called before the page answers (its sending finishes after): nothing to wait for.
+    // The mail is queued and sent after the page answers (docs/privacy.md): wait for the queue, not a clock.
+    await h.mailQueue.idle();
     expect(mail.sent.slice(before)).toHaveLength(1);
+    await h.mailQueue.idle();
     const sent = mail.sent.at(-1)!;
     expect(sent).toMatchObject({ kind: 'link', recipientId: annId });
     expect(verifyToken(h.config.signingKeys, new URL(sent.url).pathname.slice(3), 'preferences')?.subjectId).toBe(annId);
@@ -58,6 +60,7 @@ describe.each(testDialects())('GET/POST /p (fresh link) on %s', (dialect) => {
     const before = mail.sent.length;
     expect((await ask('jan@xn--mller-kva.example')).status).toBe(200);
     expect((await ask('JAN@ｍüｌｌｅｒ.example')).status).toBe(200);
+    await h.mailQueue.idle();
     expect(mail.sent.slice(before).map((m) => m.recipientId)).toEqual([janId, janId]);
     for (const lookalike of ['jan\u200b@müller.example', 'jan@mü\u00adller.example', 'jan\u202e@müller.example', 'jan\ufffd@müller.example']) {
       expect((await ask(lookalike)).status, lookalike).toBe(422);

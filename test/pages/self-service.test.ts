@@ -20,13 +20,15 @@ describe.each(testDialects())('self-service privacy pages on %s', (dialect) => {
 
   async function person(email: string, subs: Record<string, 'subscribed' | 'unsubscribed'> = { newsletter: 'subscribed' }) {
     const id = await addRecipient(h, email, subs);
-    return { id, prefs: pathOf((await linksFor(h, email, 'newsletter')).preferencesUrl) };
+    // Verified, as after the step-up (test/pages/step-up.test.ts): these tests are about the rights themselves.
+    return { id, prefs: pathOf((await linksFor(h, email, 'newsletter', { verified: true })).preferencesUrl) };
   }
+  const download = (prefs: string) => postForm(h, `${prefs}/export`, { action: 'export' });
   const changeLinks = (to: string) => mail.sent.filter((m) => m.kind === 'email_change' && m.to === to);
 
   it('downloads the same JSON as the API export, as an attachment, no-store', async () => {
     const { id, prefs } = await person('export@example.com');
-    const res = await h.app.request(`${prefs}/export`);
+    const res = await download(prefs);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-disposition')).toBe('attachment; filename="my-data.json"');
     expect(res.headers.get('content-type')).toMatch(/^application\/json/);
@@ -42,14 +44,14 @@ describe.each(testDialects())('self-service privacy pages on %s', (dialect) => {
 
   it('refuses repeated downloads with a 429 page and Retry-After (Art. 12(5))', async () => {
     const { prefs } = await person('export-many@example.com');
-    for (let i = 0; i < EXPORT_LIMIT_PER_RECIPIENT.max; i++) expect((await h.app.request(`${prefs}/export`)).status).toBe(200);
-    const refused = await h.app.request(`${prefs}/export`);
+    for (let i = 0; i < EXPORT_LIMIT_PER_RECIPIENT.max; i++) expect((await download(prefs)).status).toBe(200);
+    const refused = await download(prefs);
     expect(refused.status).toBe(429);
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(refused.headers.get('content-type')).toMatch(/^text\/html/);
     expect(await refused.text()).toContain('Too many requests');
     // Another person's limit is their own.
-    expect((await h.app.request(`${(await person('export-other@example.com')).prefs}/export`)).status).toBe(200);
+    expect((await download((await person('export-other@example.com')).prefs)).status).toBe(200);
   });
 
   it('deletes only after the confirmation step, then every old link is invalid', async () => {
@@ -99,6 +101,7 @@ describe.each(testDialects())('self-service privacy pages on %s', (dialect) => {
     const sent = await postForm(h, `${prefs}/email`, { email: '  New@Example.com ' });
     expect(sent.status).toBe(200);
     expect(await sent.text()).toContain('Check your inbox');
+    await h.mailQueue.idle();
     const [link] = changeLinks('New@Example.com');
     expect(link).toMatchObject({ recipientId: id });
     expect(link!.url).toMatch(/^https:\/\/prefs\.example\.test\/e\/k2\.[A-Za-z0-9_-]+$/);
@@ -149,7 +152,9 @@ describe.each(testDialects())('self-service privacy pages on %s', (dialect) => {
     expect(taken.status).toBe(free.status);
     const strip = (s: string) => s.replace(/\/p\/k2\.[A-Za-z0-9_-]+/g, '');
     expect(strip(await taken.text())).toBe(strip(await free.text()));
+    await h.mailQueue.idle();
     expect(changeLinks('TAKEN@example.com')).toHaveLength(0);
+    await h.mailQueue.idle();
     expect(changeLinks('free@example.com')).toHaveLength(1);
     // The same work before the answer: each request stored its change (the taken one can never be confirmed).
     const stored = await h.handle.db
@@ -163,6 +168,7 @@ describe.each(testDialects())('self-service privacy pages on %s', (dialect) => {
   it('a confirmed change to an address that became someone else’s meanwhile is a 409 page, nothing changed', async () => {
     const { id, prefs } = await person('racer@example.com');
     await postForm(h, `${prefs}/email`, { email: 'contested@example.com' });
+    await h.mailQueue.idle();
     const path = pathOf(changeLinks('contested@example.com')[0]!.url);
     await addRecipient(h, 'contested@example.com');
     const res = await postForm(h, path, {});
@@ -175,6 +181,7 @@ describe.each(testDialects())('self-service privacy pages on %s', (dialect) => {
   it('expired, tampered, foreign and erased-person change links are the invalid-link page', async () => {
     const { id, prefs } = await person('expiry@example.com');
     await postForm(h, `${prefs}/email`, { email: 'later@example.com' });
+    await h.mailQueue.idle();
     const path = pathOf(changeLinks('later@example.com')[0]!.url);
     await h.handle.db
       .updateTable('email_changes')
@@ -205,10 +212,11 @@ describe.each(testDialects())('self-service privacy pages on %s', (dialect) => {
     // Erasing the person takes their pending change (and its new address) with them.
     const { id: goneId, prefs: goneprefs } = await person('erase-pending@example.com');
     await postForm(h, `${goneprefs}/email`, { email: 'pending-new@example.com' });
-    const export1 = await (await h.app.request(`${goneprefs}/export`)).json();
+    const export1 = await (await download(goneprefs)).json();
     expect(export1.pendingEmailChanges).toEqual([expect.objectContaining({ newEmail: 'pending-new@example.com' })]);
     await postForm(h, `${goneprefs}/delete`, { action: 'delete' });
     expect(await h.handle.db.selectFrom('email_changes').selectAll().where('recipient_id', '=', goneId).execute()).toEqual([]);
+    await h.mailQueue.idle();
     expect((await h.app.request(pathOf(changeLinks('pending-new@example.com')[0]!.url))).status).toBe(404);
   });
 
@@ -247,6 +255,7 @@ describe.each(testDialects())('self-service privacy pages on %s', (dialect) => {
     });
     expect(json.status).toBe(415);
     expect((await postForm(h, `${prefs}/email`, { email: 'evil@example.com' }, { origin: 'https://evil.example' })).status).toBe(403);
+    await h.mailQueue.idle();
     expect(mail.sent.slice(sentBefore).map((m) => m.to)).toEqual(['Jürgen@Exämple.de']);
     expect((await h.handle.db.selectFrom('email_changes').select('new_email').where('recipient_id', '=', id).execute()).map((r) => r.new_email)).toEqual([
       'Jürgen@Exämple.de',
@@ -267,7 +276,7 @@ describe.each(testDialects())('self-service privacy pages on %s', (dialect) => {
       const statuses: number[] = [];
       for (let i = 0; i < 21; i++) {
         await addRecipient(ipHarness, `ip${i}@example.com`);
-        const p = pathOf((await linksFor(ipHarness, `ip${i}@example.com`, 'newsletter')).preferencesUrl);
+        const p = pathOf((await linksFor(ipHarness, `ip${i}@example.com`, 'newsletter', { verified: true })).preferencesUrl);
         statuses.push((await postForm(ipHarness, `${p}/email`, { email: `ip-new${i}@example.com` }, { 'x-forwarded-for': '198.51.100.7' })).status);
       }
       expect(statuses.slice(0, 20).every((s) => s === 200)).toBe(true);
@@ -280,6 +289,7 @@ describe.each(testDialects())('self-service privacy pages on %s', (dialect) => {
   it('sets the strict page headers on every new page', async () => {
     const { prefs } = await person('headers@example.com');
     await postForm(h, `${prefs}/email`, { email: 'headers-new@example.com' });
+    await h.mailQueue.idle();
     for (const path of [`${prefs}/email`, `${prefs}/delete`, `${prefs}/export`, pathOf(changeLinks('headers-new@example.com')[0]!.url), '/e/bad']) {
       const res = await h.app.request(path);
       expect(res.headers.get('content-security-policy'), path).toBe(
@@ -298,7 +308,7 @@ describe.each(testDialects())('self-service privacy pages on %s', (dialect) => {
   ])('speaks %s on the new pages', async (locale, deleteHeading, label) => {
     const email = `i18n-${locale}@example.com`;
     await addRecipient(h, email, {}, locale);
-    const prefs = pathOf((await linksFor(h, email, 'newsletter')).preferencesUrl);
+    const prefs = pathOf((await linksFor(h, email, 'newsletter', { verified: true })).preferencesUrl);
     const del = await h.app.request(`${prefs}/delete`);
     expect(await del.text()).toContain(deleteHeading);
     expect(del.headers.get('content-language')).toBe(locale);

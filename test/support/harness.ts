@@ -10,6 +10,7 @@ import { type Config, parseConfig } from '../../src/config.js';
 import { type DatabaseHandle, openDatabase } from '../../src/db/database.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
 import { createApiKey, type Scope } from '../../src/domain/access/api-keys.js';
+import { createMailQueue, type MailQueue } from '../../src/domain/notices/mail-queue.js';
 import type { Deps } from '../../src/http/env.js';
 import type { TestDialect } from './dialects.js';
 
@@ -29,6 +30,8 @@ export interface Harness {
   readonly handle: DatabaseHandle;
   readonly app: ReturnType<typeof createApp>;
   readonly adminKey: string;
+  /** Where the app's pages hand mail after answering: `await h.mailQueue.idle()` instead of a sleep. */
+  readonly mailQueue: MailQueue;
   key(...scopes: Scope[]): Promise<string>;
   /** JSON request with the admin key unless `key` is given (null: no Authorization header). */
   request(method: string, path: string, opts?: { body?: unknown; key?: string | null; headers?: Record<string, string> }): Promise<Response>;
@@ -66,7 +69,8 @@ export async function makeHarness(
   const config = parseConfig({ ...TEST_ENV, DATABASE_URL: database.url, ...env });
   const handle = openDatabase(config.databaseUrl);
   await migrateToLatest(handle.db);
-  const app = createApp({ config, db: handle.db, ...extraDeps });
+  const mailQueue = extraDeps.mailQueue ?? createMailQueue();
+  const app = createApp({ config, db: handle.db, ...extraDeps, mailQueue });
   const { key: adminKey } = await createApiKey(handle.db, 'test admin', ['admin']);
   return {
     dialect,
@@ -74,6 +78,7 @@ export async function makeHarness(
     handle,
     app,
     adminKey,
+    mailQueue,
     key: async (...scopes) => (await createApiKey(handle.db, 'test key', scopes)).key,
     request: (method, path, opts = {}) => {
       const headers: Record<string, string> = { ...opts.headers };

@@ -40,8 +40,9 @@ export async function linksFor(
   h: Harness,
   recipient: string,
   category: string,
-): Promise<{ preferencesUrl: string; unsubscribeUrl?: string; oneClickUrl?: string }> {
-  const res = await h.request('POST', '/v1/links', { body: { recipient, category } });
+  opts: { verified?: boolean } = {},
+): Promise<{ preferencesUrl: string; unsubscribeUrl?: string; oneClickUrl?: string; preferencesUrlExpiresAt?: string }> {
+  const res = await h.request('POST', '/v1/links', { body: { recipient, category, ...(opts.verified && { verified: true }) } });
   if (res.status !== 200) throw new Error(`links: ${res.status} ${await res.text()}`);
   return res.json();
 }
@@ -69,11 +70,13 @@ export async function stateOf(h: Harness, recipientId: string) {
 export const eventsOf = (h: Harness, recipientId: string) => listEventsOfRecipient(h.handle.db, recipientId);
 
 export function recordingMail() {
-  const sent: { kind: 'link' | 'confirm' | 'email_change'; recipientId: string; url: string; category?: string; to?: string }[] = [];
+  const sent: { kind: 'link' | 'confirm' | 'email_change' | 'step_up'; recipientId: string; url: string; category?: string; to?: string; action?: string }[] =
+    [];
   const mail: SystemMail = {
     sendPreferencesLink: async (recipientId, url) => void sent.push({ kind: 'link', recipientId, url }),
     sendConfirmation: async (recipientId, category, url) => void sent.push({ kind: 'confirm', recipientId, url, category }),
     sendEmailChangeLink: async (recipientId, to, url) => void sent.push({ kind: 'email_change', recipientId, url, to }),
+    sendStepUpLink: async (recipientId, action, url) => void sent.push({ kind: 'step_up', recipientId, url, action }),
   };
   return { sent, mail };
 }

@@ -27,6 +27,7 @@ export function trackedMail(make: () => Mailer): TrackedMail {
       sendPreferencesLink: (id, url) => track((m) => m.sendPreferencesLink(id, url)),
       sendConfirmation: (id, category, url) => track((m) => m.sendConfirmation(id, category, url)),
       sendEmailChangeLink: (id, to, url) => track((m) => m.sendEmailChangeLink(id, to, url)),
+      sendStepUpLink: (id, action, url) => track((m) => m.sendStepUpLink(id, action, url)),
     },
     idle: async () => {
       while (pending.size > 0) await Promise.allSettled([...pending]);

@@ -29,10 +29,10 @@ async function render(name: string, data: Record<string, unknown>, links: typeof
 
 describe('templates', () => {
   it('lists every template, shared partials excluded', () => {
-    expect(store.names()).toEqual(['confirm-subscription', 'email-change', 'newsletter', 'policy-update', 'preferences-link', 'receipt']);
+    expect(store.names()).toEqual(['confirm-identity', 'confirm-subscription', 'email-change', 'newsletter', 'policy-update', 'preferences-link', 'receipt']);
   });
 
-  it.each(['confirm-subscription', 'email-change', 'newsletter', 'policy-update', 'preferences-link', 'receipt'])(
+  it.each(['confirm-identity', 'confirm-subscription', 'email-change', 'newsletter', 'policy-update', 'preferences-link', 'receipt'])(
     'renders %s from its example (snapshot)',
     async (name) => {
       const t = await store.get(name);

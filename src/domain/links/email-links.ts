@@ -16,6 +16,14 @@ export function preferencesUrlFor(config: Pick<Config, 'publicUrl' | 'signingKey
   return `${config.publicUrl}/p/${signToken(config.signingKeys, { purpose: 'preferences', subjectId: recipientId })}`;
 }
 
+/**
+ * A preference link that opens the data rights without the step-up, for 30 minutes (tokens.ts
+ * TTL_SECONDS): where a step-up link leads, or what an integrator that has signed the person in mints.
+ */
+export function verifiedPreferencesUrlFor(config: Pick<Config, 'publicUrl' | 'signingKeys'>, recipientId: string): string {
+  return `${config.publicUrl}/p/${signToken(config.signingKeys, { purpose: 'verified_preferences', subjectId: recipientId })}`;
+}
+
 export function linksFor(config: Pick<Config, 'publicUrl' | 'signingKeys'>, recipientId: string, category: Pick<Category, 'id' | 'kind'>): EmailLinks {
   const preferencesUrl = preferencesUrlFor(config, recipientId);
   if (category.kind !== 'marketing') return { preferencesUrl };

@@ -7,14 +7,16 @@ import type { Database } from '../../db/schema.js';
 import { getCategory } from '../recipients/categories.js';
 import { ensureRecipient } from '../recipients/ensure-recipient.js';
 import { getRecipient, parseRecipientRef } from '../recipients/recipients.js';
-import { type EmailLinks, linksFor } from './email-links.js';
+import { type EmailLinks, linksFor, verifiedPreferencesUrlFor } from './email-links.js';
+import { TTL_SECONDS } from './tokens.js';
 
 export async function linksForRecipient(
   db: Kysely<Database>,
   config: Pick<Config, 'publicUrl' | 'signingKeys' | 'hashKey'>,
   recipientRef: string,
   categoryKey: string,
-): Promise<EmailLinks> {
+  opts: { verified: boolean } = { verified: false },
+): Promise<EmailLinks & { preferencesUrlExpiresAt?: string }> {
   const category = await getCategory(db, categoryKey);
   const ref = parseRecipientRef(recipientRef);
   let recipientId: string;
@@ -23,5 +25,8 @@ export async function linksForRecipient(
   } else {
     recipientId = (await getRecipient(db, recipientRef)).id;
   }
-  return linksFor(config, recipientId, category);
+  const links = linksFor(config, recipientId, category);
+  if (!opts.verified) return links;
+  const expiresAt = new Date((Math.floor(Date.now() / 1000) + TTL_SECONDS.verified_preferences!) * 1000).toISOString();
+  return { ...links, preferencesUrl: verifiedPreferencesUrlFor(config, recipientId), preferencesUrlExpiresAt: expiresAt };
 }

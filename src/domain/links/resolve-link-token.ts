@@ -27,6 +27,20 @@ export function categoryTokenIds(config: Keys, token: string, purpose: 'unsubscr
   return claims?.categoryId ? { recipientId: claims.subjectId, categoryId: claims.categoryId } : undefined;
 }
 
+export interface PreferencesAccess {
+  recipient: Recipient;
+  /** The link opens the data rights directly (a confirmed step-up, or minted verified by an integrator). */
+  verified: boolean;
+}
+
+/** A `/p/TOKEN` link of either kind: the everyday one (no expiry) or a verified one (30 minutes). */
+export async function resolvePreferencesAccess(db: Kysely<Database>, config: Keys, token: string): Promise<PreferencesAccess | undefined> {
+  const plain = verifyToken(config.signingKeys, token, 'preferences');
+  const claims = plain ?? verifyToken(config.signingKeys, token, 'verified_preferences');
+  const recipient = claims && (await findRecipient(db, { by: 'id', value: claims.subjectId }));
+  return recipient && { recipient, verified: plain === undefined };
+}
+
 export async function resolveCategoryToken(
   db: Kysely<Database>,
   config: Keys,

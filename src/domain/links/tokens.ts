@@ -5,14 +5,21 @@
 // bytes of HMAC-SHA256(secret, "mailprefs-token" ‖ KID ‖ payload). About 70 characters.
 //
 // Links do not expire: CAN-SPAM asks 30 days and CASL 60 after sending, and an old newsletter must still
-// unsubscribe. Rotating a key out of SIGNING_KEYS is how its links are revoked.
+// unsubscribe. Rotating a key out of SIGNING_KEYS is how its links are revoked. The two exceptions open
+// the data rights (docs/privacy.md, "How a person is identified"): `step_up` (a single-use link mailed
+// to the address on file) and `verified_preferences` (what it leads to, or what an integrator that has
+// signed the person in mints) live TTL_SECONDS after they are signed.
 import { createHash, type Hash, timingSafeEqual } from 'node:crypto';
 import type { SigningKey } from '../../config.js';
 import { UUID_PATTERN } from '../../core/ids.js';
 
-export type TokenPurpose = 'unsubscribe' | 'preferences' | 'confirm' | 'email_change';
+export type TokenPurpose = 'unsubscribe' | 'preferences' | 'confirm' | 'email_change' | 'verified_preferences' | 'step_up';
 
-const PURPOSE_CODE: Record<TokenPurpose, number> = { unsubscribe: 1, preferences: 2, confirm: 3, email_change: 4 };
+const PURPOSE_CODE: Record<TokenPurpose, number> = { unsubscribe: 1, preferences: 2, confirm: 3, email_change: 4, verified_preferences: 5, step_up: 6 };
+/** Short-lived purposes: seconds from signing until the token stops verifying. */
+export const TTL_SECONDS: Partial<Record<TokenPurpose, number>> = { verified_preferences: 30 * 60, step_up: 30 * 60 };
+/** A signing time this far ahead of our clock is a forgery or a clock fault: refused either way. */
+const CLOCK_SKEW_SECONDS = 60;
 const PURPOSE_OF = new Map(Object.entries(PURPOSE_CODE).map(([k, v]) => [v, k as TokenPurpose]));
 const WITH_CATEGORY: ReadonlySet<TokenPurpose> = new Set(['unsubscribe', 'confirm']);
 const VERSION = 1;
@@ -20,7 +27,7 @@ const MAC_BYTES = 16;
 
 export interface TokenClaims {
   purpose: TokenPurpose;
-  /** The recipient id (or, for email_change, the pending change's id). */
+  /** The recipient id (or, for email_change and step_up, the pending record's id). */
   subjectId: string;
   /** The category id, for unsubscribe and confirm tokens. */
   categoryId?: string;
@@ -83,8 +90,11 @@ export function signToken(keys: readonly SigningKey[], claims: Omit<TokenClaims,
   return `${key.kid}.${Buffer.concat([payload, mac(key, payload)]).toString('base64url')}`;
 }
 
-/** The claims of a genuine token for this purpose; undefined for anything tampered, truncated or foreign. */
-export function verifyToken(keys: readonly SigningKey[], token: string, purpose: TokenPurpose): TokenClaims | undefined {
+/**
+ * The claims of a genuine token for this purpose; undefined for anything tampered, truncated, foreign or
+ * (for a short-lived purpose) out of date at `now` (seconds since the epoch).
+ */
+export function verifyToken(keys: readonly SigningKey[], token: string, purpose: TokenPurpose, now = Math.floor(Date.now() / 1000)): TokenClaims | undefined {
   if (token.length > 200) return undefined;
   const dot = token.indexOf('.');
   const key = keys.find((k) => k.kid === token.slice(0, dot));
@@ -99,9 +109,12 @@ export function verifyToken(keys: readonly SigningKey[], token: string, purpose:
   if (payload[0] !== VERSION || found !== purpose) return undefined;
   const withCategory = WITH_CATEGORY.has(found);
   if (payload.length !== (withCategory ? 38 : 22)) return undefined;
+  const ttl = TTL_SECONDS[found];
+  const issuedAt = payload.readUInt32BE(2);
+  if (ttl !== undefined && (now - issuedAt > ttl || issuedAt - now > CLOCK_SKEW_SECONDS)) return undefined;
   return {
     purpose: found,
-    issuedAt: payload.readUInt32BE(2),
+    issuedAt,
     subjectId: bytesToUuid(payload.subarray(6, 22)),
     ...(withCategory && { categoryId: bytesToUuid(payload.subarray(22, 38)) }),
   };

@@ -7,4 +7,6 @@ export interface Mailer {
   sendConfirmation(recipientId: string, categoryKey: string, confirmUrl: string): Promise<void>;
   /** Mailed to the NEW address: whoever reads it there confirms the change (src/domain/self-service/email-change.ts). */
   sendEmailChangeLink(recipientId: string, newEmail: string, confirmUrl: string): Promise<void>;
+  /** Mailed to the address ON FILE before a data right is exercised (src/domain/self-service/step-up.ts). */
+  sendStepUpLink(recipientId: string, action: 'export' | 'delete' | 'email', confirmUrl: string): Promise<void>;
 }

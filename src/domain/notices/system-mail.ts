@@ -13,6 +13,9 @@ import { validateData } from './template-spec.js';
 
 const SYSTEM_CATEGORY: NoticeCategory = { id: 'system', key: 'system', name: 'account messages', kind: 'transactional', consent: 'opt_out' };
 
+/** What the person asked for, as the confirmation mail names it (templates are in English). */
+const STEP_UP_REQUESTS = { export: 'download your data', delete: 'delete your data', email: 'change your email address' } as const;
+
 export function createSystemMail(db: Kysely<Database>, config: Config, runtime: NoticeRuntime): Mailer {
   const ctx = { db, config, runtime, actor: 'system' };
   const send = async (recipientId: string, templateName: string, data: Record<string, string>) => {
@@ -32,5 +35,6 @@ export function createSystemMail(db: Kysely<Database>, config: Config, runtime: 
       await send(recipientId, 'confirm-subscription', { categoryName: category?.name ?? categoryKey, confirmUrl });
     },
     sendEmailChangeLink: (recipientId, newEmail, confirmUrl) => sendTo(recipientId, newEmail, 'email-change', { confirmUrl }),
+    sendStepUpLink: (recipientId, action, confirmUrl) => send(recipientId, 'confirm-identity', { request: STEP_UP_REQUESTS[action], confirmUrl }),
   };
 }

@@ -18,6 +18,7 @@ import {
 } from '../../db/privacy.js';
 import { findRecipient } from '../../db/recipients.js';
 import type { Database } from '../../db/schema.js';
+import { deleteStepUpsOf } from '../../db/step-ups.js';
 import { insertSuppression } from '../../db/suppressions.js';
 import { inTransaction } from '../../db/transaction.js';
 import { scrubWebhookAddresses } from '../../db/webhook-outbox.js';
@@ -38,6 +39,7 @@ const ERASURE_STEPS: readonly ErasureStep[] = [
   (trx, s) => eraseNoticeData(trx, s),
   (trx, s) => (s.recipientId ? scrubConsentEvents(trx, s.recipientId) : Promise.resolve()),
   (trx, s) => (s.recipientId ? deleteEmailChangesOf(trx, s.recipientId) : Promise.resolve()),
+  (trx, s) => (s.recipientId ? deleteStepUpsOf(trx, s.recipientId) : Promise.resolve()),
   (trx, s) => (s.recipientId ? deleteRecipientAndSubscriptions(trx, s.recipientId) : Promise.resolve()),
   (trx, s) => stripSuppressionAddresses(trx, s.emailHash),
   (trx, s) => scrubWebhookAddresses(trx, s.emailHash),

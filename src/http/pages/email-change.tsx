@@ -1,4 +1,5 @@
 // `/p/TOKEN/email` asks for a new address and mails a link to it; `/e/TOKEN` (from that mail) confirms.
+// On an everyday link the step-up comes first (step-up-views.tsx): the request needs a verified one.
 // GET /e only shows a button: mail scanners open links, and must not change anyone's address.
 import { type Context, Hono } from 'hono';
 import { displayEmail } from '../../core/email.js';
@@ -8,10 +9,11 @@ import type { AppEnv } from '../env.js';
 import { toAppError } from '../problem.js';
 import { clientIp, field, readForm, recipientActor } from './form.js';
 import { assertSameOrigin } from './guard.js';
-import { ManageLink, Message, type PageContext, pageContext, preferencesHref, renderPage } from './page.js';
-import { recipientOf } from './preferences.js';
+import { ManageLink, Message, type PageContext, pageContext, renderPage } from './page.js';
+import { accessOf, selfPath } from './preferences.js';
 import { maskAddress } from './preferences-view.js';
 import { EmailForm } from './request-link.js';
+import { offerStepUp, sendStepUp } from './step-up-views.js';
 
 function NewEmailForm(props: { p: PageContext; email?: string; error?: string }) {
   return <EmailForm id="new-email" label={props.p.t.newEmailLabel} button={props.p.t.emailChangeButton} email={props.email} error={props.error} />;
@@ -25,12 +27,13 @@ async function pendingOf(c: Context<AppEnv>): Promise<PendingEmailChange> {
 
 export const emailChangeRequestPages = new Hono<AppEnv>()
   .get('/:token/email', async (c) => {
-    const recipient = await recipientOf(c);
+    const { recipient, verified } = await accessOf(c);
     const p = pageContext(c, recipient.locale);
+    if (!verified) return offerStepUp(c, recipient, p.t.emailChangeHeading);
     const body = (
       <Message heading={p.t.emailChangeHeading} lead={p.t.emailChangeLead(maskAddress(displayEmail(recipient.email)))}>
         <NewEmailForm p={p} />
-        <ManageLink href={preferencesHref(c, p, recipient.id)} label={p.t.backToPreferences} />
+        <ManageLink href={selfPath(c, p)} label={p.t.backToPreferences} />
       </Message>
     );
     return renderPage(c, p, p.t.emailChangeHeading, body);
@@ -38,10 +41,11 @@ export const emailChangeRequestPages = new Hono<AppEnv>()
   .post('/:token/email', async (c) => {
     assertSameOrigin(c);
     const form = await readForm(c);
-    const recipient = await recipientOf(c);
+    const { recipient, verified } = await accessOf(c);
+    if (!verified) return sendStepUp(c, form, recipient, 'email');
     const p = pageContext(c, recipient.locale);
     const email = (field(form, 'email') ?? '').trim();
-    const back = <ManageLink href={preferencesHref(c, p, recipient.id)} label={p.t.backToPreferences} />;
+    const back = <ManageLink href={selfPath(c, p)} label={p.t.backToPreferences} />;
     const { db, config, systemMail } = c.var.deps;
     try {
       const send = systemMail && ((id: string, to: string, url: string) => systemMail.sendEmailChangeLink(id, to, url));

@@ -9,6 +9,7 @@ import { pageBodyLimit, pageGuard } from './guard.js';
 import { preferencePages } from './preferences.js';
 import { privacyActionPages } from './privacy-actions.js';
 import { requestLinkPages } from './request-link.js';
+import { stepUpPages } from './step-up.js';
 import { PAGES_CSS } from './styles.js';
 import { unsubscribePages } from './unsubscribe.js';
 
@@ -17,6 +18,7 @@ export const pages = new Hono<AppEnv>()
   .use('/p/*', pageGuard, pageBodyLimit)
   .use('/c/*', pageGuard, pageBodyLimit)
   .use('/e/*', pageGuard, pageBodyLimit)
+  .use('/s/*', pageGuard, pageBodyLimit)
   .route('/u', unsubscribePages)
   .route('/p', requestLinkPages)
   .route('/p', preferencePages)
@@ -24,6 +26,7 @@ export const pages = new Hono<AppEnv>()
   .route('/p', emailChangeRequestPages)
   .route('/c', confirmPages)
   .route('/e', emailChangeConfirmPages)
+  .route('/s', stepUpPages)
   .get('/assets/pages.css', (c) => {
     c.header('Content-Type', 'text/css; charset=utf-8');
     c.header('Cache-Control', 'public, max-age=3600');
