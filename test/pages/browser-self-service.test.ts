@@ -1,5 +1,6 @@
 // The "Your data" actions in real headless Chromium: download, change of address, deletion, each page
-// audited with axe-core. SQLite only (the brief allows it).
+// audited with axe-core. SQLite only (the brief allows it). The links are verified, as after the
+// step-up; the step-up itself is browser-identity.test.ts.
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findRecipient } from '../../src/db/recipients.js';
@@ -23,8 +24,11 @@ describe.each(testDialects().filter((d) => d === 'sqlite'))('self-service pages 
   it('downloads my data from the preference page', async () => {
     const id = await addRecipient(h, 'download@example.com', { newsletter: 'subscribed' });
     const page = await rig.newPage();
-    await page.goto((await linksFor(h, 'download@example.com', 'newsletter')).preferencesUrl);
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download my data' }).click()]);
+    await page.goto((await linksFor(h, 'download@example.com', 'newsletter', { verified: true })).preferencesUrl);
+    await page.getByRole('link', { name: 'Download my data' }).click();
+    await page.getByRole('heading', { name: 'Download your data' }).waitFor();
+    expect(await rig.audit(page)).toEqual([]);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download my data' }).click()]);
     expect(download.suggestedFilename()).toBe('my-data.json');
     const data = JSON.parse(await readFile((await download.path())!, 'utf8'));
     expect(data.recipient).toMatchObject({ id, email: 'download@example.com' });
@@ -35,7 +39,7 @@ describe.each(testDialects().filter((d) => d === 'sqlite'))('self-service pages 
   it('changes my email end to end', async () => {
     const id = await addRecipient(h, 'before@example.com', { newsletter: 'subscribed' });
     const page = await rig.newPage();
-    await page.goto((await linksFor(h, 'before@example.com', 'newsletter')).preferencesUrl);
+    await page.goto((await linksFor(h, 'before@example.com', 'newsletter', { verified: true })).preferencesUrl);
     await page.getByRole('link', { name: 'Change my email' }).click();
     await page.getByRole('heading', { name: 'Change your email address' }).waitFor();
     expect(await rig.audit(page)).toEqual([]);
@@ -65,7 +69,7 @@ describe.each(testDialects().filter((d) => d === 'sqlite'))('self-service pages 
   it('asks for a new address with JavaScript off', async () => {
     await addRecipient(h, 'nojs-change@example.com');
     const page = await rig.newPage({ javaScriptEnabled: false });
-    await page.goto(`${(await linksFor(h, 'nojs-change@example.com', 'newsletter')).preferencesUrl}/email`);
+    await page.goto(`${(await linksFor(h, 'nojs-change@example.com', 'newsletter', { verified: true })).preferencesUrl}/email`);
     await page.getByLabel('New email address').fill('nojs-new@example.com');
     await page.getByRole('button', { name: 'Send confirmation link' }).click();
     await page.getByRole('heading', { name: 'Check your inbox' }).waitFor();
@@ -76,7 +80,7 @@ describe.each(testDialects().filter((d) => d === 'sqlite'))('self-service pages 
   it('shows the invalid address page accessibly', async () => {
     await addRecipient(h, 'typo@example.com');
     const page = await rig.newPage();
-    await page.goto(`${(await linksFor(h, 'typo@example.com', 'newsletter')).preferencesUrl}/email`);
+    await page.goto(`${(await linksFor(h, 'typo@example.com', 'newsletter', { verified: true })).preferencesUrl}/email`);
     await page.evaluate(() => document.querySelector('form')?.setAttribute('novalidate', ''));
     await page.getByLabel('New email address').fill('no-at-sign');
     await page.getByRole('button', { name: 'Send confirmation link' }).click();
@@ -88,7 +92,7 @@ describe.each(testDialects().filter((d) => d === 'sqlite'))('self-service pages 
 
   it('deletes my data after its confirmation step', async () => {
     const id = await addRecipient(h, 'forget-me@example.com', { newsletter: 'subscribed' }, 'de');
-    const prefs = (await linksFor(h, 'forget-me@example.com', 'newsletter')).preferencesUrl;
+    const prefs = (await linksFor(h, 'forget-me@example.com', 'newsletter', { verified: true })).preferencesUrl;
     const page = await rig.newPage();
     await page.goto(prefs);
     await page.getByRole('link', { name: 'Meine Daten löschen' }).click();
@@ -109,7 +113,7 @@ describe.each(testDialects().filter((d) => d === 'sqlite'))('self-service pages 
   it('shows the "already in use" page accessibly when the address was taken meanwhile', async () => {
     const id = await addRecipient(h, 'slow@example.com');
     const page = await rig.newPage();
-    await page.goto(`${(await linksFor(h, 'slow@example.com', 'newsletter')).preferencesUrl}/email`);
+    await page.goto(`${(await linksFor(h, 'slow@example.com', 'newsletter', { verified: true })).preferencesUrl}/email`);
     await page.getByLabel('New email address').fill('grabbed@example.com');
     await page.getByRole('button', { name: 'Send confirmation link' }).click();
     await page.getByRole('heading', { name: 'Check your inbox' }).waitFor();
@@ -126,7 +130,7 @@ describe.each(testDialects().filter((d) => d === 'sqlite'))('self-service pages 
   it('shows the email change pages in Chinese accessibly', async () => {
     await addRecipient(h, 'zh@example.com', {}, 'zh-CN');
     const page = await rig.newPage();
-    await page.goto(`${(await linksFor(h, 'zh@example.com', 'newsletter')).preferencesUrl}/email`);
+    await page.goto(`${(await linksFor(h, 'zh@example.com', 'newsletter', { verified: true })).preferencesUrl}/email`);
     await page.getByRole('heading', { name: '更改邮箱地址' }).waitFor();
     expect(await page.getAttribute('html', 'lang')).toBe('zh-CN');
     expect(await rig.audit(page)).toEqual([]);
