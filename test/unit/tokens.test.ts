@@ -67,4 +67,23 @@ describe('tokens', () => {
     const impostor = parseSigningKeys('old:another-secret-0123456789abcdef012345');
     expect(verifyToken(impostor, token, 'preferences')).toBeUndefined();
   });
+
+  it('lets the data-rights purposes live 30 minutes, and everyday links forever (issue 10)', () => {
+    const keys = parseSigningKeys('k:short-lived-secret-0123456789abcdef0123');
+    const subjectId = newId();
+    const at = 1_900_000_000;
+    for (const purpose of ['verified_preferences', 'step_up'] as const) {
+      const token = signToken(keys, { purpose, subjectId, issuedAt: at });
+      expect(verifyToken(keys, token, purpose, at)).toMatchObject({ subjectId, purpose });
+      expect(verifyToken(keys, token, purpose, at + 30 * 60)).toMatchObject({ subjectId });
+      expect(verifyToken(keys, token, purpose, at + 30 * 60 + 1)).toBeUndefined();
+      // Signed in the future: a forged time or a broken clock, refused beyond a minute's skew.
+      expect(verifyToken(keys, token, purpose, at - 60)).toMatchObject({ subjectId });
+      expect(verifyToken(keys, token, purpose, at - 61)).toBeUndefined();
+      expect(verifyToken(keys, token, 'preferences', at)).toBeUndefined();
+    }
+    const everyday = signToken(keys, { purpose: 'preferences', subjectId, issuedAt: at });
+    expect(verifyToken(keys, everyday, 'preferences', at + 10 * 365 * 86_400)).toMatchObject({ subjectId });
+    expect(verifyToken(keys, everyday, 'verified_preferences', at)).toBeUndefined();
+  });
 });
