@@ -122,7 +122,7 @@ export function createClient(opts: ClientOptions) {
         yield* ndjson(await send('POST', '/v1/eligibility', { body, type: 'application/x-ndjson' }));
       },
     },
-    links: (l: { recipient: string; category: string }) => json<Record<string, unknown>>('POST', '/v1/links', { json: l }),
+    links: (l: { recipient: string; category: string; verified?: boolean }) => json<Record<string, unknown>>('POST', '/v1/links', { json: l }),
     notices: {
       send: (n: { to: string; category: string; template: string; data?: Record<string, unknown>; idempotencyKey?: string }) =>
         json<{ id: string; status: string; providerId?: string; reason?: string }>('POST', '/v1/notices', { json: n }),

@@ -122,7 +122,11 @@ describe.each(testDialects())('log privacy on %s', (dialect) => {
     await expectStatus(postForm(h, '/p', { email: formAddress }, browser), 200);
     await expectStatus(postForm(h, '/p', { email: ann }, browser), 200);
     await expectStatus(h.app.request(`${prefs}/export`, { headers: browser }), 200);
-    await expectStatus(postForm(h, `${prefs}/email`, { email: moved }, browser), 200);
+    // The data rights need the step-up first (docs/privacy.md); its mail and the verified link carry tokens too.
+    await expectStatus(postForm(h, `${prefs}/email`, { action: 'step_up' }, browser), 200);
+    const verified = await (await expectStatus(h.request('POST', '/v1/links', { body: { recipient: ann, category: 'news', verified: true } }), 200)).json();
+    linkUrls.push(verified.preferencesUrl);
+    await expectStatus(postForm(h, `${pathOf(verified.preferencesUrl)}/email`, { email: moved }, browser), 200);
 
     // Suppressions, privacy export and erasure over the API.
     await expectStatus(h.request('POST', '/v1/suppressions', { body: { email: bob, reason: 'manual', note: NOTE } }), 201);
