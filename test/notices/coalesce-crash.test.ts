@@ -76,6 +76,35 @@ describe.each(testDialects())('coalesced sending survives crashes and shares the
     expect(await resumeQueuedNotices(f.h.handle.db, plain())).toEqual({ sent: 0, waiting: 0, failed: 0 });
   });
 
+  it('a resume that lists a notice still being sent here joins it instead of sending it again', async () => {
+    let entered!: () => void;
+    const inCall = new Promise<void>((resolve) => (entered = resolve));
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let sends = 0;
+    const gated: Transport = {
+      name: 'resend',
+      send: async (call) => {
+        sends++;
+        entered();
+        await gate;
+        return f.transport.send(call);
+      },
+    };
+    const runtime: NoticeRuntime = { templates, transport: gated, dispatcher: createNoticeDispatcher(f.h.handle.db, gated, { windowMs: 0 }) };
+    const category = await getCategory(f.h.handle.db, 'receipts');
+    const template = await templates.get('receipt');
+    const ctx = { db: f.h.handle.db, config: f.h.config, runtime, actor: 'test' };
+    const first = dispatchNotices(ctx, category, template, [{ email: 'backlog@example.com', data: RECEIPT }]);
+    await inCall;
+    const resumed = resumeQueuedNotices(f.h.handle.db, runtime);
+    release();
+    const [[answer], counts] = await Promise.all([first, resumed]);
+    expect(answer).toMatchObject({ status: 'sent' });
+    expect(counts).toEqual({ sent: 1, waiting: 0, failed: 0 });
+    expect(sends).toBe(1);
+  });
+
   it('hands out every provider slot once across two instances of the budget', async () => {
     let now = 1_000_000;
     const waits: number[] = [];

@@ -41,7 +41,9 @@ export function createNoticeDispatcher(db: Kysely<Database>, transport: Transpor
   const telemetry = options.telemetry ?? SILENT_TELEMETRY;
   const loose: { notice: ReadyNotice; arrived: number }[] = [];
   const keyed: DeliveredCall[] = [];
-  const waiters = new Map<string, { resolve: (r: NoticeResult) => void; reject: (e: unknown) => void }>();
+  // One entry per notice in this dispatcher's hands: a resume that lists a notice still waiting here
+  // (a long backlog at 2 calls/s) joins its answer instead of queueing it twice.
+  const waiters = new Map<string, { result: Promise<NoticeResult>; resolve: (r: NoticeResult) => void; reject: (e: unknown) => void }>();
   let pumping = false;
   let inFlight = 0;
   let freed: (() => void) | undefined;
@@ -58,7 +60,14 @@ export function createNoticeDispatcher(db: Kysely<Database>, transport: Transpor
       waiters.delete(id);
     }
   };
-  const wait = (ids: readonly string[]) => Promise.all(ids.map((id) => new Promise<NoticeResult>((resolve, reject) => waiters.set(id, { resolve, reject }))));
+  const waitFor = (id: string): Promise<NoticeResult> => {
+    const known = waiters.get(id);
+    if (known) return known.result;
+    let settle!: { resolve: (r: NoticeResult) => void; reject: (e: unknown) => void };
+    const result = new Promise<NoticeResult>((resolve, reject) => (settle = { resolve, reject }));
+    waiters.set(id, { result, ...settle });
+    return result;
+  };
 
   // A loose batch is claimed first: notices some other call holds by now (a resume elsewhere) are left to it.
   const claimAndSend = async (batch: ReadyNotice[], slot: number) => {
@@ -137,17 +146,25 @@ export function createNoticeDispatcher(db: Kysely<Database>, transport: Transpor
 
   return {
     send: (notices) => {
-      const results = wait(notices.map((n) => n.id));
+      const fresh = notices.filter((n) => !waiters.has(n.id));
+      const results = Promise.all(notices.map((n) => waitFor(n.id)));
       const arrived = Date.now();
-      for (const notice of notices) loose.push({ notice, arrived });
+      for (const notice of fresh) loose.push({ notice, arrived });
       kick();
       return results;
     },
     resend: (calls) => {
-      const results = wait(calls.flatMap((c) => c.notices.map((n) => n.id)));
-      keyed.push(...calls);
+      const results: Promise<NoticeResult>[] = [];
+      for (const call of calls) {
+        // A call with any notice still in hand here is already under way: its others wait for the next resume.
+        const busy = call.notices.some((n) => waiters.has(n.id));
+        for (const n of call.notices) {
+          results.push(busy && !waiters.has(n.id) ? Promise.resolve({ id: n.id, status: 'queued', providerId: null }) : waitFor(n.id));
+        }
+        if (!busy) keyed.push(call);
+      }
       kick();
-      return results;
+      return Promise.all(results);
     },
   };
 }
