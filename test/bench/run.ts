@@ -29,7 +29,7 @@ async function startServer(mode: 'app' | 'bare' | 'bare-write', databaseUrl: str
   const child = spawn(process.execPath, ['--import', 'tsx', script, mode, databaseUrl], { stdio: ['ignore', 'pipe', 'inherit'] });
   children.push(child);
   child.on('exit', (code, signal) => code !== 0 && signal !== 'SIGTERM' && console.error(`the ${mode} server exited (${code ?? signal})`));
-  const timer = setTimeout(() => child.kill(), 30_000);
+  const timer = setTimeout(() => child.kill(), 120_000); // tsx compiles at start: slow on a loaded machine
   for await (const line of createInterface({ input: child.stdout! })) {
     const match = /^listening (\d+)$/.exec(line);
     if (match) {
