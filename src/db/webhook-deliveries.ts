@@ -85,3 +85,19 @@ export async function currentContactOf(db: Kysely<Database>, recipientId: string
   const row = await db.selectFrom('recipients').select(['email', 'external_id']).where('id', '=', recipientId).executeTakeFirst();
   return row && { email: row.email, externalId: row.external_id };
 }
+
+// Settled deliveries (delivered or failed) recorded before `before`, at most `limit`: the history kept
+// only as long as notice logs (NOTICE_RETENTION_DAYS). Pending ones stay: they are still owed.
+export async function deleteSettledWebhookDeliveries(db: Kysely<Database>, before: string, limit: number): Promise<number> {
+  const ids = await db.selectFrom('webhook_deliveries').select('id').where('status', '!=', 'pending').where('created_at', '<', before).limit(limit).execute();
+  if (ids.length === 0) return 0;
+  const r = await db
+    .deleteFrom('webhook_deliveries')
+    .where(
+      'id',
+      'in',
+      ids.map((i) => i.id),
+    )
+    .executeTakeFirst();
+  return Number(r.numDeletedRows);
+}

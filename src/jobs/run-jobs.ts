@@ -10,6 +10,7 @@ import { resumeQueuedNotices } from '../domain/notices/resume.js';
 import type { NoticeRuntime } from '../domain/notices/runtime.js';
 import type { Telemetry } from '../domain/operations/telemetry.js';
 import { deliverWebhooks } from '../domain/webhooks/deliver.js';
+import { purgeOldWebhookDeliveries } from '../domain/webhooks/retention.js';
 import { type Logger, silentLogger } from '../observability/logger.js';
 import { expirePendingSubscriptions } from './expire-pending.js';
 import { purgeOldNotices } from './notice-retention.js';
@@ -42,6 +43,10 @@ const BROADCAST_RESUME_EVERY_MS = 5_000;
 export const JOBS: readonly Job[] = [
   { name: 'expire-pending', run: async ({ db, config }, now) => ({ expired: await expirePendingSubscriptions(db, config.pendingExpiryDays, now) }) },
   { name: 'notice-retention', run: ({ db, config }, now) => purgeOldNotices(db, config.noticeRetentionDays, now) },
+  {
+    name: 'webhook-retention',
+    run: async ({ db, config }, now) => ({ purged: await purgeOldWebhookDeliveries(db, config.noticeRetentionDays, now) }),
+  },
   {
     // Notices left queued (provider down, or a crash mid-send) are sent again, at start and every minute.
     name: 'resume-notices',

@@ -15,7 +15,7 @@ import { upsertRecipient } from '../../src/domain/recipients/recipients.js';
 import { csvImportRows } from '../../src/http/import-rows.js';
 
 const ROWS = Number(process.argv[2] ?? 200_000);
-const BASELINE_ROWS = Math.min(2_000, ROWS);
+const BASELINE_ROWS = Math.min(Number(process.env.BASELINE ?? 2_000), ROWS);
 const HASH_KEY = 'bench-hash-key-0123456789abcdef0123456789';
 
 function* csvLines(n: number, from = 0): Generator<string> {

@@ -1,6 +1,7 @@
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { deliverWebhooks, RETRY_WINDOW_MS } from '../../src/domain/webhooks/deliver.js';
+import { purgeOldWebhookDeliveries } from '../../src/domain/webhooks/retention.js';
 import { silentLogger } from '../../src/observability/logger.js';
 import { createMetrics } from '../../src/observability/metrics.js';
 import { createTelemetry } from '../../src/observability/telemetry.js';
@@ -61,6 +62,17 @@ describe.each(testDialects())('webhook delivery on %s', (dialect) => {
     expect(counts.delivered).toBe(1);
     const text = await metrics.registry.getSingleMetricAsString('mailprefs_webhook_delivery_latency_seconds');
     expect(text).toMatch(/mailprefs_webhook_delivery_latency_seconds_count\{type="consent.changed"\} 1$/m);
+  });
+
+  it('purges settled deliveries after the retention period and keeps pending ones', async () => {
+    rx.respond = (_r, i) => (i === 0 ? 204 : 500);
+    await put('re1@example.com', { news: 'subscribed' });
+    await put('re2@example.com', { news: 'subscribed' });
+    await run();
+    expect((await deliveries()).map((d: { status: string }) => d.status)).toEqual(['pending', 'delivered']);
+    expect(await purgeOldWebhookDeliveries(h.handle.db, 90, new Date())).toBe(0);
+    expect(await purgeOldWebhookDeliveries(h.handle.db, 90, new Date(Date.now() + 91 * 86_400_000))).toBeGreaterThanOrEqual(1);
+    expect((await deliveries()).map((d: { status: string }) => d.status)).toEqual(['pending']);
   });
 
   it('retries after a 500 with backoff, holding later events back so the order stays', async () => {
