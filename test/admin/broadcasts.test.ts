@@ -14,7 +14,7 @@ const DATA = JSON.stringify({ headline: 'Winter menu', intro: 'Soups are back.',
 
 describe.each(testDialects())('console broadcasts on %s', (dialect) => {
   let h: Harness;
-  let ids: { ada: string; bob: string };
+  let ids: { ada: string; bob: string; lena: string };
   let editor: ConsoleClient;
   let viewer: ConsoleClient;
   let editorId: string;
@@ -50,9 +50,9 @@ describe.each(testDialects())('console broadcasts on %s', (dialect) => {
     const before = (await h.handle.db.selectFrom('notices').select('id').execute()).length;
     const res = await editor.post('/admin/broadcasts', { category: 'newsletter', template: 'newsletter', data: DATA, intent: 'dry-run' });
     const html = await res.text();
-    // ada and carol are subscribed; bob unsubscribed just now.
-    expect(html).toContain('2 of 3 recipients would be sent this.');
-    expect(html).toMatch(/<code>unsubscribed<\/code><\/th><td class="num">1<\/td>/);
+    // ada and carol are subscribed; lena unsubscribed by one-click, bob just now.
+    expect(html).toContain('2 of 4 recipients would be sent this.');
+    expect(html).toMatch(/<code>unsubscribed<\/code><\/th><td class="num">2<\/td>/);
     expect((await h.handle.db.selectFrom('notices').select('id').execute()).length).toBe(before);
   });
 
@@ -67,7 +67,7 @@ describe.each(testDialects())('console broadcasts on %s', (dialect) => {
     for (let i = 0; i < 200 && (await getBroadcast({ db: h.handle.db }, id)).status !== 'done'; i++) await new Promise((r) => setTimeout(r, 25));
     const page = await (await viewer.get(`/admin/broadcasts/${id}`)).text();
     expect(page).toContain('>done<');
-    expect(page).toContain('<span data-field="done">3</span> / 3');
+    expect(page).toContain('<span data-field="done">4</span> / 4');
     expect(page).not.toContain('/assets/console.js');
     expect(page).not.toContain('/cancel');
   });

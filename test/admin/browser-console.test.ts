@@ -14,7 +14,7 @@ const SCREENS = ['', '/recipients', '/categories', '/suppressions', '/notices', 
 
 describe.each(testDialects())('console in the browser on %s', (dialect) => {
   let rig: BrowserRig;
-  let ids: { ada: string; bob: string };
+  let ids: { ada: string; bob: string; lena: string };
   const ops: Record<string, string> = {};
   const url = (path: string) => `${rig.h.config.publicUrl}/admin${path}`;
 
@@ -192,8 +192,13 @@ describe.each(testDialects())('console in the browser on %s', (dialect) => {
     const page = await rig.newPage({ viewport: { width: 1280, height: 900 } });
     await signIn(page, 'editor');
     await page.screenshot({ path: 'docs/console-overview.png', fullPage: true });
-    await page.goto(url(`/recipients/${ids.ada}`));
-    await page.locator('#timeline-h').scrollIntoViewIfNeeded();
-    await page.screenshot({ path: 'docs/console-recipient.png', fullPage: true });
+    await page.goto(url(`/recipients/${ids.lena}`));
+    // The person's facts, eligibility and consent timeline: the part of the page the screenshot is for.
+    const box = (await page.locator('section[aria-labelledby=timeline-h]').boundingBox())!;
+    await page.screenshot({
+      path: 'docs/console-recipient.png',
+      fullPage: true,
+      clip: { x: 0, y: 0, width: 1280, height: Math.ceil(box.y + box.height + 16) },
+    });
   });
 });

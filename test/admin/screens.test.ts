@@ -10,7 +10,7 @@ import { seededHarness } from '../support/page-fixtures.js';
 
 describe.each(testDialects())('console screens on %s', (dialect) => {
   let h: Harness;
-  let ids: { ada: string; bob: string };
+  let ids: { ada: string; bob: string; lena: string };
   const as: Record<'viewer' | 'editor' | 'admin', ConsoleClient & { id: string }> = {} as never;
   const lastEvent = async () => (await listEventsAfter(h.handle.db, 0, 100_000)).at(-1)!;
 

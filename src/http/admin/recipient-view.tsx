@@ -91,7 +91,7 @@ export function Timeline(props: { a: AdminContext; d: RecipientDossier }) {
               {props.d.timeline.map((e) => (
                 <tr>
                   <td class="num">{String(e.seq)}</td>
-                  <td class="nowrap">{e.at.replace('T', ' ').slice(0, 19)}</td>
+                  <td>{e.at.replace('T', ' ').slice(0, 19)}</td>
                   <th scope="row">{e.type}</th>
                   <td>{e.category ?? '–'}</td>
                   <td>{e.source}</td>

@@ -84,7 +84,8 @@ code, .mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monosp
 pre.preview { white-space: pre-wrap; background: var(--bg); border: 1px solid var(--line); border-radius: .5rem; padding: .75rem; max-height: 24rem; overflow: auto; }
 progress { width: 12rem; max-width: 100%; height: 1rem; vertical-align: middle; accent-color: var(--accent); }
 .nowrap { white-space: nowrap; }
-td.hash { min-width: 10rem; font-size: .75rem; }
+td.hash { min-width: 8.5rem; max-width: 9rem; font-size: .7rem; word-break: break-all; }
+.timeline td { max-width: 11rem; }
 h2.later { margin-top: 1.5rem; }
 .badge { display: inline-block; padding: .05rem .5rem; border-radius: 999px; font-size: .8rem; font-weight: 650; background: var(--accent-soft); color: var(--accent); }
 .badge.ok { background: var(--ok-bg); color: var(--ok); }
