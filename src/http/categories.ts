@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { notFound } from '../core/errors.js';
 import { CATEGORY_KINDS, CONSENT_MODES } from '../core/vocabulary.js';
 import { createCategory, editCategory, listCategories } from '../domain/recipients/categories.js';
 import { forgetCategory } from '../domain/recipients/category-cache.js';
@@ -36,6 +37,8 @@ export const categories = new Hono<AppEnv>()
   })
   .get('/', async (c) => c.json({ data: await listCategories(c.var.deps.db) }))
   .patch('/:key', async (c) => {
+    // A key of another shape names no category (and NUL never reaches PostgreSQL, which refuses it).
+    if (!categoryKey.safeParse(c.req.param('key')).success) throw notFound('Category');
     const patch = await readJson(c, CategoryPatch);
     const updated = await editCategory(c.var.deps.db, c.req.param('key'), patch);
     forgetCategory(c.var.deps.categoryCache, updated.key);

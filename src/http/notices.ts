@@ -2,12 +2,13 @@
 import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { notFound } from '../core/errors.js';
 import type { DispatchContext } from '../domain/notices/dispatch.js';
 import { getNoticeView, sendNotice, sendNoticeBatch } from '../domain/notices/send-notices.js';
 import { requireScope } from './auth.js';
 import { readJson } from './body.js';
 import type { AppEnv } from './env.js';
-import { idempotencyKey, idempotencyKeyOf } from './fields.js';
+import { idempotencyKey, idempotencyKeyOf, uuid } from './fields.js';
 
 const to = z.string().trim().min(1).max(320);
 const key = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'not a category key');
@@ -45,4 +46,8 @@ export const notices = new Hono<AppEnv>()
     const body = await readJson(c, BatchBody);
     return c.json({ results: await sendNoticeBatch(dispatchContext(c), { ...body, respondAsync: respondAsync(c) }) });
   })
-  .get('/:id', async (c) => c.json(await getNoticeView(c.var.deps, c.req.param('id'))));
+  .get('/:id', async (c) => {
+    // Ids are UUIDs; anything else names no notice (and never reaches the database: PostgreSQL refuses NUL).
+    if (!uuid.safeParse(c.req.param('id')).success) throw notFound('Notice');
+    return c.json(await getNoticeView(c.var.deps, c.req.param('id')));
+  });
