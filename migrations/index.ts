@@ -8,6 +8,7 @@ import * as privacy from './2026-11-23-0004-privacy.js';
 import * as broadcasts from './2026-11-23-0005-broadcasts.js';
 import * as retention from './2026-11-23-0006-retention.js';
 import * as selfservice from './2026-11-23-0007-selfservice.js';
+import * as confirmationOutbox from './2026-12-01-0010-confirmation-outbox.js';
 import * as stepUps from './2026-12-01-0020-step-ups.js';
 import * as providerBudget from './2026-12-01-0030-provider-budget.js';
 import * as dailyStats from './2026-12-01-0040-daily-stats.js';
@@ -22,6 +23,7 @@ export const migrations: Record<string, Migration> = {
   '2026-11-23-0005-broadcasts': broadcasts,
   '2026-11-23-0006-retention': retention,
   '2026-11-23-0007-selfservice': selfservice,
+  '2026-12-01-0010-confirmation-outbox': confirmationOutbox,
   '2026-12-01-0020-step-ups': stepUps,
   '2026-12-01-0030-provider-budget': providerBudget,
   '2026-12-01-0040-daily-stats': dailyStats,

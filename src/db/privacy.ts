@@ -26,9 +26,10 @@ export async function listSubscriptionsWithCategory(db: Kysely<Database>, recipi
   return rows.map((r) => ({ categoryKey: r.key, categoryName: r.name, kind: r.kind, status: r.status, source: r.source, updatedAt: r.updated_at }));
 }
 
-// Deletes a recipient and its subscriptions; returns false when it was already gone.
+// Deletes a recipient, its subscriptions and its waiting confirmations; returns false when it was already gone.
 export async function deleteRecipientAndSubscriptions(trx: Kysely<Database>, recipientId: string): Promise<boolean> {
   await trx.deleteFrom('subscriptions').where('recipient_id', '=', recipientId).execute();
+  await trx.deleteFrom('confirmation_outbox').where('recipient_id', '=', recipientId).execute();
   const deleted = await trx.deleteFrom('recipients').where('id', '=', recipientId).executeTakeFirst();
   return Number(deleted.numDeletedRows) > 0;
 }

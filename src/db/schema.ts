@@ -303,6 +303,14 @@ export interface WebhookDeliveriesTable {
   created_at: string;
 }
 
+export interface ConfirmationOutboxTable {
+  id: string;
+  recipient_id: string;
+  category_id: string;
+  created_at: string;
+  attempts: Generated<number>;
+}
+
 export interface Database {
   categories: CategoriesTable;
   recipients: RecipientsTable;
@@ -324,6 +332,7 @@ export interface Database {
   operator_sessions: OperatorSessionsTable;
   webhook_endpoints: WebhookEndpointsTable;
   webhook_deliveries: WebhookDeliveriesTable;
+  confirmation_outbox: ConfirmationOutboxTable;
 }
 
 export type { Generated };

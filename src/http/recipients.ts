@@ -86,8 +86,8 @@ export const recipients = new Hono<AppEnv>()
   .put('/', write, async (c) => {
     const { consent: given, ...input } = await readJson(c, RecipientPut);
     const { db, config, systemMail } = c.var.deps;
-    const { recipient, created, pending } = await upsertRecipient(db, config.hashKey, input, consentContext(c, given));
-    await requestConfirmations(systemMail, config, recipient.id, pending, c.var.telemetry);
+    const { recipient, created } = await upsertRecipient(db, config.hashKey, input, consentContext(c, given));
+    await requestConfirmations(db, systemMail, config, recipient.id, c.var.telemetry);
     return c.json(recipient, created ? 201 : 200);
   })
   .get('/', read, async (c) => {
@@ -110,8 +110,8 @@ export const recipients = new Hono<AppEnv>()
   .patch('/:ref', write, async (c) => {
     const { consent: given, ...patch } = await readJson(c, RecipientPatch);
     const { db, config, systemMail } = c.var.deps;
-    const { recipient, pending } = await patchRecipient(db, config.hashKey, ref(c), patch, consentContext(c, given));
-    await requestConfirmations(systemMail, config, recipient.id, pending, c.var.telemetry);
+    const { recipient } = await patchRecipient(db, config.hashKey, ref(c), patch, consentContext(c, given));
+    await requestConfirmations(db, systemMail, config, recipient.id, c.var.telemetry);
     return c.json(recipient);
   })
   .get('/:ref/events', read, async (c) => c.json({ data: await listRecipientEvents(c.var.deps.db, ref(c)) }));

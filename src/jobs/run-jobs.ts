@@ -6,8 +6,10 @@ import type { Config } from '../config.js';
 import type { Lifecycle } from '../core/lifecycle.js';
 import type { Database } from '../db/schema.js';
 import { resumeBroadcasts } from '../domain/broadcasts/walk-broadcast.js';
+import { deliverOwedConfirmations } from '../domain/consent/double-opt-in.js';
 import { resumeQueuedNotices } from '../domain/notices/resume.js';
 import type { NoticeRuntime } from '../domain/notices/runtime.js';
+import { createSystemMail } from '../domain/notices/system-mail.js';
 import type { Telemetry } from '../domain/operations/telemetry.js';
 import { deliverWebhooks } from '../domain/webhooks/deliver.js';
 import { purgeOldWebhookDeliveries } from '../domain/webhooks/retention.js';
@@ -53,6 +55,14 @@ export const JOBS: readonly Job[] = [
     everyMs: RESUME_EVERY_MS,
     firstDelayMs: 0,
     run: async ({ db, notices }, now) => (notices ? resumeQueuedNotices(db, notices, { before: new Date(now.getTime() - RESUME_EVERY_MS).toISOString() }) : {}),
+  },
+  {
+    // Double opt-in confirmations a crash or an outage left owed (the confirmation outbox), every minute.
+    name: 'owed-confirmations',
+    everyMs: RESUME_EVERY_MS,
+    firstDelayMs: 0,
+    run: async ({ db, config, notices, signal }, now) =>
+      notices ? deliverOwedConfirmations(db, createSystemMail(db, config, notices), config, { now, signal }) : {},
   },
   {
     // Broadcasts left unfinished (a crash, an instance stopped mid-walk) are taken up again; a lease

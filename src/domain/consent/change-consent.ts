@@ -2,7 +2,9 @@
 // event in the same transaction, so nothing can change without its record (GDPR Art. 7(1)).
 import type { Kysely } from 'kysely';
 import { AppError } from '../../core/errors.js';
+import { newId } from '../../core/ids.js';
 import type { Category, ConsentContext, ConsentEventType, Recipient, SubscriptionStatus } from '../../core/vocabulary.js';
+import { insertConfirmationRequest } from '../../db/confirmation-outbox.js';
 import { appendConsentEvents, type NewConsentEvent } from '../../db/consent-events.js';
 import { expirePendingRow, type PendingSubscription } from '../../db/pending-subscriptions.js';
 import { lockRecipientRow, updateRecipientRow, upsertSubscription } from '../../db/recipients.js';
@@ -68,6 +70,7 @@ export async function changeSubscription(
   if (current === next) return false;
   await upsertSubscription(trx, { recipientId: recipient.id, categoryId: category.id, status: next, source: ctx.source, updatedAt: at });
   await appendConsentEvents(trx, [event(recipient.id, next, category.key, ctx, at, { from: current, to: next })]);
+  if (next === 'pending') await owedConfirmation(trx, recipient.id, category.id, at);
   recipient.subscriptions[category.key] = { status: next, source: ctx.source, updatedAt: at };
   return true;
 }
@@ -84,8 +87,15 @@ async function restoreSubscription(
   if (category.kind === 'transactional' || current === restore.to) return false;
   await upsertSubscription(trx, { recipientId: recipient.id, categoryId: category.id, status: restore.to, source: ctx.source, updatedAt: at });
   await appendConsentEvents(trx, [event(recipient.id, restore.to, category.key, ctx, at, { from: current, to: restore.to, undoes: restore.undoes })]);
+  if (restore.to === 'pending') await owedConfirmation(trx, recipient.id, category.id, at);
   recipient.subscriptions[category.key] = { status: restore.to, source: ctx.source, updatedAt: at };
   return true;
+}
+
+// The confirmation mail is owed from the same commit as the pending state (an outbox: a crash can delay
+// the mail, never lose it); src/domain/consent/double-opt-in.ts sends it after the commit, or the job does.
+function owedConfirmation(trx: Kysely<Database>, recipientId: string, categoryId: string, at: string): Promise<void> {
+  return insertConfirmationRequest(trx, { id: newId(), recipientId, categoryId, at });
 }
 
 /**

@@ -143,14 +143,14 @@ export async function recordConsentForRecipient(
   if (refused && !input.acknowledgeRefusal) {
     throw new AppError('conflict', 'This person refused this mail. Tick that they asked to receive it again, and record how.');
   }
-  const { recipient, pending } = await patchRecipient(
+  const { recipient } = await patchRecipient(
     db,
     config.hashKey,
     current.id,
     { subscriptions: { [category.key]: 'subscribed' }, ...(current.marketingOptOut && { marketingOptOut: false }) },
     { ...ctx, text: evidence },
   );
-  await requestConfirmations(mailer, config, recipient.id, pending);
+  await requestConfirmations(db, mailer, config, recipient.id);
   const after = recipient.subscriptions[category.key]?.status;
   if (after === current.subscriptions[category.key]?.status) return 'unchanged';
   return after === 'pending' ? 'pending' : 'subscribed';

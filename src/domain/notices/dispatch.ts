@@ -35,6 +35,11 @@ export interface PreparedNotice {
    * the new address): the notice is filed under them and no recipient is made for the address.
    */
   recipientId?: string;
+  /**
+   * The recipient the caller decided this mail is for, at their own address: it is filed under them and
+   * no recipient is ever made for the address (an erasure since the decision must not bring them back).
+   */
+  ownerId?: string;
 }
 
 export interface DispatchContext {
@@ -76,7 +81,8 @@ export async function dispatchNotices(
     ...new Set(items.filter((_, i) => verdicts[i]!.reason !== 'invalid_email').map((i) => normalizeEmail(i.email))),
   ]);
   for (const item of items) if (item.recipientId) ids.set(normalizeEmail(item.email), item.recipientId);
-  for (const email of eligibleEmails.filter((e) => !ids.has(e))) ids.set(email, await ensureRecipient(db, config.hashKey, email));
+  const owned = new Set(items.filter((i) => i.ownerId).map((i) => normalizeEmail(i.email)));
+  for (const email of eligibleEmails.filter((e) => !ids.has(e) && !owned.has(e))) ids.set(email, await ensureRecipient(db, config.hashKey, email));
 
   const at = nowIso();
   // Signed once per recipient in this send (the category is the same for all of it).
@@ -99,6 +105,8 @@ export async function dispatchNotices(
       updated_at: at,
     };
     if (!verdict.eligible) return { ...base, status: 'skipped', reason: verdict.reason };
+    // The person it was for is gone (erased between the caller's decision and now).
+    if (item.ownerId && base.recipient_id !== item.ownerId) return { ...base, recipient_id: null, status: 'skipped', reason: 'unknown_recipient' };
     const recipientId = ids.get(normalizeEmail(item.email))!;
     // An address that is not the person's gets no link into their account (docs/notices.md).
     if (item.recipientId && !template.spec.unconfirmedAddress) throw new Error(`template ${template.name} is not for an unconfirmed address`);

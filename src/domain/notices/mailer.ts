@@ -3,8 +3,8 @@
 export interface Mailer {
   /** A fresh preferences link (the `/p` form). */
   sendPreferencesLink(recipientId: string, preferencesUrl: string): Promise<void>;
-  /** A double opt-in confirmation for one category. */
-  sendConfirmation(recipientId: string, categoryKey: string, confirmUrl: string): Promise<void>;
+  /** A double opt-in confirmation for one category; `idempotencyKey` records it once however often it is asked. */
+  sendConfirmation(recipientId: string, categoryKey: string, confirmUrl: string, idempotencyKey?: string): Promise<void>;
   /** Mailed to the NEW address: whoever reads it there confirms the change (src/domain/self-service/email-change.ts). */
   sendEmailChangeLink(recipientId: string, newEmail: string, confirmUrl: string): Promise<void>;
   /** Mailed to the address ON FILE before a data right is exercised (src/domain/self-service/step-up.ts). */

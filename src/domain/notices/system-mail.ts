@@ -18,11 +18,14 @@ const STEP_UP_REQUESTS = { export: 'download your data', delete: 'delete your da
 
 export function createSystemMail(db: Kysely<Database>, config: Config, runtime: NoticeRuntime): Mailer {
   const ctx = { db, config, runtime, actor: 'system' };
-  const send = async (recipientId: string, templateName: string, data: Record<string, string>) => {
+  const send = async (recipientId: string, templateName: string, data: Record<string, string>, idempotencyKey?: string) => {
     const recipient = await findRecipient(db, { by: 'id', value: recipientId });
     if (!recipient) return;
     const template = await runtime.templates.get(templateName);
-    await dispatchNotices(ctx, SYSTEM_CATEGORY, template, [{ email: recipient.email, data: validateData(template.schema, data) }]);
+    // ownerId: the person decided here; should they be erased before dispatch, nobody is made again.
+    await dispatchNotices(ctx, SYSTEM_CATEGORY, template, [
+      { email: recipient.email, ownerId: recipient.id, idempotencyKey, data: validateData(template.schema, data) },
+    ]);
   };
   const sendTo = async (recipientId: string, email: string, templateName: string, data: Record<string, string>) => {
     const template = await runtime.templates.get(templateName);
@@ -30,9 +33,9 @@ export function createSystemMail(db: Kysely<Database>, config: Config, runtime: 
   };
   return {
     sendPreferencesLink: (recipientId, preferencesUrl) => send(recipientId, 'preferences-link', { link: preferencesUrl }),
-    sendConfirmation: async (recipientId, categoryKey, confirmUrl) => {
+    sendConfirmation: async (recipientId, categoryKey, confirmUrl, idempotencyKey) => {
       const category = await findCategoryByKey(db, categoryKey);
-      await send(recipientId, 'confirm-subscription', { categoryName: category?.name ?? categoryKey, confirmUrl });
+      await send(recipientId, 'confirm-subscription', { categoryName: category?.name ?? categoryKey, confirmUrl }, idempotencyKey);
     },
     sendEmailChangeLink: (recipientId, newEmail, confirmUrl) => sendTo(recipientId, newEmail, 'email-change', { confirmUrl }),
     sendStepUpLink: (recipientId, action, confirmUrl) => send(recipientId, 'confirm-identity', { request: STEP_UP_REQUESTS[action], confirmUrl }),

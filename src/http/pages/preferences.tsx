@@ -50,13 +50,7 @@ export const preferencePages = new Hono<AppEnv>()
     let saved: SavedSummary;
     if (action === 'save') {
       const changes = await savePreferences(db, recipient.id, new Set(fieldValues(form, 'shown')), new Set(fieldValues(form, 'subscribe')), ctx);
-      await requestConfirmations(
-        c.var.deps.systemMail,
-        c.var.deps.config,
-        recipient.id,
-        changes.filter((ch) => ch.to === 'pending').map((ch) => ch.category),
-        c.var.telemetry,
-      );
+      await requestConfirmations(db, c.var.deps.systemMail, c.var.deps.config, recipient.id, c.var.telemetry);
       saved = { changes };
     } else if (action === 'unsubscribe_all' || action === 'resubscribe') {
       const optOut = action === 'unsubscribe_all';

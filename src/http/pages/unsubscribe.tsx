@@ -70,7 +70,7 @@ export const unsubscribePages = new Hono<AppEnv>()
       if (!previous || !PRIOR_STATES.includes(previous)) throw new AppError('malformed_body', 'Unknown previous state.');
       const now = await undoUnsubscribe(db, recipient.id, category, previous, recipientActor(c, 'unsubscribe_page'));
       if (now === 'pending') {
-        await requestConfirmations(c.var.deps.systemMail, c.var.deps.config, recipient.id, [category], c.var.telemetry);
+        await requestConfirmations(db, c.var.deps.systemMail, c.var.deps.config, recipient.id, c.var.telemetry);
         return renderPage(
           c,
           p,
