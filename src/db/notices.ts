@@ -199,3 +199,23 @@ export async function claimNoticesForCall(db: Kysely<Database>, ids: readonly st
 export async function rekeyNotices(db: Kysely<Database>, ids: readonly string[], from: string, to: string): Promise<void> {
   await db.updateTable('notices').set({ provider_key: to }).where('id', 'in', ids).where('provider_key', '=', from).execute();
 }
+
+export interface NoticeFilter {
+  status?: NoticeStatus | undefined;
+  categoryKey?: string | undefined;
+  /** A broadcast's id: its notices carry the key `broadcast:ID:RECIPIENT_ID` (src/domain/broadcasts). */
+  broadcastId?: string | undefined;
+  /** Only notices whose id sorts after this one (ids are time-ordered UUIDs). */
+  after?: string | undefined;
+}
+
+// A page of notices in id order (oldest first), narrowed by status, category and broadcast.
+export async function listNotices(db: Kysely<Database>, filter: NoticeFilter, limit: number): Promise<NoticeRow[]> {
+  let query = db.selectFrom('notices').selectAll().orderBy('id').limit(limit);
+  if (filter.after !== undefined) query = query.where('id', '>', filter.after);
+  if (filter.status !== undefined) query = query.where('status', '=', filter.status);
+  if (filter.categoryKey !== undefined) query = query.where('category_key', '=', filter.categoryKey);
+  // The id is a validated UUID: nothing in it is a LIKE wildcard.
+  if (filter.broadcastId !== undefined) query = query.where('idempotency_key', 'like', `broadcast:${filter.broadcastId}:%`);
+  return query.execute();
+}

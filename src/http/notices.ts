@@ -4,11 +4,11 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { notFound } from '../core/errors.js';
 import type { DispatchContext } from '../domain/notices/dispatch.js';
-import { getNoticeView, sendNotice, sendNoticeBatch } from '../domain/notices/send-notices.js';
+import { getNoticeView, listNoticeViews, NOTICE_STATUSES, sendNotice, sendNoticeBatch } from '../domain/notices/send-notices.js';
 import { requireScope } from './auth.js';
-import { readJson } from './body.js';
+import { readJson, validate } from './body.js';
 import type { AppEnv } from './env.js';
-import { idempotencyKey, idempotencyKeyOf, uuid } from './fields.js';
+import { categoryKey, idempotencyKey, idempotencyKeyOf, pageQuery, uuid } from './fields.js';
 
 const to = z.string().trim().min(1).max(320);
 const key = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'not a category key');
@@ -20,6 +20,12 @@ export const BatchBody = z.strictObject({
   category: key,
   template: templateName,
   recipients: z.array(z.strictObject({ to, data })).min(1).max(1000),
+});
+
+export const NoticesQuery = pageQuery(uuid).extend({
+  status: z.enum(NOTICE_STATUSES).optional(),
+  category: categoryKey.optional(),
+  broadcast: uuid.optional(),
 });
 
 function dispatchContext(c: Context<AppEnv>): DispatchContext {
@@ -45,6 +51,10 @@ export const notices = new Hono<AppEnv>()
   .post('/batch', async (c) => {
     const body = await readJson(c, BatchBody);
     return c.json({ results: await sendNoticeBatch(dispatchContext(c), { ...body, respondAsync: respondAsync(c) }) });
+  })
+  .get('/', async (c) => {
+    const { limit, ...filter } = validate(NoticesQuery, c.req.query());
+    return c.json(await listNoticeViews(c.var.deps, filter, limit));
   })
   .get('/:id', async (c) => {
     // Ids are UUIDs; anything else names no notice (and never reaches the database: PostgreSQL refuses NUL).

@@ -3,8 +3,9 @@
 
 import { requireEmail } from '../../core/email.js';
 import { AppError, conflict, type FieldError, invalidField, notFound } from '../../core/errors.js';
-import { findNotice, findNoticeByIdempotencyKey, listNoticeEvents, type NoticeRow, releaseIdempotencyKey } from '../../db/notices.js';
+import { findNotice, findNoticeByIdempotencyKey, listNoticeEvents, listNotices, type NoticeRow, releaseIdempotencyKey } from '../../db/notices.js';
 import { findRecipient } from '../../db/recipients.js';
+import type { NoticeStatus } from '../../db/schema.js';
 import { getCategory } from '../recipients/categories.js';
 import { parseRecipientRef } from '../recipients/recipients.js';
 import { type DispatchContext, dispatchNotices, type NoticeCategory, type NoticeResult, type PreparedNotice, requestHash } from './dispatch.js';
@@ -113,4 +114,46 @@ export async function getNoticeView(ctx: Pick<DispatchContext, 'db'>, id: string
     createdAt: row.created_at,
     events: await listNoticeEvents(ctx.db, row.id),
   };
+}
+
+/** Every status a notice can be in, for the listing's filter (docs/api.md "Notices"). */
+export const NOTICE_STATUSES = ['queued', 'sent', 'skipped', 'failed', 'delivered', 'bounced', 'complained'] as const satisfies readonly NoticeStatus[];
+
+export interface NoticeListFilter {
+  status?: (typeof NOTICE_STATUSES)[number] | undefined;
+  category?: string | undefined;
+  broadcast?: string | undefined;
+  after?: string | undefined;
+}
+
+const BROADCAST_KEY = /^broadcast:([^:]+):/;
+
+/**
+ * A page of notices, oldest first, so an operator sees what failed and why: `reason` says why one was
+ * skipped or refused, `error` what the provider last answered (the address it went to is in `to` anyway).
+ */
+export async function listNoticeViews(ctx: Pick<DispatchContext, 'db'>, filter: NoticeListFilter, limit: number) {
+  // One extra row tells whether another page follows, so `next` is null on the last page.
+  const rows = await listNotices(
+    ctx.db,
+    { status: filter.status, categoryKey: filter.category, broadcastId: filter.broadcast, after: filter.after },
+    limit + 1,
+  );
+  const page = rows.slice(0, limit);
+  const data = page.map((row) => ({
+    id: row.id,
+    to: row.to_address,
+    category: row.category_key,
+    template: row.template,
+    status: row.status,
+    // The same reason the send answered (resultOf): a skip's eligibility reason, or provider_rejected.
+    ...(row.status === 'skipped' || row.status === 'failed' ? { reason: (resultOf(row) as { reason: string }).reason } : {}),
+    ...(row.last_error && row.status !== 'sent' && { error: row.last_error }),
+    attempts: Number(row.attempts),
+    providerId: row.provider_id,
+    broadcast: row.idempotency_key?.match(BROADCAST_KEY)?.[1] ?? null,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  }));
+  return { data, next: rows.length > limit ? page.at(-1)!.id : null };
 }

@@ -6,7 +6,7 @@ import { CategoryPatch, NewCategory } from '../categories.js';
 import { EventsQuery } from '../events.js';
 import { ImportQuery } from '../imports.js';
 import { LinksRequest } from '../links.js';
-import { BatchBody, NoticeBody } from '../notices.js';
+import { BatchBody, NoticeBody, NoticesQuery } from '../notices.js';
 import { ListQuery, RecipientPatch, RecipientPut } from '../recipients.js';
 import { StatsQuery } from '../stats.js';
 import { NewSuppression, SuppressionsQuery } from '../suppressions.js';
@@ -218,6 +218,15 @@ export const OPERATIONS: readonly Operation[] = [
     scopes: ['notices:send'],
     body: BatchBody,
     responses: { 200: json('Per-item results') },
+  },
+  {
+    method: 'get',
+    path: '/v1/notices',
+    tag: 'Notices',
+    summary: 'List notices, by status, category or broadcast, with why they failed',
+    scopes: ['notices:send'],
+    query: NoticesQuery,
+    responses: { 200: json('A page of notices and the next cursor') },
   },
   {
     method: 'get',
