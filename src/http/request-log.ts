@@ -16,8 +16,13 @@ export const requestLog: MiddlewareHandler<AppEnv> = async (c, next) => {
   const given = c.req.header('x-request-id');
   const requestId = given !== undefined && REQUEST_ID.test(given) ? given : randomUUID();
   c.set('requestId', requestId);
-  await next();
+  // Set before the answer is built, so it is part of it: a header set on a finished answer makes Hono
+  // build the Response again, and @hono/node-server then streams it instead of writing it at once (a
+  // few times the cost of the single eligibility GET; docs/performance.md). An answer made without the
+  // context (a handler's own Response) gets it afterwards.
   c.header('X-Request-Id', requestId);
+  await next();
+  if (!c.res.headers.has('X-Request-Id')) c.header('X-Request-Id', requestId);
   const seconds = (performance.now() - started) / 1000;
   const method = METHODS.has(c.req.method) ? c.req.method : 'OTHER';
   const route = routeOf(c);
