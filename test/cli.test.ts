@@ -75,6 +75,16 @@ describe.each(testDialects())('cli on %s', (dialect) => {
   );
 
   it(
+    'doctor addresses reports a clean database and exits 0 (collisions are tested in test/domain/address-doctor.test.ts)',
+    async () => {
+      const run = await cli('doctor', 'addresses', '--dry-run');
+      expect(run.code).toBe(0);
+      expect(run.stdout).toMatch(/^addresses: \d+ recipients; would rekey 0 recipients and 0 suppressions\n$/);
+    },
+    SLOW,
+  );
+
+  it(
     'prints a readable key without --json',
     async () => {
       const created = await cli('keys', 'create', '--name', 'ops', '--scope', 'admin');
@@ -95,6 +105,7 @@ describe.each(testDialects())('cli on %s', (dialect) => {
     [['keys', 'create', '--name', 'x', '--scope', 'root'], 'unknown scope "root"'],
     [['keys', 'create', '--name', 'x', '--scope', 'admin', '--bogus'], "Unknown option '--bogus'"],
     [['keys', 'revoke'], 'keys revoke needs an ID'],
+    [['doctor'], 'unknown doctor command ""'],
   ])(
     'exits non-zero with a message for bad usage: %j',
     async (args, message) => {
