@@ -110,8 +110,11 @@ export async function upsertSubscription(
 }
 
 // What a change by link needs in one read: that the recipient exists, the category, and the recipient's
-// state in it. On PostgreSQL it holds the recipient's row until the transaction ends, as findRecipient's
-// forUpdate does, so concurrent changes of one person's consent queue up (src/db/transaction.ts).
+// state in it. On PostgreSQL the recipient's row is locked first, in a statement of its own, as
+// findRecipient's forUpdate does, so concurrent changes of one person's consent queue up
+// (src/db/transaction.ts). Not `FOR UPDATE OF r` on the join: a statement that waited for the lock
+// re-reads only the locked row (PostgreSQL manual, "READ COMMITTED"), and the joined subscription
+// would be the one from before the wait, breaking the ledger's from/to chain.
 export async function findLinkTarget(
   trx: Kysely<Database>,
   recipientId: string,
@@ -124,7 +127,8 @@ export async function findLinkTarget(
     .selectAll('c')
     .select(['s.status as sub_status', 's.source as sub_source', 's.updated_at as sub_updated_at'])
     .where('r.id', '=', recipientId);
-  const row = await (isPostgres(trx) ? query.forUpdate('r') : query).executeTakeFirst();
+  if (isPostgres(trx) && !(await lockRecipientRow(trx, recipientId))) return undefined;
+  const row = await query.executeTakeFirst();
   if (!row) return undefined;
   const { sub_status: status, sub_source: source, sub_updated_at: updatedAt, ...category } = row;
   return { category: toCategory(category), subscription: status && source && updatedAt ? { status, source, updatedAt } : null };
