@@ -48,6 +48,8 @@ export const CONSENT_EVENT_TYPES = [
   'api_key_revoked',
   'broadcast_created',
   'broadcast_cancelled',
+  'webhook_endpoint_created',
+  'webhook_endpoint_changed',
 ] as const;
 export type ConsentEventType = (typeof CONSENT_EVENT_TYPES)[number];
 

@@ -10,7 +10,7 @@ import { seedConsoleDemo } from '../support/console-demo.js';
 import { testDialects } from '../support/harness.js';
 import { recordingMail } from '../support/page-fixtures.js';
 
-const SCREENS = ['', '/recipients', '/categories', '/suppressions', '/notices', '/broadcasts', '/keys', '/ledger'];
+const SCREENS = ['', '/recipients', '/categories', '/suppressions', '/notices', '/broadcasts', '/webhooks', '/keys', '/ledger'];
 
 describe.each(testDialects())('console in the browser on %s', (dialect) => {
   let rig: BrowserRig;
@@ -18,7 +18,9 @@ describe.each(testDialects())('console in the browser on %s', (dialect) => {
   const ops: Record<string, string> = {};
   const url = (path: string) => `${rig.h.config.publicUrl}/admin${path}`;
 
+  // Generous waits: scrypt takes a while on a machine shared with other test runs.
   async function signIn(page: Page, role: string) {
+    page.setDefaultTimeout(30_000);
     await page.goto(url('/sign-in'));
     await page.fill('#email', ops[role]!);
     await page.fill('#password', OPERATOR_PASSWORD);

@@ -15,7 +15,7 @@ describe.each(testDialects())('console screens on %s', (dialect) => {
   const lastEvent = async () => (await listEventsAfter(h.handle.db, 0, 100_000)).at(-1)!;
 
   beforeAll(async () => {
-    h = await seededHarness(dialect, { TRUSTED_PROXY_HOPS: '1' });
+    h = await seededHarness(dialect, { TRUSTED_PROXY_HOPS: '1', WEBHOOK_ALLOW_PRIVATE: 'true' });
     ids = await seedConsoleDemo(h);
     for (const [i, role] of (['viewer', 'editor', 'admin'] as const).entries()) {
       const op = await addOperator(h, role);
@@ -192,12 +192,35 @@ describe.each(testDialects())('console screens on %s', (dialect) => {
     const key = /value="(mp_[0-9a-f]{16}_[A-Za-z0-9_-]{43})"/.exec(await created.text())![1]!;
     expect((await h.request('GET', '/v1/suppressions', { key })).status).toBe(200);
     expect(await lastEvent()).toMatchObject({ type: 'api_key_created', actor: `operator:${a.id}` });
-    expect((await lastEvent()).detail).not.toContain(key.split('_')[2]!);
+    // The secret is what follows `mp_ID_`; it may itself contain `_`.
+    expect((await lastEvent()).detail).not.toContain(key.slice('mp_'.length + 17));
     expect(await (await a.get('/admin/keys')).text()).not.toContain(key);
-    const id = key.split('_')[1]!;
+    const id = key.slice(3, 19);
     expect((await a.post(`/admin/keys/${id}/revoke`)).status).toBe(303);
     expect((await h.request('GET', '/v1/suppressions', { key })).status).toBe(401);
     expect((await a.post('/admin/keys', { name: 'none' })).status).toBe(422);
+  });
+
+  it('lets an admin add a webhook endpoint (secret shown once) and turn it off; others only read', async () => {
+    const a = as.admin;
+    await a.get('/admin/webhooks');
+    const created = await a.post('/admin/webhooks', { url: 'http://127.0.0.1:9/hook', description: '<CRM>' });
+    expect(created.status).toBe(201);
+    const html = await created.text();
+    const secret = /value="(whsec_[^"]+)"/.exec(html)![1]!;
+    expect(html).toContain('&lt;CRM&gt;');
+    expect(await lastEvent()).toMatchObject({ type: 'webhook_endpoint_created', actor: `operator:${a.id}` });
+    expect((await lastEvent()).detail).not.toContain(secret);
+    const list = await (await as.viewer.get('/admin/webhooks')).text();
+    expect(list).not.toContain(secret);
+    const id = /\/admin\/webhooks\/([0-9a-f-]{36})"/.exec(list)![1]!;
+    expect((await as.viewer.get(`/admin/webhooks/${id}`)).status).toBe(200);
+    expect((await as.editor.post('/admin/webhooks', { url: 'http://127.0.0.1:9/x' })).status).toBe(403);
+    expect((await a.post(`/admin/webhooks/${id}/disable`)).status).toBe(303);
+    expect(await lastEvent()).toMatchObject({ type: 'webhook_endpoint_changed' });
+    expect(await (await a.get(`/admin/webhooks/${id}`)).text()).toContain('Turn on');
+    expect((await a.post('/admin/webhooks', { url: 'ftp://nope' })).status).toBe(422);
+    expect((await a.get('/admin/webhooks/nope')).status).toBe(404);
   });
 
   it('verifies the ledger now, with and without an anchor', async () => {

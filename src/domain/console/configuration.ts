@@ -5,6 +5,7 @@ import type { Category, ConsentContext } from '../../core/vocabulary.js';
 import type { Database } from '../../db/schema.js';
 import { createApiKey, revokeKey, type Scope } from '../access/api-keys.js';
 import { createCategory, editCategory, type NewCategory } from '../recipients/categories.js';
+import { createWebhookEndpoint, editWebhookEndpoint, type NewWebhookEndpoint } from '../webhooks/endpoints.js';
 import { recordOperatorAction } from './audit.js';
 
 export async function createCategoryAsOperator(db: Kysely<Database>, input: NewCategory, ctx: ConsentContext): Promise<Category> {
@@ -43,5 +44,22 @@ export async function revokeKeyAsOperator(db: Kysely<Database>, id: string, ctx:
     const revoked = await revokeKey(trx, id);
     if (revoked) await recordOperatorAction(trx, ctx, 'api_key_revoked', { id });
     return revoked;
+  });
+}
+
+/** A webhook endpoint an admin adds; the secret is returned once, never written to the ledger. */
+export async function createWebhookAsOperator(db: Kysely<Database>, input: NewWebhookEndpoint, allowPrivate: boolean, ctx: ConsentContext) {
+  return db.transaction().execute(async (trx) => {
+    const created = await createWebhookEndpoint(trx, input, allowPrivate);
+    await recordOperatorAction(trx, ctx, 'webhook_endpoint_created', { id: created.id, url: created.url });
+    return created;
+  });
+}
+
+export async function setWebhookEnabledAsOperator(db: Kysely<Database>, id: string, enabled: boolean, allowPrivate: boolean, ctx: ConsentContext) {
+  return db.transaction().execute(async (trx) => {
+    const endpoint = await editWebhookEndpoint(trx, id, { enabled }, allowPrivate);
+    await recordOperatorAction(trx, ctx, 'webhook_endpoint_changed', { id, enabled });
+    return endpoint;
   });
 }

@@ -17,6 +17,7 @@ import { CONSOLE_JS } from './script.js';
 import { signInPages } from './sign-in.js';
 import { CONSOLE_CSS } from './styles.js';
 import { suppressionPages } from './suppressions.js';
+import { webhookPages } from './webhooks.js';
 
 export const admin = new Hono<AppEnv>()
   .use('*', adminGuard, pageBodyLimit)
@@ -38,6 +39,7 @@ export const admin = new Hono<AppEnv>()
   .route('/suppressions', suppressionPages)
   .route('/notices', noticePages)
   .route('/broadcasts', broadcastPages)
+  .route('/webhooks', webhookPages)
   .route('/keys', keyPages)
   .route('/ledger', ledgerPages)
   .onError(adminErrorHandler);

@@ -22,7 +22,7 @@ export function adminContext(c: Context<AppEnv>): AdminContext {
   return { locale, t: CONSOLE_CATALOGS[locale], base: adminBase(c), session: c.get('session') };
 }
 
-export type Section = 'overview' | 'recipients' | 'categories' | 'suppressions' | 'notices' | 'broadcasts' | 'keys' | 'ledger';
+export type Section = 'overview' | 'recipients' | 'categories' | 'suppressions' | 'notices' | 'broadcasts' | 'webhooks' | 'keys' | 'ledger';
 
 const SECTIONS: readonly { id: Section; path: string; label: (t: ConsoleMessages) => string }[] = [
   { id: 'overview', path: '', label: (t) => t.navOverview },
@@ -31,6 +31,7 @@ const SECTIONS: readonly { id: Section; path: string; label: (t: ConsoleMessages
   { id: 'suppressions', path: '/suppressions', label: (t) => t.navSuppressions },
   { id: 'notices', path: '/notices', label: (t) => t.navNotices },
   { id: 'broadcasts', path: '/broadcasts', label: (t) => t.navBroadcasts },
+  { id: 'webhooks', path: '/webhooks', label: (t) => t.navWebhooks },
   { id: 'keys', path: '/keys', label: (t) => t.navKeys },
   { id: 'ledger', path: '/ledger', label: (t) => t.navLedger },
 ];

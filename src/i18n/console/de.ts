@@ -232,4 +232,17 @@ export const de: ConsoleMessages = {
   loadExampleButton: 'Mit ihrem Beispiel beginnen',
 
   refreshLink: 'Neueste Zahlen laden',
+
+  navWebhooks: 'Webhooks',
+  webhooksLead: 'Endpunkte, die von jeder Änderung erfahren, signiert nach Standard Webhooks. Das Signaturgeheimnis wird einmal gezeigt.',
+  colUrl: 'URL',
+  colEnabled: 'Zustellung',
+  newEndpointLegend: 'Neuer Endpunkt',
+  secretCreatedHeading: 'Kopieren Sie das Signaturgeheimnis jetzt',
+  disableButton: 'Ausschalten',
+  enableButton: 'Einschalten',
+  deliveriesHeading: 'Zustellungen',
+  colAttempts: 'Versuche',
+  colLatency: 'Änderung bis 2xx',
+  noDeliveries: 'Noch keine Zustellungen.',
 };

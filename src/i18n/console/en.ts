@@ -229,6 +229,19 @@ export const en = {
   loadExampleButton: 'Start from its example',
 
   refreshLink: 'Load the latest figures',
+
+  navWebhooks: 'Webhooks',
+  webhooksLead: 'Endpoints that are told of every change, signed per Standard Webhooks. The signing secret is shown once.',
+  colUrl: 'URL',
+  colEnabled: 'Delivering',
+  newEndpointLegend: 'New endpoint',
+  secretCreatedHeading: 'Copy the signing secret now',
+  disableButton: 'Turn off',
+  enableButton: 'Turn on',
+  deliveriesHeading: 'Deliveries',
+  colAttempts: 'Attempts',
+  colLatency: 'Change to 2xx',
+  noDeliveries: 'No deliveries yet.',
 };
 
 export type ConsoleMessages = typeof en;

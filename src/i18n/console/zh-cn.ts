@@ -229,4 +229,17 @@ export const zhCN: ConsoleMessages = {
   loadExampleButton: '从其示例开始',
 
   refreshLink: '加载最新数据',
+
+  navWebhooks: 'Webhook',
+  webhooksLead: '每次更改都会通知的端点，按 Standard Webhooks 签名。签名密钥只显示一次。',
+  colUrl: 'URL',
+  colEnabled: '投递中',
+  newEndpointLegend: '新端点',
+  secretCreatedHeading: '请立即复制签名密钥',
+  disableButton: '关闭',
+  enableButton: '开启',
+  deliveriesHeading: '投递记录',
+  colAttempts: '尝试次数',
+  colLatency: '从更改到 2xx',
+  noDeliveries: '还没有投递记录。',
 };
