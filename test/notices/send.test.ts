@@ -186,6 +186,7 @@ describe.each(testDialects())('sending notices on %s', (dialect) => {
   it('lists templates and previews them', async () => {
     const list = await (await f.h.request('GET', '/v1/templates', { key: sender })).json();
     expect(list.data.map((t: { name: string }) => t.name)).toEqual([
+      'confirm-identity',
       'confirm-subscription',
       'email-change',
       'newsletter',
