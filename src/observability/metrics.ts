@@ -37,7 +37,8 @@ export function createMetrics(): Metrics {
   // The hot path: a decision adds 1 to a plain number; the counter takes the sums when it is scraped.
   // (prom-client's own inc hashes its labels on every call: about a microsecond, 10 ms per 10,000 addresses.)
   const undecided = new Map<EligibilityReason, number>();
-  const decisions = new Counter({
+  // Registered by its constructor and read only through `registers`: it needs no name of its own.
+  new Counter({
     name: 'mailprefs_eligibility_decisions_total',
     help: 'Eligibility decisions by reason.',
     labelNames: ['reason'] as const,
