@@ -1,8 +1,8 @@
-// What every console request goes through: the recipient pages' strict headers and body limit, the
+// What every console request goes through: the recipient pages' strict headers (the body limit is the
+// pages' own pageBodyLimit, mounted after this guard so a 413 keeps these headers), the
 // session cookie, and for every POST a same-origin check plus the session's CSRF token (OWASP CSRF
 // Prevention Cheat Sheet: synchronizer token, with SameSite=Strict and Origin as defence in depth).
 import type { Context, MiddlewareHandler } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { secureHeaders } from 'hono/secure-headers';
 import { AppError } from '../../core/errors.js';
@@ -11,7 +11,7 @@ import { can, type Permission } from '../../domain/console/roles.js';
 import { csrfMatches, resumeSession } from '../../domain/console/sessions.js';
 import type { AppEnv } from '../env.js';
 import { clientIp, type Form, field } from '../pages/form.js';
-import { assertSameOrigin, MAX_PAGE_BODY_BYTES } from '../pages/guard.js';
+import { assertSameOrigin, PAGE_CSP } from '../pages/guard.js';
 
 /** Sent as `__Host-mailprefs_console`: Secure, Path=/, no Domain, so no other host or path can set it. */
 const COOKIE = 'mailprefs_console';
@@ -20,30 +20,14 @@ export const CSRF_FIELD = '_csrf';
 // The recipient pages' policy, plus the console's one self-hosted script (live broadcast progress) and
 // the same-origin fetch it makes; still no inline script, no third-party asset (docs/console.md).
 const headers = secureHeaders({
-  contentSecurityPolicy: {
-    defaultSrc: ["'none'"],
-    styleSrc: ["'self'"],
-    imgSrc: ["'self'"],
-    scriptSrc: ["'self'"],
-    connectSrc: ["'self'"],
-    formAction: ["'self'"],
-    frameAncestors: ["'none'"],
-    baseUri: ["'none'"],
-  },
+  contentSecurityPolicy: { ...PAGE_CSP, scriptSrc: ["'self'"], connectSrc: ["'self'"] },
   xFrameOptions: 'DENY',
   referrerPolicy: 'no-referrer',
 });
 
-const limit = bodyLimit({
-  maxSize: MAX_PAGE_BODY_BYTES,
-  onError: () => {
-    throw new AppError('payload_too_large', 'The form is too large.');
-  },
-});
-
 export const adminGuard: MiddlewareHandler<AppEnv> = async (c, next) => {
   await headers(c, async () => {
-    await (c.req.method === 'POST' ? limit(c, next) : next());
+    await next();
     // Pages show personal data and a new API key once: nothing may keep a copy.
     c.header('Cache-Control', 'no-store');
   });
