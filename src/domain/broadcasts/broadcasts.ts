@@ -2,6 +2,7 @@
 // that changes are announced, kept and provable. Creating one checks everything a send needs once,
 // up front, and records it; the walk (walk-broadcast.ts) does the sending, in the background.
 
+import type { Kysely } from 'kysely';
 import { conflict, notFound } from '../../core/errors.js';
 import { newId, nowIso } from '../../core/ids.js';
 import {
@@ -12,6 +13,8 @@ import {
   listBroadcastsBefore,
   recipientExtent,
 } from '../../db/broadcasts.js';
+import type { Database } from '../../db/schema.js';
+import { inTransaction } from '../../db/transaction.js';
 import { type DispatchContext, requestHash } from '../notices/dispatch.js';
 import { resolveTemplate } from '../notices/send-notices.js';
 import { validateData } from '../notices/template-spec.js';
@@ -67,11 +70,19 @@ async function earlierBroadcast(ctx: DispatchContext, key: string | undefined, h
   return earlier && toView(earlier);
 }
 
+/** Work that must commit or roll back with the change itself (the operator's ledger event). */
+export type AlongWithChange = (trx: Kysely<Database>, broadcast: BroadcastView) => Promise<void>;
+
 /**
  * Records a broadcast, queued for the walk; `created` is false when the idempotency key named one
  * already. 404 for an unknown category, 422 for an unknown template, one of the wrong kind, or bad data.
+ * `along` runs in the insert's transaction, only when this call created the broadcast.
  */
-export async function createBroadcast(ctx: DispatchContext, input: NewBroadcast): Promise<{ broadcast: BroadcastView; created: boolean }> {
+export async function createBroadcast(
+  ctx: DispatchContext,
+  input: NewBroadcast,
+  along?: AlongWithChange,
+): Promise<{ broadcast: BroadcastView; created: boolean }> {
   const hash = requestHash([input.category, input.template, input.data ?? {}]);
   const first = await earlierBroadcast(ctx, input.idempotencyKey, hash);
   if (first) return { broadcast: first, created: false };
@@ -103,7 +114,13 @@ export async function createBroadcast(ctx: DispatchContext, input: NewBroadcast)
     finished_at: lastId === null ? at : null,
     updated_at: at,
   };
-  if (await insertBroadcast(ctx.db, row)) return { broadcast: toView(row), created: true };
+  const view = toView(row);
+  const created = await inTransaction(ctx.db, async (trx) => {
+    if (!(await insertBroadcast(trx, row))) return false;
+    await along?.(trx, view);
+    return true;
+  });
+  if (created) return { broadcast: view, created: true };
   // A concurrent request with the same key recorded its broadcast first.
   return { broadcast: (await earlierBroadcast(ctx, input.idempotencyKey, hash))!, created: false };
 }

@@ -5,11 +5,18 @@ import { conflict, notFound } from '../../core/errors.js';
 import { nowIso } from '../../core/ids.js';
 import { cancelBroadcastRow, findBroadcast } from '../../db/broadcasts.js';
 import type { Database } from '../../db/schema.js';
+import { inTransaction } from '../../db/transaction.js';
 
 export const CANCELLED = 'cancelled';
 
-export async function cancelBroadcast(db: Kysely<Database>, id: string, actor: string): Promise<void> {
-  if (await cancelBroadcastRow(db, id, `${CANCELLED} by ${actor}`, nowIso())) return;
+/** `along` runs in the cancel's transaction (the operator's ledger event): both commit or neither. */
+export async function cancelBroadcast(db: Kysely<Database>, id: string, actor: string, along?: (trx: Kysely<Database>) => Promise<void>): Promise<void> {
+  const cancelled = await inTransaction(db, async (trx) => {
+    if (!(await cancelBroadcastRow(trx, id, `${CANCELLED} by ${actor}`, nowIso()))) return false;
+    await along?.(trx);
+    return true;
+  });
+  if (cancelled) return;
   if (!(await findBroadcast(db, id))) throw notFound('Broadcast');
   throw conflict('This broadcast has finished already.');
 }
