@@ -96,6 +96,7 @@ describe.each(testDialects())('console screens on %s', (dialect) => {
     ] as const) {
       expect((await v.post(path, fields)).status, path).toBe(403);
     }
+    expect((await v.post(`/admin/recipients/${ids.bob}/export`)).status).toBe(403);
     expect((await v.get(`/admin/recipients/${ids.bob}/export`)).status).toBe(403);
     await as.editor.get('/admin');
     expect((await as.editor.post('/admin/categories', { key: 'editor-made', name: 'No', kind: 'marketing' })).status).toBe(403);
@@ -143,9 +144,32 @@ describe.each(testDialects())('console screens on %s', (dialect) => {
     expect((await e.post(path, { category: 'receipts', evidence: 'Transactional needs none' })).status).toBe(422);
   });
 
+  it("exports only by a POST with the CSRF token from our own origin; a GET goes to the person's page", async () => {
+    const e = as.editor;
+    await e.get(`/admin/recipients/${ids.bob}`);
+    const link = await e.get(`/admin/recipients/${ids.bob}/export`);
+    expect(link.status).toBe(303);
+    expect(link.headers.get('location')).toBe(`/admin/recipients/${ids.bob}#export`);
+    expect(link.headers.get('content-disposition')).toBeNull();
+    for (const [why, opts] of [
+      ['no token', { csrf: null }],
+      ['a wrong token', { csrf: 'A'.repeat(43) }],
+      ['another site', { origin: 'https://evil.example', site: 'cross-site' }],
+    ] as const) {
+      const res = await e.post(`/admin/recipients/${ids.bob}/export`, {}, opts);
+      expect(res.status, why).toBe(403);
+      expect(res.headers.get('content-disposition'), why).toBeNull();
+      expect(await res.text(), why).not.toContain('bob@example.com');
+    }
+    const page = await (await e.get(`/admin/recipients/${ids.bob}`)).text();
+    expect(page).toMatch(/<form method="post" action="\/admin\/recipients\/[0-9a-f-]{36}\/export" id="export"><input type="hidden" name="_csrf"/);
+  });
+
   it('exports a person as JSON and erases only with the typed address', async () => {
     const e = as.editor;
-    const exported = await e.get(`/admin/recipients/${ids.bob}/export`);
+    await e.get(`/admin/recipients/${ids.bob}`);
+    const exported = await e.post(`/admin/recipients/${ids.bob}/export`);
+    expect(exported.status).toBe(200);
     expect(exported.headers.get('content-disposition')).toContain('attachment');
     expect((await exported.json()) as { recipient: { email: string } }).toMatchObject({ recipient: { email: 'bob@example.com' } });
     await e.get(`/admin/recipients/${ids.bob}`);

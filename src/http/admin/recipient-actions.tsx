@@ -9,6 +9,7 @@ import { setMarketingOptOut } from '../../domain/consent/preferences.js';
 import { unsubscribeFromCategory } from '../../domain/consent/unsubscribe.js';
 import { type RecipientDossier, recordConsentForRecipient } from '../../domain/console/recipients.js';
 import { eraseRecipient } from '../../domain/privacy/erasure.js';
+import { exportRecipientData } from '../../domain/privacy/export.js';
 import { getCategory } from '../../domain/recipients/categories.js';
 import { getRecipient } from '../../domain/recipients/recipients.js';
 import { addSuppression } from '../../domain/recipients/suppressions.js';
@@ -83,11 +84,14 @@ export function RecipientActions(props: { a: AdminContext; d: RecipientDossier; 
           </fieldset>
         </form>
         <div>
-          <p>
-            <a class="button secondary" href={action('export')} download>
-              {t.exportButton}
-            </a>
-          </p>
+          <form method="post" action={action('export')} id="export">
+            <Csrf a={a} />
+            <p>
+              <button type="submit" class="secondary">
+                {t.exportButton}
+              </button>
+            </p>
+          </form>
           <form method="post" action={action('erase')}>
             <Csrf a={a} />
             <fieldset>
@@ -156,6 +160,18 @@ export const recipientActions = new Hono<AppEnv>()
     );
     const done = outcome === 'unchanged' ? 'unchanged' : outcome === 'pending' ? 'pending' : 'consent';
     return c.redirect(`${c.req.path.replace(/\/consent$/, '')}?done=${done}`, 303);
+  })
+  // A POST with the CSRF token, not a link: a person's whole record must not be fetchable by a request
+  // another page makes, whatever SameSite a browser enforces (OWASP CSRF Prevention Cheat Sheet). A GET
+  // (an old bookmark) goes to the person's page, where the export button is.
+  .get('/:id/export', (c) => c.redirect(`${c.req.path.replace(/\/export$/, '')}#export`, 303))
+  .post('/:id/export', async (c) => {
+    assertCsrf(c, await readForm(c));
+    const { db, config } = c.var.deps;
+    const id = recipientId(c.req.param('id'));
+    const data = await exportRecipientData(db, config.hashKey, id);
+    c.header('Content-Disposition', `attachment; filename="recipient-${id}.json"`);
+    return c.json(data);
   })
   .post('/:id/erase', async (c) => {
     const form = await readForm(c);

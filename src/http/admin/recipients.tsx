@@ -4,11 +4,9 @@ import { AppError } from '../../core/errors.js';
 import { UUID_PATTERN } from '../../core/ids.js';
 import { recipientDossier, searchRecipients } from '../../domain/console/recipients.js';
 import { can } from '../../domain/console/roles.js';
-import { exportRecipientData } from '../../domain/privacy/export.js';
 import { listCategories } from '../../domain/recipients/categories.js';
 import type { ConsoleMessages } from '../../i18n/console/index.js';
 import type { AppEnv } from '../env.js';
-import { requirePermission } from './guard.js';
 import { adminContext, Flash, renderAdmin } from './layout.js';
 import { RecipientActions, recipientActions } from './recipient-actions.js';
 import { Facts, PersonNotices, Subscriptions, Timeline } from './recipient-view.js';
@@ -105,12 +103,5 @@ export const recipientPages = new Hono<AppEnv>()
         <PersonNotices a={a} d={d} />
       </>,
     );
-  })
-  .get('/:id/export', requirePermission('act'), async (c) => {
-    const { db, config } = c.var.deps;
-    const id = idParam(c.req.param('id'));
-    const data = await exportRecipientData(db, config.hashKey, id);
-    c.header('Content-Disposition', `attachment; filename="recipient-${id}.json"`);
-    return c.json(data);
   })
   .route('/', recipientActions);
