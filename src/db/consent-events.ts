@@ -7,6 +7,7 @@ import { newId } from '../core/ids.js';
 import type { ConsentEventType, ConsentSource } from '../core/vocabulary.js';
 import { consentEventMetric, countDailyStats } from './daily-stats.js';
 import { isPostgres } from './dialect.js';
+import { insertRows, type SqlValue } from './raw-rows.js';
 import type { ConsentEventsTable, Database } from './schema.js';
 import { type EventSubject, enqueueWebhookEvents, ledgerOutboxEvent, type OutboxEvent } from './webhook-outbox.js';
 
@@ -27,6 +28,22 @@ export interface NewConsentEvent {
 }
 
 export const GENESIS_HASH = '0'.repeat(64);
+
+const EVENT_COLUMNS = [
+  'id',
+  'seq',
+  'type',
+  'recipient_id',
+  'category_key',
+  'source',
+  'actor',
+  'ip',
+  'user_agent',
+  'detail',
+  'at',
+  'prev_hash',
+  'hash',
+] as const;
 
 // Any constant will do; it only has to be the same for every instance writing to one database.
 const LEDGER_LOCK_ID = 0x6d61696c;
@@ -49,7 +66,8 @@ export async function appendConsentEvents(trx: Kysely<Database>, events: readonl
   const head = await trx.selectFrom('consent_events').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
   let seq = head ? Number(head.seq) : 0;
   let prevHash = head?.hash ?? GENESIS_HASH;
-  const rows: ConsentEventRow[] = events.map((e) => {
+  // One row of EVENT_COLUMNS per event: hashed in ledger order, each on the one before.
+  const rows = events.map((e): SqlValue[] => {
     seq += 1;
     const unhashed = {
       id: newId(),
@@ -63,26 +81,21 @@ export async function appendConsentEvents(trx: Kysely<Database>, events: readonl
       at: e.at,
       prev_hash: prevHash,
     };
-    const hash = eventHash(unhashed);
-    prevHash = hash;
-    return { ...unhashed, hash, ip: e.ip ?? null, user_agent: e.userAgent ?? null };
+    prevHash = eventHash(unhashed);
+    const { id, type, recipient_id, category_key, source, actor, detail, at, prev_hash } = unhashed;
+    return [id, seq, type, recipient_id, category_key, source, actor, e.ip ?? null, e.userAgent ?? null, detail, at, prev_hash, prevHash];
   });
-  // Chunked to stay under the bind-parameter limit (13 columns a row).
-  for (let i = 0; i < rows.length; i += 1000) {
-    await trx
-      .insertInto('consent_events')
-      .values(rows.slice(i, i + 1000))
-      .execute();
-  }
-  const announced = rows.flatMap((row, i) => {
-    const e = events[i]!;
-    const out = ledgerOutboxEvent(
-      { seq: row.seq, type: e.type, recipientId: e.recipientId, categoryKey: e.categoryKey, source: e.source, detail: e.detail, at: e.at },
-      e.subject,
-    );
-    return out ? [out] : ([] as OutboxEvent[]);
-  });
-  await enqueueWebhookEvents(trx, announced);
+  await insertRows(trx, 'consent_events', EVENT_COLUMNS, rows);
+  const firstSeq = seq - events.length + 1;
+  await enqueueWebhookEvents(trx, () =>
+    events.flatMap((e, i) => {
+      const out = ledgerOutboxEvent(
+        { seq: firstSeq + i, type: e.type, recipientId: e.recipientId, categoryKey: e.categoryKey, source: e.source, detail: e.detail, at: e.at },
+        e.subject,
+      );
+      return out ? [out] : ([] as OutboxEvent[]);
+    }),
+  );
   await countDailyStats(
     trx,
     events.map((e) => ({ at: e.at, metric: consentEventMetric(e.type, e.detail), categoryKey: e.categoryKey, source: e.source })),

@@ -1,7 +1,9 @@
-// The set-wise reads and writes of an import batch: a few statements per few hundred rows, so a large
-// list goes in at tens of thousands of rows a second instead of one transaction per person.
+// The set-wise reads and writes of an import batch: a few statements per batch, written as SQL text
+// (raw-rows.ts) because building them with Kysely cost more than running them (docs/performance.md
+// "Import"), so a large list goes in at tens of thousands of rows a second.
 import type { Kysely } from 'kysely';
 import type { SubscriptionStatus, SuppressionReason } from '../core/vocabulary.js';
+import { insertRows, selectByList } from './raw-rows.js';
 import type { Database } from './schema.js';
 
 export interface StoredPerson {
@@ -13,50 +15,49 @@ export interface StoredPerson {
   subscriptions: Map<string, SubscriptionStatus>;
 }
 
-const CHUNK = 900;
+// The recipients with these normalized addresses, a row per subscription (one with nulls for none).
+const PEOPLE_BY_EMAIL = `select r.id, r.email_normalized, r.external_id, r.locale, s.category_id, s.status
+  from LIST join recipients r on r.email_normalized = j.value
+  left join subscriptions s on s.recipient_id = r.id`;
 
-function chunks<T>(items: readonly T[]): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += CHUNK) out.push(items.slice(i, i + CHUNK));
-  return out;
+interface PersonRow {
+  id: string;
+  email_normalized: string;
+  external_id: string | null;
+  locale: string | null;
+  category_id: string | null;
+  status: SubscriptionStatus | null;
 }
 
 // The recipients with these normalized addresses, with their subscriptions by category id.
 export async function findPeopleByEmail(trx: Kysely<Database>, normalized: readonly string[]): Promise<Map<string, StoredPerson>> {
   const out = new Map<string, StoredPerson>();
-  const byId = new Map<string, StoredPerson>();
-  for (const part of chunks(normalized)) {
-    const rows = await trx.selectFrom('recipients').select(['id', 'email_normalized', 'external_id', 'locale']).where('email_normalized', 'in', part).execute();
-    for (const r of rows) {
-      const person = { id: r.id, emailNormalized: r.email_normalized, externalId: r.external_id, locale: r.locale, subscriptions: new Map() };
+  for (const r of await selectByList<PersonRow>(trx, PEOPLE_BY_EMAIL, [...new Set(normalized)])) {
+    let person = out.get(r.email_normalized);
+    if (!person) {
+      person = { id: r.id, emailNormalized: r.email_normalized, externalId: r.external_id, locale: r.locale, subscriptions: new Map() };
       out.set(r.email_normalized, person);
-      byId.set(r.id, person);
     }
-  }
-  for (const part of chunks([...byId.keys()])) {
-    const subs = await trx.selectFrom('subscriptions').select(['recipient_id', 'category_id', 'status']).where('recipient_id', 'in', part).execute();
-    for (const s of subs) byId.get(s.recipient_id)?.subscriptions.set(s.category_id, s.status);
+    if (r.category_id !== null && r.status !== null) person.subscriptions.set(r.category_id, r.status);
   }
   return out;
 }
 
 // Who holds each of these external ids.
+const OWNERS_OF_EXTERNAL_IDS = 'select r.id, r.external_id from LIST join recipients r on r.external_id = j.value';
+
 export async function findExternalIdOwners(trx: Kysely<Database>, externalIds: readonly string[]): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
-  for (const part of chunks(externalIds)) {
-    const rows = await trx.selectFrom('recipients').select(['id', 'external_id']).where('external_id', 'in', part).execute();
-    for (const r of rows) if (r.external_id !== null) out.set(r.external_id, r.id);
-  }
-  return out;
+  const rows = await selectByList<{ id: string; external_id: string }>(trx, OWNERS_OF_EXTERNAL_IDS, [...new Set(externalIds)]);
+  return new Map(rows.map((r) => [r.external_id, r.id]));
 }
 
 // The suppression reasons of each keyed address hash.
+const SUPPRESSIONS_BY_HASH = 'select x.email_hash, x.reason from LIST join suppressions x on x.email_hash = j.value';
+
 export async function findSuppressionReasons(trx: Kysely<Database>, hashes: readonly string[]): Promise<Map<string, SuppressionReason[]>> {
   const out = new Map<string, SuppressionReason[]>();
-  for (const part of chunks(hashes)) {
-    const rows = await trx.selectFrom('suppressions').select(['email_hash', 'reason']).where('email_hash', 'in', part).execute();
-    for (const r of rows) out.set(r.email_hash, [...(out.get(r.email_hash) ?? []), r.reason]);
-  }
+  const rows = await selectByList<{ email_hash: string; reason: SuppressionReason }>(trx, SUPPRESSIONS_BY_HASH, [...new Set(hashes)]);
+  for (const r of rows) out.set(r.email_hash, [...(out.get(r.email_hash) ?? []), r.reason]);
   return out;
 }
 
@@ -69,30 +70,13 @@ export interface NewPerson {
   at: string;
 }
 
+const RECIPIENT_COLUMNS = ['id', 'email', 'email_normalized', 'external_id', 'locale', 'marketing_opt_out', 'created_at', 'updated_at'];
+
 /** Inserts new recipients; returns the ids that went in (an address a concurrent writer stored first does not). */
 export async function insertPeople(trx: Kysely<Database>, people: readonly NewPerson[]): Promise<Set<string>> {
-  const inserted = new Set<string>();
-  for (const part of chunks(people)) {
-    const rows = await trx
-      .insertInto('recipients')
-      .values(
-        part.map((p) => ({
-          id: p.id,
-          email: p.email,
-          email_normalized: p.emailNormalized,
-          external_id: p.externalId,
-          locale: p.locale,
-          marketing_opt_out: 0,
-          created_at: p.at,
-          updated_at: p.at,
-        })),
-      )
-      .onConflict((oc) => oc.doNothing())
-      .returning('id')
-      .execute();
-    for (const r of rows) inserted.add(r.id);
-  }
-  return inserted;
+  const rows = people.map((p) => [p.id, p.email, p.emailNormalized, p.externalId, p.locale, 0, p.at, p.at]);
+  const inserted = await insertRows<{ id: string }>(trx, 'recipients', RECIPIENT_COLUMNS, rows, 'on conflict do nothing returning id');
+  return new Set(inserted.map((r) => r.id));
 }
 
 export interface SubscriptionWrite {
@@ -102,19 +86,12 @@ export interface SubscriptionWrite {
   at: string;
 }
 
+const SUBSCRIPTION_COLUMNS = ['recipient_id', 'category_id', 'status', 'source', 'updated_at'];
+const SET_SUBSCRIPTION =
+  'on conflict (recipient_id, category_id) do update set status = excluded.status, source = excluded.source, updated_at = excluded.updated_at';
+
 // Sets subscriptions, one row per recipient and category (the caller keeps the last of each).
 export async function writeSubscriptions(trx: Kysely<Database>, writes: readonly SubscriptionWrite[]): Promise<void> {
-  for (const part of chunks(writes)) {
-    await trx
-      .insertInto('subscriptions')
-      .values(part.map((w) => ({ recipient_id: w.recipientId, category_id: w.categoryId, status: w.status, source: 'import', updated_at: w.at })))
-      .onConflict((oc) =>
-        oc.columns(['recipient_id', 'category_id']).doUpdateSet((eb) => ({
-          status: eb.ref('excluded.status'),
-          source: eb.ref('excluded.source'),
-          updated_at: eb.ref('excluded.updated_at'),
-        })),
-      )
-      .execute();
-  }
+  const rows = writes.map((w) => [w.recipientId, w.categoryId, w.status, 'import', w.at]);
+  await insertRows(trx, 'subscriptions', SUBSCRIPTION_COLUMNS, rows, SET_SUBSCRIPTION);
 }

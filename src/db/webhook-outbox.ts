@@ -4,6 +4,7 @@
 import type { Kysely } from 'kysely';
 import { newId } from '../core/ids.js';
 import type { ConsentEventType, ConsentSource, WebhookEventType } from '../core/vocabulary.js';
+import { insertRows } from './raw-rows.js';
 import type { Database } from './schema.js';
 
 export interface OutboxEvent {
@@ -68,39 +69,52 @@ export function ledgerOutboxEvent(
 }
 
 /** Records one delivery per enabled endpoint subscribed to each event, in the caller's transaction. */
-export async function enqueueWebhookEvents(trx: Kysely<Database>, events: readonly OutboxEvent[]): Promise<void> {
-  if (events.length === 0) return;
+export async function enqueueWebhookEvents(trx: Kysely<Database>, given: readonly OutboxEvent[] | (() => readonly OutboxEvent[])): Promise<void> {
+  if (Array.isArray(given) && given.length === 0) return;
   const endpoints = await trx.selectFrom('webhook_endpoints').select(['id', 'events']).where('enabled', '=', 1).execute();
   if (endpoints.length === 0) return;
+  // A function: the events are only worked out when some endpoint will receive them (an import's
+  // million ledger events need no payloads when nobody listens).
+  const events = typeof given === 'function' ? given() : given;
   const wanted = endpoints.map((ep) => ({ id: ep.id, types: ep.events === null ? null : new Set(JSON.parse(ep.events) as string[]) }));
   const created = new Date().toISOString();
   const rows = events.flatMap((e) =>
     wanted
       .filter((ep) => ep.types === null || ep.types.has(e.type))
-      .map((ep) => ({
-        id: newId(),
-        endpoint_id: ep.id,
-        event_id: e.id,
-        event_type: e.type,
-        event_at: e.at,
-        payload: JSON.stringify(e.data),
-        recipient_id: e.recipientId,
-        email: e.email ?? null,
-        email_hash: e.emailHash ?? null,
-        status: 'pending' as const,
-        attempts: 0,
-        next_attempt_at: created,
-        created_at: created,
-      })),
+      .map((ep) => [
+        newId(),
+        ep.id,
+        e.id,
+        e.type,
+        e.at,
+        JSON.stringify(e.data),
+        e.recipientId,
+        e.email ?? null,
+        e.emailHash ?? null,
+        'pending',
+        0,
+        created,
+        created,
+      ]),
   );
-  // 13 columns a row: chunks stay under every dialect's parameter limit.
-  for (let i = 0; i < rows.length; i += 1000) {
-    await trx
-      .insertInto('webhook_deliveries')
-      .values(rows.slice(i, i + 1000))
-      .execute();
-  }
+  await insertRows(trx, 'webhook_deliveries', DELIVERY_COLUMNS, rows);
 }
+
+const DELIVERY_COLUMNS = [
+  'id',
+  'endpoint_id',
+  'event_id',
+  'event_type',
+  'event_at',
+  'payload',
+  'recipient_id',
+  'email',
+  'email_hash',
+  'status',
+  'attempts',
+  'next_attempt_at',
+  'created_at',
+];
 
 // Erasure (GDPR Art. 17): queued or sent deliveries keep no address of the person.
 export async function scrubWebhookAddresses(trx: Kysely<Database>, emailHash: string): Promise<void> {

@@ -19,7 +19,8 @@ export interface ImportOptions {
   dryRun: boolean;
 }
 
-export async function* importRows(db: Kysely<Database>, source: AsyncIterable<ParsedRow>, opts: ImportOptions): AsyncGenerator<RowResult | ImportSummary> {
+/** The import a batch at a time: each batch's results (in line order) once it is done, then the summary. */
+export async function* importBatches(db: Kysely<Database>, source: AsyncIterable<ParsedRow>, opts: ImportOptions): AsyncGenerator<RowResult[] | ImportSummary> {
   const categories = new Map((await listCategories(db)).map((c) => [c.key, c]));
   const ctx = { hashKey: opts.hashKey, categories, actor: opts.actor, dryRun: opts.dryRun };
   const summary: ImportSummary['summary'] = { rows: 0, created: 0, updated: 0, unchanged: 0, refused: 0, invalid: 0, dryRun: opts.dryRun };
@@ -38,8 +39,17 @@ export async function* importRows(db: Kysely<Database>, source: AsyncIterable<Pa
   for await (const parsed of source) {
     if (parsed.ok) batch.push(parsed.row);
     else unreadable.push({ line: parsed.line, status: 'invalid', reason: parsed.reason });
-    if (batch.length + unreadable.length >= IMPORT_BATCH_ROWS) yield* await flush();
+    if (batch.length + unreadable.length >= IMPORT_BATCH_ROWS) yield await flush();
   }
-  yield* await flush();
+  const last = await flush();
+  if (last.length) yield last;
   yield { summary };
+}
+
+/** The same, one result at a time. */
+export async function* importRows(db: Kysely<Database>, source: AsyncIterable<ParsedRow>, opts: ImportOptions): AsyncGenerator<RowResult | ImportSummary> {
+  for await (const part of importBatches(db, source, opts)) {
+    if (Array.isArray(part)) yield* part;
+    else yield part;
+  }
 }
