@@ -115,6 +115,14 @@ export interface ConsentContext {
   userAgent?: string | null;
   /** The wording the person was shown, or its version. */
   text?: string | null;
+  /** The mail whose link the person followed, when they came from one (recorded in the event's detail). */
+  trace?: MailTrace | undefined;
+}
+
+/** Which mail a link was put into: its notice, and the broadcast that notice belongs to, if any. */
+export interface MailTrace {
+  noticeId: string;
+  broadcastId?: string | undefined;
 }
 
 /** What outbound webhooks announce (docs/api.md "Webhooks"). */

@@ -86,4 +86,58 @@ describe('tokens', () => {
     expect(verifyToken(keys, everyday, 'preferences', at + 10 * 365 * 86_400)).toMatchObject({ subjectId });
     expect(verifyToken(keys, everyday, 'verified_preferences', at)).toBeUndefined();
   });
+
+  describe('traced to their mail (issue 12)', () => {
+    const notice = newId();
+    const broadcast = newId();
+    const traced = (trace: { noticeId: string; broadcastId?: string }) =>
+      signToken(rotated, { purpose: 'unsubscribe', subjectId: recipient, categoryId: category, trace, issuedAt: 1_800_000_000 });
+
+    it('round-trips the notice and broadcast ids and stays under 200 characters', () => {
+      const one = traced({ noticeId: notice });
+      const both = traced({ noticeId: notice, broadcastId: broadcast });
+      expect(verifyToken(rotated, one, 'unsubscribe')).toEqual({
+        purpose: 'unsubscribe',
+        subjectId: recipient,
+        categoryId: category,
+        issuedAt: 1_800_000_000,
+        trace: { noticeId: notice },
+      });
+      expect(verifyToken(rotated, both, 'unsubscribe')?.trace).toEqual({ noticeId: notice, broadcastId: broadcast });
+      expect(both.length).toBeLessThan(130);
+      const prefs = signToken(rotated, { purpose: 'preferences', subjectId: recipient, trace: { noticeId: notice, broadcastId: broadcast } });
+      expect(verifyToken(rotated, prefs, 'preferences')).toMatchObject({ subjectId: recipient, trace: { noticeId: notice, broadcastId: broadcast } });
+    });
+
+    it('rejects every single-character change of a traced token', () => {
+      const token = traced({ noticeId: notice, broadcastId: broadcast });
+      const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.';
+      for (let i = 0; i < token.length; i++) {
+        for (const ch of alphabet) {
+          if (ch === token[i]) continue;
+          expect(verifyToken(rotated, token.slice(0, i) + ch + token.slice(i + 1), 'unsubscribe'), `position ${i} -> ${ch}`).toBeUndefined();
+        }
+      }
+    });
+
+    it('verifies tokens made before tracing existed, byte for byte as they were signed', () => {
+      // Signed by the untraced (version 1) code with this key and time: links in mail already sent.
+      const ids = { subjectId: '0191d8a0-0000-7000-8000-000000000001', categoryId: '0191d8a0-0000-7000-8000-000000000002' };
+      const unsubscribe = 'old.AQFrSdIAAZHYoAAAcACAAAAAAAAAAQGR2KAAAHAAgAAAAAAAAAJxCKv-KvE6lD9hvxrG1Rcf';
+      const preferences = 'old.AQJrSdIAAZHYoAAAcACAAAAAAAAAAeZJbFV8C4nycMbaZfmFenw';
+      expect(verifyToken(rotated, unsubscribe, 'unsubscribe')).toEqual({ purpose: 'unsubscribe', issuedAt: 1_800_000_000, ...ids });
+      expect(verifyToken(rotated, preferences, 'preferences')).toEqual({ purpose: 'preferences', issuedAt: 1_800_000_000, subjectId: ids.subjectId });
+      // And an untraced link is still signed the same way.
+      expect(signToken(oldKey, { purpose: 'unsubscribe', issuedAt: 1_800_000_000, ...ids })).toBe(unsubscribe);
+    });
+
+    it('puts no trace on the purposes that are not in a notice, nor takes ids that are not UUIDs', () => {
+      for (const purpose of ['confirm', 'email_change', 'verified_preferences', 'step_up'] as const) {
+        const claims = { purpose, subjectId: recipient, ...(purpose === 'confirm' && { categoryId: category }), trace: { noticeId: notice } };
+        expect(() => signToken(rotated, claims)).toThrow(/no mail trace/);
+      }
+      expect(() => traced({ noticeId: 'not-a-uuid' })).toThrow(/UUID/);
+      expect(() => traced({ noticeId: notice, broadcastId: "x' or 1=1--" })).toThrow(/UUID/);
+    });
+  });
 });

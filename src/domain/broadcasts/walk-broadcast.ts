@@ -84,7 +84,7 @@ async function sendPage(ctx: DispatchContext, broadcast: BroadcastRow, plan: Pla
   tally.skipped += fresh.length - eligible.length;
   if (eligible.length > 0) {
     const items = eligible.map((r) => ({ email: r.email, data: plan.data, idempotencyKey: keyFor(broadcast.id, r.id) }));
-    for (const result of await dispatchNotices(ctx, plan.category, plan.template, items)) add(tally, result);
+    for (const result of await dispatchNotices(ctx, plan.category, plan.template, items, { broadcastId: broadcast.id })) add(tally, result);
   }
   // Only after the fresh ones: dispatchNotices makes a recipient of an address it does not find, so the
   // time between reading the page and dispatching it (when a person may be erased) is kept short.

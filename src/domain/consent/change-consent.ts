@@ -28,9 +28,15 @@ function event(
     actor: ctx.actor,
     ip: ctx.ip ?? null,
     userAgent: ctx.userAgent ?? null,
-    detail: ctx.text ? { ...detail, text: ctx.text } : detail,
+    // The mail the person came from is part of what the chain commits to (GDPR Art. 7(1): how it changed).
+    detail: { ...detail, ...(ctx.text && { text: ctx.text }), ...traceOf(ctx) },
     at,
   };
+}
+
+function traceOf(ctx: ConsentContext): Record<string, string> {
+  if (!ctx.trace) return {};
+  return { noticeId: ctx.trace.noticeId, ...(ctx.trace.broadcastId !== undefined && { broadcastId: ctx.trace.broadcastId }) };
 }
 
 /**

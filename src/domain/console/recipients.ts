@@ -48,6 +48,9 @@ export interface TimelineEvent {
   /** The wording the person was shown, when it was recorded. */
   text: string | null;
   detail: Record<string, unknown> | null;
+  /** The notice (and broadcast) whose link the change came through. */
+  noticeId: string | null;
+  broadcastId: string | null;
   at: string;
   hash: string;
   prevHash: string;
@@ -98,6 +101,8 @@ export async function recipientDossier(db: Kysely<Database>, hashKey: string, id
         userAgent: e.user_agent,
         text: typeof detail?.text === 'string' ? detail.text : null,
         detail,
+        noticeId: typeof detail?.noticeId === 'string' ? detail.noticeId : null,
+        broadcastId: typeof detail?.broadcastId === 'string' ? detail.broadcastId : null,
         at: e.at,
         hash: e.hash,
         prevHash: e.prev_hash,

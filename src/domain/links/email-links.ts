@@ -1,6 +1,6 @@
 // The links and headers that go into an email for one recipient and category.
 import type { Config } from '../../config.js';
-import type { Category } from '../../core/vocabulary.js';
+import type { Category, MailTrace } from '../../core/vocabulary.js';
 import { signToken } from './tokens.js';
 
 export interface EmailLinks {
@@ -12,8 +12,9 @@ export interface EmailLinks {
   headers?: { 'List-Unsubscribe': string; 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' };
 }
 
-export function preferencesUrlFor(config: Pick<Config, 'publicUrl' | 'signingKeys'>, recipientId: string): string {
-  return `${config.publicUrl}/p/${signToken(config.signingKeys, { purpose: 'preferences', subjectId: recipientId })}`;
+/** The everyday preference link; `trace` names the mail it goes into, so a change made there is traced to it. */
+export function preferencesUrlFor(config: Pick<Config, 'publicUrl' | 'signingKeys'>, recipientId: string, trace?: MailTrace): string {
+  return `${config.publicUrl}/p/${signToken(config.signingKeys, { purpose: 'preferences', subjectId: recipientId, ...(trace && { trace }) })}`;
 }
 
 /**
@@ -24,10 +25,17 @@ export function verifiedPreferencesUrlFor(config: Pick<Config, 'publicUrl' | 'si
   return `${config.publicUrl}/p/${signToken(config.signingKeys, { purpose: 'verified_preferences', subjectId: recipientId })}`;
 }
 
-export function linksFor(config: Pick<Config, 'publicUrl' | 'signingKeys'>, recipientId: string, category: Pick<Category, 'id' | 'kind'>): EmailLinks {
-  const preferencesUrl = preferencesUrlFor(config, recipientId);
+/** The links of one email; a notice's carry its `trace`, so the unsubscribe names the mail it came from. */
+export function linksFor(
+  config: Pick<Config, 'publicUrl' | 'signingKeys'>,
+  recipientId: string,
+  category: Pick<Category, 'id' | 'kind'>,
+  trace?: MailTrace,
+): EmailLinks {
+  const preferencesUrl = preferencesUrlFor(config, recipientId, trace);
   if (category.kind !== 'marketing') return { preferencesUrl };
-  const unsubscribeUrl = `${config.publicUrl}/u/${signToken(config.signingKeys, { purpose: 'unsubscribe', subjectId: recipientId, categoryId: category.id })}`;
+  const claims = { purpose: 'unsubscribe', subjectId: recipientId, categoryId: category.id, ...(trace && { trace }) } as const;
+  const unsubscribeUrl = `${config.publicUrl}/u/${signToken(config.signingKeys, claims)}`;
   return {
     preferencesUrl,
     unsubscribeUrl,

@@ -3,7 +3,7 @@
 // so a page never tells which part failed.
 import type { Kysely } from 'kysely';
 import type { Config } from '../../config.js';
-import type { Category, Recipient } from '../../core/vocabulary.js';
+import type { Category, MailTrace, Recipient } from '../../core/vocabulary.js';
 import { findCategoryById } from '../../db/categories.js';
 import { findRecipient } from '../../db/recipients.js';
 import type { Database } from '../../db/schema.js';
@@ -12,6 +12,8 @@ import { verifyToken } from './tokens.js';
 export interface CategoryLink {
   recipient: Recipient;
   category: Category;
+  /** The mail the link was put into, when it was minted for a notice. */
+  trace?: MailTrace;
 }
 
 type Keys = Pick<Config, 'signingKeys'>;
@@ -22,15 +24,22 @@ export async function resolvePreferencesToken(db: Kysely<Database>, config: Keys
 }
 
 /** The recipient and category ids a genuine token names, checked without reading the database. */
-export function categoryTokenIds(config: Keys, token: string, purpose: 'unsubscribe' | 'confirm'): { recipientId: string; categoryId: string } | undefined {
+export function categoryTokenIds(
+  config: Keys,
+  token: string,
+  purpose: 'unsubscribe' | 'confirm',
+): { recipientId: string; categoryId: string; trace?: MailTrace } | undefined {
   const claims = verifyToken(config.signingKeys, token, purpose);
-  return claims?.categoryId ? { recipientId: claims.subjectId, categoryId: claims.categoryId } : undefined;
+  if (!claims?.categoryId) return undefined;
+  return { recipientId: claims.subjectId, categoryId: claims.categoryId, ...(claims.trace && { trace: claims.trace }) };
 }
 
 export interface PreferencesAccess {
   recipient: Recipient;
   /** The link opens the data rights directly (a confirmed step-up, or minted verified by an integrator). */
   verified: boolean;
+  /** The mail the link was put into, when it was minted for a notice. */
+  trace?: MailTrace;
 }
 
 /** A `/p/TOKEN` link of either kind: the everyday one (no expiry) or a verified one (30 minutes). */
@@ -38,7 +47,7 @@ export async function resolvePreferencesAccess(db: Kysely<Database>, config: Key
   const plain = verifyToken(config.signingKeys, token, 'preferences');
   const claims = plain ?? verifyToken(config.signingKeys, token, 'verified_preferences');
   const recipient = claims && (await findRecipient(db, { by: 'id', value: claims.subjectId }));
-  return recipient && { recipient, verified: plain === undefined };
+  return recipient && { recipient, verified: plain === undefined, ...(claims.trace && { trace: claims.trace }) };
 }
 
 export async function resolveCategoryToken(
@@ -50,5 +59,5 @@ export async function resolveCategoryToken(
   const claims = verifyToken(config.signingKeys, token, purpose);
   if (!claims?.categoryId) return undefined;
   const [recipient, category] = await Promise.all([findRecipient(db, { by: 'id', value: claims.subjectId }), findCategoryById(db, claims.categoryId)]);
-  return recipient && category ? { recipient, category } : undefined;
+  return recipient && category ? { recipient, category, ...(claims.trace && { trace: claims.trace }) } : undefined;
 }

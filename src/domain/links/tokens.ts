@@ -3,6 +3,9 @@
 // Layout: `KID.BODY`, BODY = base64url(payload ‖ mac), payload = version, purpose, issued-at (u32
 // seconds), subject id (16 bytes), category id (16 bytes, unsubscribe and confirm only); mac = first 16
 // bytes of HMAC-SHA256(secret, "mailprefs-token" ‖ KID ‖ payload). About 70 characters.
+// Version 2 (unsubscribe and preferences links put into a notice) appends the notice id and, for a
+// broadcast's notice, the broadcast id (16 bytes each), so the change a link leads to names the mail it
+// came from (docs/api.md "Events"); about 95 and 115 characters. Version 1 tokens keep verifying.
 //
 // Links do not expire: CAN-SPAM asks 30 days and CASL 60 after sending, and an old newsletter must still
 // unsubscribe. Rotating a key out of SIGNING_KEYS is how its links are revoked. The two exceptions open
@@ -12,6 +15,7 @@
 import { createHash, type Hash, timingSafeEqual } from 'node:crypto';
 import type { SigningKey } from '../../config.js';
 import { UUID_PATTERN } from '../../core/ids.js';
+import type { MailTrace } from '../../core/vocabulary.js';
 
 export type TokenPurpose = 'unsubscribe' | 'preferences' | 'confirm' | 'email_change' | 'verified_preferences' | 'step_up';
 
@@ -22,7 +26,10 @@ export const TTL_SECONDS: Partial<Record<TokenPurpose, number>> = { verified_pre
 const CLOCK_SKEW_SECONDS = 60;
 const PURPOSE_OF = new Map(Object.entries(PURPOSE_CODE).map(([k, v]) => [v, k as TokenPurpose]));
 const WITH_CATEGORY: ReadonlySet<TokenPurpose> = new Set(['unsubscribe', 'confirm']);
+const WITH_TRACE: ReadonlySet<TokenPurpose> = new Set(['unsubscribe', 'preferences']);
 const VERSION = 1;
+const VERSION_TRACED = 2;
+const ID_BYTES = 16;
 const MAC_BYTES = 16;
 
 export interface TokenClaims {
@@ -33,6 +40,8 @@ export interface TokenClaims {
   categoryId?: string;
   /** Seconds since the epoch. */
   issuedAt: number;
+  /** The notice (and broadcast) the link was put into; unsubscribe and preferences tokens only. */
+  trace?: MailTrace;
 }
 
 // HMAC-SHA256 (RFC 2104) with its keyed state kept per signing key: the hash states after the padded key
@@ -81,13 +90,25 @@ export function signToken(keys: readonly SigningKey[], claims: Omit<TokenClaims,
   if (withCategory !== (claims.categoryId !== undefined) || (claims.categoryId !== undefined && !UUID_PATTERN.test(claims.categoryId))) {
     throw new Error(`a ${claims.purpose} token ${withCategory ? 'needs' : 'takes no'} category id`);
   }
-  const payload = Buffer.alloc(withCategory ? 38 : 22);
-  payload[0] = VERSION;
+  const traced = traceIds(claims);
+  const base = withCategory ? 38 : 22;
+  const payload = Buffer.alloc(base + traced.length * ID_BYTES);
+  payload[0] = traced.length > 0 ? VERSION_TRACED : VERSION;
   payload[1] = PURPOSE_CODE[claims.purpose];
   payload.writeUInt32BE(claims.issuedAt ?? Math.floor(Date.now() / 1000), 2);
   uuidToBytes(claims.subjectId).copy(payload, 6);
   if (claims.categoryId) uuidToBytes(claims.categoryId).copy(payload, 22);
+  for (const [i, id] of traced.entries()) uuidToBytes(id).copy(payload, base + i * ID_BYTES);
   return `${key.kid}.${Buffer.concat([payload, mac(key, payload)]).toString('base64url')}`;
+}
+
+/** The trace's ids in payload order: the notice, then the broadcast. */
+function traceIds(claims: Pick<TokenClaims, 'purpose' | 'trace'>): string[] {
+  if (!claims.trace) return [];
+  if (!WITH_TRACE.has(claims.purpose)) throw new Error(`a ${claims.purpose} token carries no mail trace`);
+  const ids = [claims.trace.noticeId, ...(claims.trace.broadcastId === undefined ? [] : [claims.trace.broadcastId])];
+  if (!ids.every((id) => UUID_PATTERN.test(id))) throw new Error('trace ids must be UUIDs');
+  return ids;
 }
 
 /**
@@ -106,16 +127,21 @@ export function verifyToken(keys: readonly SigningKey[], token: string, purpose:
   const payload = raw.subarray(0, raw.length - MAC_BYTES);
   if (!timingSafeEqual(raw.subarray(raw.length - MAC_BYTES), mac(key, payload))) return undefined;
   const found = PURPOSE_OF.get(payload[1] ?? 0);
-  if (payload[0] !== VERSION || found !== purpose) return undefined;
-  const withCategory = WITH_CATEGORY.has(found);
-  if (payload.length !== (withCategory ? 38 : 22)) return undefined;
+  if (found !== purpose) return undefined;
+  const base = WITH_CATEGORY.has(found) ? 38 : 22;
+  const traceCount = (payload.length - base) / ID_BYTES;
+  if (payload[0] === VERSION ? traceCount !== 0 : payload[0] !== VERSION_TRACED || !WITH_TRACE.has(found) || (traceCount !== 1 && traceCount !== 2)) {
+    return undefined;
+  }
   const ttl = TTL_SECONDS[found];
   const issuedAt = payload.readUInt32BE(2);
   if (ttl !== undefined && (now - issuedAt > ttl || issuedAt - now > CLOCK_SKEW_SECONDS)) return undefined;
+  const idAt = (offset: number) => bytesToUuid(payload.subarray(offset, offset + ID_BYTES));
   return {
     purpose: found,
     issuedAt,
-    subjectId: bytesToUuid(payload.subarray(6, 22)),
-    ...(withCategory && { categoryId: bytesToUuid(payload.subarray(22, 38)) }),
+    subjectId: idAt(6),
+    ...(base === 38 && { categoryId: idAt(22) }),
+    ...(traceCount > 0 && { trace: { noticeId: idAt(base), ...(traceCount === 2 && { broadcastId: idAt(base + ID_BYTES) }) } }),
   };
 }

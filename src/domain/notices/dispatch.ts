@@ -64,7 +64,7 @@ export async function dispatchNotices(
   category: NoticeCategory,
   template: Template,
   items: readonly PreparedNotice[],
-  options: { respondAsync?: boolean } = {},
+  options: { respondAsync?: boolean; broadcastId?: string } = {},
 ): Promise<NoticeResult[]> {
   const { db, config } = ctx;
   const telemetry = ctx.runtime.telemetry ?? SILENT_TELEMETRY;
@@ -85,9 +85,9 @@ export async function dispatchNotices(
   for (const email of eligibleEmails.filter((e) => !ids.has(e) && !owned.has(e))) ids.set(email, await ensureRecipient(db, config.hashKey, email));
 
   const at = nowIso();
-  // Signed once per recipient in this send (the category is the same for all of it).
-  const signed = new Map<string, EmailLinks>();
-  const linksOf = (recipientId: string) => signed.get(recipientId) ?? signed.set(recipientId, linksFor(config, recipientId, category)).get(recipientId)!;
+  // Each notice's links name it (and its broadcast), so a change made through them is traced to this mail.
+  const linksOf = (recipientId: string, noticeId: string): EmailLinks =>
+    linksFor(config, recipientId, category, { noticeId, ...(options.broadcastId !== undefined && { broadcastId: options.broadcastId }) });
   const noticeIds = items.map(() => newId()).sort();
   const rows: NewNoticeRow[] = items.map((item, i) => {
     const verdict = verdicts[i]!;
@@ -110,7 +110,7 @@ export async function dispatchNotices(
     const recipientId = ids.get(normalizeEmail(item.email))!;
     // An address that is not the person's gets no link into their account (docs/notices.md).
     if (item.recipientId && !template.spec.unconfirmedAddress) throw new Error(`template ${template.name} is not for an unconfirmed address`);
-    const links = item.recipientId ? { preferencesUrl: '' } : linksOf(recipientId);
+    const links = item.recipientId ? { preferencesUrl: '' } : linksOf(recipientId, base.id);
     const email = renderEmail(template, item.data, { config, categoryName: category.name, links });
     return {
       ...base,

@@ -82,6 +82,7 @@ export function Timeline(props: { a: AdminContext; d: RecipientDossier }) {
                 <th scope="col">{t.colSource}</th>
                 <th scope="col">{t.colActor}</th>
                 <th scope="col">{t.colWording}</th>
+                <th scope="col">{t.colMail}</th>
                 <th scope="col">{t.colIp}</th>
                 <th scope="col">{t.colUserAgent}</th>
                 <th scope="col">{t.colHash}</th>
@@ -97,6 +98,9 @@ export function Timeline(props: { a: AdminContext; d: RecipientDossier }) {
                   <td>{e.source}</td>
                   <td class="mono nowrap">{e.actor ?? '–'}</td>
                   <td>{e.text ?? '–'}</td>
+                  <td>
+                    <MailOf a={props.a} noticeId={e.noticeId} broadcastId={e.broadcastId} />
+                  </td>
                   <td class="mono nowrap">{e.ip ?? '–'}</td>
                   <td>{e.userAgent ?? '–'}</td>
                   <td class="mono hash" title={`prev ${e.prevHash}`}>
@@ -109,6 +113,23 @@ export function Timeline(props: { a: AdminContext; d: RecipientDossier }) {
         </div>
       )}
     </section>
+  );
+}
+
+/** The mail whose link a change came through: its notice id, and its broadcast's page. */
+function MailOf(props: { a: AdminContext; noticeId: string | null; broadcastId: string | null }) {
+  const { t, base } = props.a;
+  if (props.noticeId === null) return <>–</>;
+  return (
+    <span class="mono nowrap">
+      {t.mailNotice} <span title={props.noticeId}>{props.noticeId.slice(-12)}</span>
+      {props.broadcastId !== null && (
+        <>
+          <br />
+          <a href={`${base}/broadcasts/${props.broadcastId}`}>{t.mailBroadcast}</a>
+        </>
+      )}
+    </span>
   );
 }
 

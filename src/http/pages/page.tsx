@@ -3,6 +3,7 @@
 import type { Context } from 'hono';
 import type { Child } from 'hono/jsx';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { MailTrace } from '../../core/vocabulary.js';
 import { preferencesUrlFor } from '../../domain/links/email-links.js';
 import { CATALOGS, type Locale, type Messages, pickLocale } from '../../i18n/index.js';
 import type { AppEnv } from '../env.js';
@@ -90,7 +91,7 @@ export function ManageLink(props: { href: string; label: string }) {
   );
 }
 
-/** The preference page of a recipient, as a path under PUBLIC_URL's prefix. */
-export function preferencesHref(c: Context<AppEnv>, p: PageContext, recipientId: string): string {
-  return preferencesUrlFor({ signingKeys: c.var.deps.config.signingKeys, publicUrl: p.base }, recipientId);
+/** The preference page of a recipient, as a path under PUBLIC_URL's prefix, still naming the mail they came from. */
+export function preferencesHref(c: Context<AppEnv>, p: PageContext, recipientId: string, trace?: MailTrace): string {
+  return preferencesUrlFor({ signingKeys: c.var.deps.config.signingKeys, publicUrl: p.base }, recipientId, trace);
 }

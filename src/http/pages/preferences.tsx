@@ -43,9 +43,9 @@ export const preferencePages = new Hono<AppEnv>()
   .post('/:token', async (c) => {
     assertSameOrigin(c);
     const form = await readForm(c);
-    const recipient = await recipientOf(c);
+    const { recipient, trace } = await accessOf(c);
     const { db } = c.var.deps;
-    const ctx = recipientActor(c, 'preference_page');
+    const ctx = { ...recipientActor(c, 'preference_page'), trace };
     const action = field(form, 'action') ?? 'save';
     let saved: SavedSummary;
     if (action === 'save') {

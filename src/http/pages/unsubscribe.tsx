@@ -24,9 +24,9 @@ const isOneClick = (form: Form) => field(form, 'List-Unsubscribe')?.trim() === '
 
 export const unsubscribePages = new Hono<AppEnv>()
   .get('/:token', async (c) => {
-    const { recipient, category } = await linkOf(c);
+    const { recipient, category, trace } = await linkOf(c);
     const p = pageContext(c, recipient.locale);
-    const manage = <ManageLink href={preferencesHref(c, p, recipient.id)} label={p.t.manageAll} />;
+    const manage = <ManageLink href={preferencesHref(c, p, recipient.id, trace)} label={p.t.manageAll} />;
     if (recipient.marketingOptOut || !isChosen(category, recipient.subscriptions[category.key]?.status ?? null)) {
       const lead = recipient.marketingOptOut ? p.t.optedOutAllLead : p.t.notSubscribedLead;
       return renderPage(
@@ -55,20 +55,21 @@ export const unsubscribePages = new Hono<AppEnv>()
     const { db, config } = c.var.deps;
     if (isOneClick(form)) {
       const ids = categoryTokenIds(config, c.req.param('token'), 'unsubscribe');
-      const done = ids && (await unsubscribeByLink(db, ids.recipientId, ids.categoryId, recipientActor(c, 'one_click')));
+      const done = ids && (await unsubscribeByLink(db, ids.recipientId, ids.categoryId, { ...recipientActor(c, 'one_click'), trace: ids.trace }));
       if (!done) return c.text('This link is not valid.', 404);
       return c.text('You are unsubscribed.', 200);
     }
     assertSameOrigin(c);
-    const { recipient, category } = await linkOf(c);
+    const { recipient, category, trace } = await linkOf(c);
     const p = pageContext(c, recipient.locale);
-    const manage = <ManageLink href={preferencesHref(c, p, recipient.id)} label={p.t.manageAll} />;
+    const manage = <ManageLink href={preferencesHref(c, p, recipient.id, trace)} label={p.t.manageAll} />;
+    const actor = { ...recipientActor(c, 'unsubscribe_page'), trace };
     const action = field(form, 'action') ?? 'unsubscribe';
 
     if (action === 'undo') {
       const previous = field(form, 'previous') as PriorState | undefined;
       if (!previous || !PRIOR_STATES.includes(previous)) throw new AppError('malformed_body', 'Unknown previous state.');
-      const now = await undoUnsubscribe(db, recipient.id, category, previous, recipientActor(c, 'unsubscribe_page'));
+      const now = await undoUnsubscribe(db, recipient.id, category, previous, actor);
       if (now === 'pending') {
         await requestConfirmations(db, c.var.deps.systemMail, c.var.deps.config, recipient.id, c.var.telemetry);
         return renderPage(
@@ -92,7 +93,7 @@ export const unsubscribePages = new Hono<AppEnv>()
     }
     if (action !== 'unsubscribe') throw new AppError('malformed_body', 'Unknown action.');
 
-    const outcome = await unsubscribeFromCategory(db, recipient.id, category, recipientActor(c, 'unsubscribe_page'));
+    const outcome = await unsubscribeFromCategory(db, recipient.id, category, actor);
     const body = (
       <Message role="status" heading={p.t.unsubscribedHeading(category.name)} lead={p.t.unsubscribedLead(category.name, p.org)}>
         {outcome.changed && (
