@@ -14,6 +14,8 @@ import * as providerBudget from './2026-12-01-0030-provider-budget.js';
 import * as dailyStats from './2026-12-01-0040-daily-stats.js';
 import * as webhooks from './2026-12-01-0041-webhooks.js';
 import * as operators from './2026-12-01-0050-operators.js';
+import * as categoryArchive from './2026-12-01-0070-category-archive.js';
+import * as operatorSignIn from './2026-12-01-0071-operator-sign-in.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-23-0001-core': core,
@@ -29,4 +31,6 @@ export const migrations: Record<string, Migration> = {
   '2026-12-01-0040-daily-stats': dailyStats,
   '2026-12-01-0041-webhooks': webhooks,
   '2026-12-01-0050-operators': operators,
+  '2026-12-01-0070-category-archive': categoryArchive,
+  '2026-12-01-0071-operator-sign-in': operatorSignIn,
 };

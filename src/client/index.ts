@@ -73,7 +73,7 @@ export function createClient(opts: ClientOptions) {
         doubleOptIn?: boolean;
       }) => json<Category>('POST', '/v1/categories', { json: c }),
       list: () => json<{ data: Category[] }>('GET', '/v1/categories'),
-      update: (key: string, patch: { name?: string; description?: string | null; consent?: 'opt_in' | 'opt_out'; doubleOptIn?: boolean }) =>
+      update: (key: string, patch: { name?: string; description?: string | null; consent?: 'opt_in' | 'opt_out'; doubleOptIn?: boolean; archived?: boolean }) =>
         json<Category>('PATCH', `/v1/categories/${ref(key)}`, { json: patch }),
     },
     recipients: {

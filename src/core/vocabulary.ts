@@ -44,12 +44,18 @@ export const CONSENT_EVENT_TYPES = [
   // Operators' changes to configuration, from the console (src/domain/console/audit.ts).
   'category_created',
   'category_changed',
+  'category_archived',
+  'category_unarchived',
   'api_key_created',
   'api_key_revoked',
   'broadcast_created',
   'broadcast_cancelled',
   'webhook_endpoint_created',
   'webhook_endpoint_changed',
+  'operator_created',
+  'operator_changed',
+  'operator_disabled',
+  'operator_reset',
 ] as const;
 export type ConsentEventType = (typeof CONSENT_EVENT_TYPES)[number];
 
@@ -57,6 +63,7 @@ export type ConsentEventType = (typeof CONSENT_EVENT_TYPES)[number];
 export const ELIGIBLE_REASONS = ['transactional', 'subscribed'] as const;
 export type EligibleReason = (typeof ELIGIBLE_REASONS)[number];
 export const INELIGIBLE_REASONS = [
+  'category_archived',
   'suppressed_bounce',
   'suppressed_complaint',
   'suppressed_manual',
@@ -87,6 +94,9 @@ export interface Category {
   doubleOptIn: boolean;
   createdAt: string;
   updatedAt: string;
+  /** Retired by an admin: kept with all its history, offered to nobody, sends nothing (docs/api.md "Categories"). */
+  archived: boolean;
+  archivedAt: string | null;
 }
 
 export interface Subscription {

@@ -15,6 +15,8 @@ export function toCategory(row: CategoryRow): Category {
     doubleOptIn: Boolean(row.double_opt_in),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
+    archived: row.archived_at !== null,
+    archivedAt: row.archived_at,
   };
 }
 
@@ -32,6 +34,7 @@ export async function insertCategory(db: Kysely<Database>, c: Category): Promise
       double_opt_in: c.doubleOptIn ? 1 : 0,
       created_at: c.createdAt,
       updated_at: c.updatedAt,
+      archived_at: c.archivedAt,
     })
     .onConflict((oc) => oc.column('key').doNothing())
     .returning('id')
@@ -54,7 +57,7 @@ export async function findCategoryByKey(db: Kysely<Database>, key: string): Prom
 export async function updateCategory(
   db: Kysely<Database>,
   key: string,
-  patch: { name?: string; description?: string | null; consent?: Category['consent']; doubleOptIn?: boolean },
+  patch: { name?: string; description?: string | null; consent?: Category['consent']; doubleOptIn?: boolean; archivedAt?: string | null },
   updatedAt: string,
 ): Promise<Category | undefined> {
   const row = await db
@@ -64,6 +67,7 @@ export async function updateCategory(
       ...(patch.description !== undefined && { description: patch.description }),
       ...(patch.consent !== undefined && { consent: patch.consent }),
       ...(patch.doubleOptIn !== undefined && { double_opt_in: patch.doubleOptIn ? 1 : 0 }),
+      ...(patch.archivedAt !== undefined && { archived_at: patch.archivedAt }),
       updated_at: updatedAt,
     })
     .where('key', '=', key)

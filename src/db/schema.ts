@@ -28,6 +28,8 @@ export interface CategoriesTable {
   double_opt_in: number;
   created_at: string;
   updated_at: string;
+  /** When an admin archived it (migration 0070); null while in use. */
+  archived_at: string | null;
 }
 
 export interface RecipientsTable {
@@ -238,6 +240,8 @@ export interface OperatorsTable {
   disabled_at: string | null;
   created_at: string;
   updated_at: string;
+  /** Migration 0071; null until the first sign-in. */
+  last_sign_in_at: string | null;
 }
 
 export interface WebhookEndpointsTable {

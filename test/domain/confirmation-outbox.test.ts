@@ -88,7 +88,7 @@ describe.each(testDialects())('the confirmation outbox on %s', (dialect) => {
     await eraseRecipient(h.handle.db, h.config.hashKey, person.id, { actor: 'test' });
     expect(await owed()).toBe(0);
     const template = await runtime.templates.get('preferences-link');
-    const category = { id: 'system', key: 'system', name: 'account messages', kind: 'transactional', consent: 'opt_out' } as const;
+    const category = { id: 'system', key: 'system', name: 'account messages', kind: 'transactional', consent: 'opt_out', archived: false } as const;
     const ctx = { db: h.handle.db, config: h.config, runtime, actor: 'system' };
     const data = { link: 'https://prefs.example.test/p/x' };
     const [erased] = await dispatchNotices(ctx, category, template, [{ email: 'gone@example.com', ownerId: person.id, data }]);

@@ -85,7 +85,7 @@ describe.each(testDialects())('mail to a new address on %s', (dialect) => {
 
   it('refuses to render a template with account links for an address that is not the person’s', async () => {
     const template = await store.get('preferences-link');
-    const category = { id: 'system', key: 'system', name: 'account', kind: 'transactional', consent: 'opt_out' } as const;
+    const category = { id: 'system', key: 'system', name: 'account', kind: 'transactional', consent: 'opt_out', archived: false } as const;
     const ctx = {
       db: h.handle.db,
       config: h.config,

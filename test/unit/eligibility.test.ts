@@ -5,6 +5,7 @@ import { decideEligibility, type EligibilityFacts, type EligibilityReason } from
 
 /** One rule's condition, as a change to facts that trigger nothing above "subscribed". */
 interface Condition {
+  archived?: true;
   kind?: 'transactional';
   consent?: 'opt_out';
   recipient?: 'unknown';
@@ -15,6 +16,7 @@ interface Condition {
 
 // The order of docs/api.md "Eligibility", first wins. not_subscribed and unknown_recipient share a rank (they cannot both hold).
 const RULES: Array<[EligibilityReason, boolean, Condition]> = [
+  ['category_archived', false, { archived: true }],
   ['suppressed_bounce', false, { suppression: 'hard_bounce' }],
   ['transactional', true, { kind: 'transactional' }],
   ['suppressed_complaint', false, { suppression: 'complaint' }],
@@ -41,7 +43,7 @@ function facts(...conditions: Condition[]): EligibilityFacts | undefined {
   // An unknown address has no recipient state at all: conditions on it cannot hold together.
   if (merged.recipient === 'unknown' && (merged.optOut || merged.subscription !== undefined)) return undefined;
   return {
-    category: { kind: merged.kind ?? 'marketing', consent: merged.consent ?? 'opt_in' },
+    category: { kind: merged.kind ?? 'marketing', consent: merged.consent ?? 'opt_in', archived: merged.archived ?? false },
     recipient:
       merged.recipient === 'unknown'
         ? null
@@ -60,8 +62,8 @@ describe('decideEligibility', () => {
   ).filter(([, , , first, second]) => facts(first, second) !== undefined);
 
   it('covers every pair of rules that can hold together', () => {
-    // 11 rules give 55 pairs; 7 cannot hold together (three subscription states, unknown vs four states).
-    expect(pairs.length).toBe(48);
+    // 12 rules give 66 pairs; 7 cannot hold together (three subscription states, unknown vs four states).
+    expect(pairs.length).toBe(59);
   });
 
   it.each(pairs)('%s wins over %s', (winner, _loser, eligible, first, second) => {
@@ -99,5 +101,11 @@ describe('decideEligibility', () => {
       eligible: false,
       reason: 'suppressed_bounce',
     });
+  });
+
+  it('sends nothing in an archived category, transactional included, whatever the person chose', () => {
+    for (const kind of [undefined, 'transactional'] as const) {
+      expect(decideEligibility(facts({ archived: true, kind }, { subscription: 'subscribed' })!)).toEqual({ eligible: false, reason: 'category_archived' });
+    }
   });
 });

@@ -42,14 +42,15 @@ describe('closed vocabularies', () => {
       null,
       ...[true, false].flatMap((marketingOptOut) => [null, ...SUBSCRIPTION_STATUSES].map((subscription) => ({ marketingOptOut, subscription }))),
     ];
-    for (const kind of CATEGORY_KINDS)
-      for (const consent of CONSENT_MODES)
-        for (const recipient of recipients)
-          for (const suppressions of subsets<SuppressionReason>(SUPPRESSION_REASONS)) {
-            const verdict = decideEligibility({ category: { kind, consent }, recipient, suppressions: new Set(suppressions) });
-            expect((verdict.eligible ? ELIGIBLE_REASONS : INELIGIBLE_REASONS) as readonly string[]).toContain(verdict.reason);
-            seen.add(verdict.reason);
-          }
+    for (const archived of [false, true])
+      for (const kind of CATEGORY_KINDS)
+        for (const consent of CONSENT_MODES)
+          for (const recipient of recipients)
+            for (const suppressions of subsets<SuppressionReason>(SUPPRESSION_REASONS)) {
+              const verdict = decideEligibility({ category: { kind, consent, archived }, recipient, suppressions: new Set(suppressions) });
+              expect((verdict.eligible ? ELIGIBLE_REASONS : INELIGIBLE_REASONS) as readonly string[]).toContain(verdict.reason);
+              seen.add(verdict.reason);
+            }
     // Every reason but invalid_email (decided before the facts are read) is reachable.
     expect([...seen].sort()).toEqual([...ELIGIBLE_REASONS, ...INELIGIBLE_REASONS].filter((r) => r !== 'invalid_email').sort());
   });

@@ -87,6 +87,8 @@ export async function createBroadcast(
   const first = await earlierBroadcast(ctx, input.idempotencyKey, hash);
   if (first) return { broadcast: first, created: false };
   const category = await getCategory(ctx.db, input.category);
+  // Every recipient would be skipped as `category_archived`: a mistake to say so now, not a run to watch.
+  if (category.archived) throw conflict(`"${category.key}" is archived: unarchive it to send a broadcast in it.`);
   const template = await resolveTemplate(ctx, input.template, category);
   const data = validateData(template.schema, input.data);
   const { total, lastId } = await recipientExtent(ctx.db);

@@ -1,7 +1,7 @@
 // Changing consent: every change of a subscription or of the marketing opt-out writes its consent
 // event in the same transaction, so nothing can change without its record (GDPR Art. 7(1)).
 import type { Kysely } from 'kysely';
-import { AppError } from '../../core/errors.js';
+import { AppError, conflict } from '../../core/errors.js';
 import { newId } from '../../core/ids.js';
 import type { Category, ConsentContext, ConsentEventType, Recipient, SubscriptionStatus } from '../../core/vocabulary.js';
 import { insertConfirmationRequest } from '../../db/confirmation-outbox.js';
@@ -74,11 +74,18 @@ export async function changeSubscription(
   const next: SubscriptionStatus =
     requested === 'subscribed' && category.doubleOptIn && ctx.source !== 'confirmation' && current !== 'subscribed' ? 'pending' : requested;
   if (current === next) return false;
+  if (next !== 'unsubscribed') refuseArchived(category);
   await upsertSubscription(trx, { recipientId: recipient.id, categoryId: category.id, status: next, source: ctx.source, updatedAt: at });
   await appendConsentEvents(trx, [event(recipient.id, next, category.key, ctx, at, { from: current, to: next })]);
   if (next === 'pending') await owedConfirmation(trx, recipient.id, category.id, at);
   recipient.subscriptions[category.key] = { status: next, source: ctx.source, updatedAt: at };
   return true;
+}
+
+// An archived category is offered to nobody (docs/api.md "Categories"); leaving one is always allowed,
+// since withdrawing consent must stay as easy as giving it (GDPR Art. 7(3)).
+function refuseArchived(category: Category): void {
+  if (category.archived) throw conflict(`"${category.key}" is archived: it takes no new subscriptions.`);
 }
 
 async function restoreSubscription(
@@ -91,6 +98,7 @@ async function restoreSubscription(
 ) {
   const current = recipient.subscriptions[category.key]?.status ?? null;
   if (category.kind === 'transactional' || current === restore.to) return false;
+  if (restore.to !== 'unsubscribed') refuseArchived(category);
   await upsertSubscription(trx, { recipientId: recipient.id, categoryId: category.id, status: restore.to, source: ctx.source, updatedAt: at });
   await appendConsentEvents(trx, [event(recipient.id, restore.to, category.key, ctx, at, { from: current, to: restore.to, undoes: restore.undoes })]);
   if (restore.to === 'pending') await owedConfirmation(trx, recipient.id, category.id, at);

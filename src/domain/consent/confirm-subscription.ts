@@ -29,7 +29,8 @@ export async function confirmSubscription(
     if (!recipient) throw notFound('Recipient');
     const status = recipient.subscriptions[category.key]?.status;
     if (status === 'subscribed') return 'already_confirmed';
-    if (status !== 'pending') return 'nothing_pending';
+    // An archived category takes no new subscriptions: its old confirmation links confirm nothing.
+    if (status !== 'pending' || category.archived) return 'nothing_pending';
     await changeSubscription(trx, recipient, category, 'subscribed', { ...ctx, source: 'confirmation' }, nowIso());
     await liftErasedSuppression(trx, hashKey, recipient.email);
     return 'confirmed';

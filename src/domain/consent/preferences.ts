@@ -32,8 +32,10 @@ export function isChosen(category: Category, status: SubscriptionStatus | null):
   return status === 'subscribed' || status === 'pending' || (status === null && category.consent === 'opt_out');
 }
 
+// An archived category is not shown (docs/api.md "Categories"): the person's state in it is kept as it
+// was, and a one-click or unsubscribe link from an old mail still works.
 export async function preferencesOf(db: Kysely<Database>, recipient: Recipient): Promise<PreferencesView> {
-  const categories = await listCategories(db);
+  const categories = (await listCategories(db)).filter((c) => !c.archived);
   const marketing = categories
     .filter((c) => c.kind === 'marketing')
     .map((category) => {
@@ -45,7 +47,7 @@ export async function preferencesOf(db: Kysely<Database>, recipient: Recipient):
 
 /**
  * Applies the form: of the categories that were shown, the ticked ones are wanted and the others not.
- * Categories created after the page was shown, and keys that name nothing, are left alone.
+ * Categories created or archived after the page was shown, and keys that name nothing, are left alone.
  */
 export async function savePreferences(
   db: Kysely<Database>,
@@ -60,7 +62,7 @@ export async function savePreferences(
     const at = nowIso();
     const changes: PreferenceChange[] = [];
     for (const category of await listCategories(trx)) {
-      if (category.kind !== 'marketing' || !shown.has(category.key)) continue;
+      if (category.kind !== 'marketing' || category.archived || !shown.has(category.key)) continue;
       const want = wanted.has(category.key);
       if (want === isChosen(category, recipient.subscriptions[category.key]?.status ?? null)) continue;
       if (await changeSubscription(trx, recipient, category, want ? 'subscribed' : 'unsubscribed', ctx, at)) {

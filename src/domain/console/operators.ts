@@ -67,6 +67,7 @@ export async function createOperator(
     disabled_at: null,
     created_at: at,
     updated_at: at,
+    last_sign_in_at: null,
     ...link.set,
   };
   if (!(await insertOperator(db, row))) throw conflict('An operator with that email address already exists.');

@@ -14,7 +14,7 @@ export const ELIGIBILITY_CHUNK = 1000;
 const NONE: ReadonlySet<SuppressionReason> = new Set();
 const ERASED: ReadonlySet<SuppressionReason> = new Set(['erased']);
 
-export type CategoryFacts = Pick<Category, 'id' | 'kind' | 'consent'>;
+export type CategoryFacts = Pick<Category, 'id' | 'kind' | 'consent' | 'archived'>;
 
 /**
  * Decides each address in input order. Invalid addresses answer `invalid_email`; no query is made for them.

@@ -17,7 +17,7 @@ export type Eligibility = { eligible: true; reason: EligibleReason } | { eligibl
 
 /** What is known about one address, gathered by the caller in as few queries as it likes. */
 export interface EligibilityFacts {
-  category: { kind: CategoryKind; consent: ConsentMode };
+  category: { kind: CategoryKind; consent: ConsentMode; archived: boolean };
   /** Null when the address has never been seen. */
   recipient: { marketingOptOut: boolean; subscription: SubscriptionStatus | null } | null;
   suppressions: ReadonlySet<SuppressionReason>;
@@ -28,6 +28,9 @@ const yes = (reason: EligibleReason): Eligibility => ({ eligible: true, reason }
 
 // Precedence is the order of docs/api.md "Eligibility": the first rule that applies wins.
 export function decideEligibility({ category, recipient, suppressions }: EligibilityFacts): Eligibility {
+  // An archived category is retired, whoever the address is: nothing goes out in it, transactional
+  // included, until an admin puts it back in use (docs/api.md "Categories", why transactional too).
+  if (category.archived) return no('category_archived');
   // A hard bounce stops everything: mailing a dead mailbox harms the sender's reputation for all mail.
   if (suppressions.has('hard_bounce')) return no('suppressed_bounce');
   // Transactional notices are mandatory (CAN-SPAM's "transactional or relationship" exemption).

@@ -89,6 +89,12 @@ async function applyIn(trx: Kysely<Database>, ctx: BatchContext, rows: readonly 
       results.push({ line: row.line, status: 'refused', reason: `transactional_refusal: "${refusesTransactional[0]}" cannot be refused` });
       continue;
     }
+    // An archived category is offered to nobody (docs/api.md "Categories"); leaving one is still recorded.
+    const joinsArchived = Object.entries(row.subscriptions).find(([k, s]) => s === 'subscribed' && ctx.categories.get(k)!.archived);
+    if (joinsArchived) {
+      results.push({ line: row.line, status: 'refused', reason: `category_archived: "${joinsArchived[0]}" takes no new subscriptions` });
+      continue;
+    }
     let person = people.get(email.canonical);
     const owner = row.externalId === undefined ? undefined : owners.get(row.externalId);
     if (owner !== undefined && owner !== person?.id) {

@@ -22,7 +22,7 @@ import type { OutgoingEmail } from './transport.js';
 
 export { MAX_PROVIDER_CALLS, type NoticeResult } from './delivery-records.js';
 
-export type NoticeCategory = Pick<Category, 'id' | 'key' | 'name' | 'kind' | 'consent'>;
+export type NoticeCategory = Pick<Category, 'id' | 'key' | 'name' | 'kind' | 'consent' | 'archived'>;
 
 export interface PreparedNotice {
   /** A valid address. */

@@ -11,7 +11,7 @@ import type { Mailer } from './mailer.js';
 import type { NoticeRuntime } from './runtime.js';
 import { validateData } from './template-spec.js';
 
-const SYSTEM_CATEGORY: NoticeCategory = { id: 'system', key: 'system', name: 'account messages', kind: 'transactional', consent: 'opt_out' };
+const SYSTEM_CATEGORY: NoticeCategory = { id: 'system', key: 'system', name: 'account messages', kind: 'transactional', consent: 'opt_out', archived: false };
 
 /** What the person asked for, as the confirmation mail names it (templates are in English). */
 const STEP_UP_REQUESTS = { export: 'download your data', delete: 'delete your data', email: 'change your email address' } as const;
@@ -35,6 +35,8 @@ export function createSystemMail(db: Kysely<Database>, config: Config, runtime: 
     sendPreferencesLink: (recipientId, preferencesUrl) => send(recipientId, 'preferences-link', { link: preferencesUrl }),
     sendConfirmation: async (recipientId, categoryKey, confirmUrl, idempotencyKey) => {
       const category = await findCategoryByKey(db, categoryKey);
+      // Confirming would be refused (an archived category takes no new subscriptions): ask for nothing.
+      if (category?.archived) return;
       await send(recipientId, 'confirm-subscription', { categoryName: category?.name ?? categoryKey, confirmUrl }, idempotencyKey);
     },
     sendEmailChangeLink: (recipientId, newEmail, confirmUrl) => sendTo(recipientId, newEmail, 'email-change', { confirmUrl }),

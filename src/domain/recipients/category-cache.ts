@@ -1,6 +1,6 @@
 // Every eligibility answer needs its category, and eligibility is asked thousands of times a second.
-// A category's id and kind never change (docs/api.md "Words"); only its consent mode (opt_in/opt_out) can, by an
-// admin's PATCH, and that is what a stale entry could get wrong. So an instance may remember categories
+// A category's id and kind never change (docs/api.md "Words"); only its consent mode (opt_in/opt_out) and
+// whether it is archived can, by an admin's PATCH or the console, and that is what a stale entry could get wrong. So an instance may remember categories
 // it read for at most MAX_CATEGORY_CACHE_TTL_MS: an edit made through this instance is seen at once,
 // one made through another instance sharing the database within that bound. Unknown keys are never
 // kept (a category created elsewhere is found at once). Consent is never cached: only the category.

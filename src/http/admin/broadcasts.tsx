@@ -85,11 +85,13 @@ async function listPage(c: C, a: AdminContext, draft?: Draft, result?: { preview
             <div>
               <label for="b-category">{t.categoryLabel}</label>
               <select id="b-category" name="category">
-                {categories.map((k) => (
-                  <option value={k.key} selected={k.key === draft?.category}>
-                    {k.name}
-                  </option>
-                ))}
+                {categories
+                  .filter((k) => !k.archived)
+                  .map((k) => (
+                    <option value={k.key} selected={k.key === draft?.category}>
+                      {k.name}
+                    </option>
+                  ))}
               </select>
             </div>
             <div>

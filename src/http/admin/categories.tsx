@@ -1,4 +1,5 @@
-// Categories: everyone reads them; admins create and edit (key and kind never change).
+// Categories: everyone reads them; admins create, edit (key and kind never change) and archive them
+// (category-archive.tsx).
 import { Hono } from 'hono';
 import { invalidField } from '../../core/errors.js';
 import type { Category } from '../../core/vocabulary.js';
@@ -9,6 +10,7 @@ import { forgetCategory } from '../../domain/recipients/category-cache.js';
 import type { AppEnv } from '../env.js';
 import { categoryKey, line, prose } from '../fields.js';
 import { type Form, field, readForm } from '../pages/form.js';
+import { ArchiveSection } from './category-archive.js';
 import { assertCsrf, operatorActor, requirePermission } from './guard.js';
 import { type AdminContext, adminContext, Csrf, Flash, renderAdmin } from './layout.js';
 
@@ -55,6 +57,13 @@ function CategoryFields(props: { a: AdminContext; category?: Category }) {
   );
 }
 
+const FLASH: Record<string, (t: AdminContext['t']) => string> = {
+  created: (t) => t.doneCreated,
+  saved: (t) => t.saved,
+  archived: (t) => t.doneArchived,
+  unarchived: (t) => t.doneUnarchived,
+};
+
 export const categoryPages = new Hono<AppEnv>()
   .get('/', async (c) => {
     const a = adminContext(c);
@@ -68,7 +77,7 @@ export const categoryPages = new Hono<AppEnv>()
       { title: t.navCategories, section: 'categories' },
       <>
         <h1>{t.navCategories}</h1>
-        <Flash text={done === 'created' ? t.doneCreated : done === 'saved' ? t.saved : undefined} />
+        <Flash text={FLASH[done ?? '']?.(t)} />
         <p class="lead">{t.categoriesLead}</p>
         <div class="card scroll" tabindex={0}>
           <table>
@@ -79,6 +88,7 @@ export const categoryPages = new Hono<AppEnv>()
                 <th scope="col">{t.colKind}</th>
                 <th scope="col">{t.colConsent}</th>
                 <th scope="col">{t.colDoubleOptIn}</th>
+                <th scope="col">{t.colArchived}</th>
                 {admin && <th scope="col">{t.actionsHeading}</th>}
               </tr>
             </thead>
@@ -92,6 +102,7 @@ export const categoryPages = new Hono<AppEnv>()
                   <td>{k.kind === 'marketing' ? t.kindMarketing : t.kindTransactional}</td>
                   <td>{k.kind === 'marketing' ? (k.consent === 'opt_in' ? t.consentOptIn : t.consentOptOut) : '–'}</td>
                   <td>{k.doubleOptIn ? t.yes : t.no}</td>
+                  <td>{k.archived ? <span class="badge warn">{t.stateArchived}</span> : <span class="badge ok">{t.stateInUse}</span>}</td>
                   {admin && (
                     <td>
                       <a href={`${a.base}/categories/${k.key}`} aria-label={`${t.editLink}: ${k.name}`}>
@@ -169,6 +180,7 @@ export const categoryPages = new Hono<AppEnv>()
             <button type="submit">{a.t.saveButton}</button>
           </div>
         </form>
+        <ArchiveSection a={a} category={category} />
       </>,
     );
   })

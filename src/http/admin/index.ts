@@ -6,6 +6,7 @@ import type { AppEnv } from '../env.js';
 import { pageBodyLimit } from '../pages/guard.js';
 import { broadcastPages } from './broadcasts.js';
 import { categoryPages } from './categories.js';
+import { categoryArchivePages } from './category-archive.js';
 import { adminErrorHandler } from './errors.js';
 import { adminGuard, requireSession } from './guard.js';
 import { keyPages } from './keys.js';
@@ -35,6 +36,7 @@ export const admin = new Hono<AppEnv>()
   .use('*', requireSession)
   .route('/', overviewPages)
   .route('/recipients', recipientPages)
+  .route('/categories', categoryArchivePages)
   .route('/categories', categoryPages)
   .route('/suppressions', suppressionPages)
   .route('/notices', noticePages)

@@ -65,9 +65,11 @@ export function RecipientActions(props: { a: AdminContext; d: RecipientDossier; 
             <p>
               <label for="consent-category">{t.colCategory}</label>{' '}
               <select id="consent-category" name="category">
-                {marketing.map((c) => (
-                  <option value={c.key}>{c.name}</option>
-                ))}
+                {marketing
+                  .filter((c) => !c.archived)
+                  .map((c) => (
+                    <option value={c.key}>{c.name}</option>
+                  ))}
               </select>
             </p>
             <label for="consent-evidence">{t.evidenceLabel}</label>

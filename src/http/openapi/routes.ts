@@ -42,7 +42,7 @@ export const OPERATIONS: readonly Operation[] = [
     method: 'patch',
     path: '/v1/categories/{key}',
     tag: 'Categories',
-    summary: 'Edit a category (not key, not kind)',
+    summary: 'Edit, archive or unarchive a category (not key, not kind)',
     scopes: ['admin'],
     params: { key: 'the category key' },
     body: CategoryPatch,

@@ -1,4 +1,5 @@
 // Response bodies, for the document only (answers are built by the domain, not validated on the way out).
+import { ELIGIBLE_REASONS, INELIGIBLE_REASONS } from '../../core/vocabulary.js';
 import type { JsonSchema } from './operation.js';
 
 const str = { type: 'string' };
@@ -31,6 +32,8 @@ export const COMPONENTS: Record<string, JsonSchema> = {
     doubleOptIn: { type: 'boolean' },
     createdAt: str,
     updatedAt: str,
+    archived: { type: 'boolean' },
+    archivedAt: nstr,
   }),
   Recipient: obj({
     id: str,
@@ -50,7 +53,7 @@ export const COMPONENTS: Record<string, JsonSchema> = {
     ...obj({ id: str, type: str, recipientId: nstr, category: nstr, source: str, at: str }),
     properties: { id: str, type: str, recipientId: nstr, category: nstr, source: str, at: str, noticeId: str, broadcastId: str },
   },
-  Eligibility: obj({ email: str, category: str, eligible: { type: 'boolean' }, reason: str }),
+  Eligibility: obj({ email: str, category: str, eligible: { type: 'boolean' }, reason: { enum: [...ELIGIBLE_REASONS, ...INELIGIBLE_REASONS] } }),
   WebhookEndpoint: obj({
     id: str,
     url: str,

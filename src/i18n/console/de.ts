@@ -1,3 +1,4 @@
+import { archiveDe } from './archive-de.js';
 import type { ConsoleMessages } from './en.js';
 
 export const de: ConsoleMessages = {
@@ -248,4 +249,5 @@ export const de: ConsoleMessages = {
   colAttempts: 'Versuche',
   colLatency: 'Änderung bis 2xx',
   noDeliveries: 'Noch keine Zustellungen.',
+  ...archiveDe,
 };

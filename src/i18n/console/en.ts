@@ -1,4 +1,6 @@
 // The operator console's English catalog: the reference. de and zh-CN have exactly these keys (the type checks).
+import { archiveEn } from './archive-en.js';
+
 export const en = {
   consoleName: 'mailprefs console',
   skipToContent: 'Skip to content',
@@ -245,6 +247,7 @@ export const en = {
   colAttempts: 'Attempts',
   colLatency: 'Change to 2xx',
   noDeliveries: 'No deliveries yet.',
+  ...archiveEn,
 };
 
 export type ConsoleMessages = typeof en;

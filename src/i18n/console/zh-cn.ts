@@ -1,3 +1,4 @@
+import { archiveZhCN } from './archive-zh-cn.js';
 import type { ConsoleMessages } from './en.js';
 
 export const zhCN: ConsoleMessages = {
@@ -245,4 +246,5 @@ export const zhCN: ConsoleMessages = {
   colAttempts: '尝试次数',
   colLatency: '从更改到 2xx',
   noDeliveries: '还没有投递记录。',
+  ...archiveZhCN,
 };
