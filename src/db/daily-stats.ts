@@ -60,3 +60,28 @@ export async function listDailyStats(db: Kysely<Database>, range: { from: string
   // pg returns bigint as text.
   return rows.map((r) => ({ day: r.day, metric: r.metric, categoryKey: r.category_key, source: r.source, count: Number(r.count) }));
 }
+
+// The counters of a range summed per day and metric, only for `metrics`, keeping the source apart only
+// for `bySource`: what a chart needs, added up by the database instead of read row by row (a year of
+// counters is ~16,000 rows at four categories and five sources; this returns a tenth of them).
+export async function sumDailyStats(
+  db: Kysely<Database>,
+  range: { from: string; to: string; categoryKey?: string | undefined },
+  metrics: readonly string[],
+  bySource: readonly string[],
+): Promise<DailyStat[]> {
+  // Literals, not parameters: PostgreSQL matches the GROUP BY to the select list by text, and two
+  // parameter lists ($1, $2 and $7, $8) would differ. The names are ours (metric constants), not input.
+  const kept = sql.join((bySource.length > 0 ? bySource : ['']).map((m) => sql.lit(m)));
+  const source = sql<string>`case when metric in (${kept}) then source else '' end`;
+  let q = db
+    .selectFrom('daily_stats')
+    .select((eb) => ['day', 'metric', source.as('source'), eb.fn.sum<number | string>('count').as('count')])
+    .where('day', '>=', range.from)
+    .where('day', '<=', range.to)
+    .where('metric', 'in', metrics);
+  if (range.categoryKey !== undefined) q = q.where('category_key', 'in', [range.categoryKey, '']);
+  const rows = await q.groupBy(['day', 'metric', source]).orderBy('day').execute();
+  // pg returns sum(bigint) as numeric text.
+  return rows.map((r) => ({ day: r.day, metric: r.metric, categoryKey: range.categoryKey ?? '', source: r.source, count: Number(r.count) }));
+}

@@ -1,7 +1,9 @@
 // Deliveries of one endpoint: its queue in order (position), each attempt's outcome, and the history
 // GET /v1/webhook-endpoints/ID/deliveries shows.
 import type { Kysely, Selectable } from 'kysely';
+import { countDailyStats, type StatIncrement } from './daily-stats.js';
 import type { Database, WebhookDeliveriesTable, WebhookDeliveryStatus } from './schema.js';
+import { inTransaction } from './transaction.js';
 
 export type WebhookDeliveryRow = Selectable<WebhookDeliveriesTable>;
 
@@ -33,9 +35,9 @@ export interface AttemptOutcome {
   latencyMs: number | null;
 }
 
-// Records one attempt on a pending delivery.
-export async function recordWebhookAttempt(db: Kysely<Database>, id: string, o: AttemptOutcome): Promise<void> {
-  await db
+// Records one attempt on a pending delivery; false when it was no longer pending.
+export async function recordWebhookAttempt(db: Kysely<Database>, id: string, o: AttemptOutcome): Promise<boolean> {
+  const result = await db
     .updateTable('webhook_deliveries')
     .set((eb) => ({
       status: o.status,
@@ -50,7 +52,16 @@ export async function recordWebhookAttempt(db: Kysely<Database>, id: string, o: 
     }))
     .where('id', '=', id)
     .where('status', '=', 'pending')
-    .execute();
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+// Records a delivery's 2xx and bumps the daily counters it adds to, in one transaction: counted once,
+// and only if this attempt is the one that settled it.
+export async function recordWebhookDelivered(db: Kysely<Database>, id: string, o: AttemptOutcome, counted: readonly StatIncrement[]): Promise<void> {
+  await inTransaction(db, async (trx) => {
+    if ((await recordWebhookAttempt(trx, id, o)) && counted.length > 0) await countDailyStats(trx, counted);
+  });
 }
 
 // One endpoint's deliveries, newest first, after a cursor (a position).

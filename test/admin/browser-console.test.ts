@@ -52,8 +52,8 @@ describe.each(testDialects())('console in the browser on %s', (dialect) => {
     await page.waitForURL(url(''));
     const cookie = (await page.context().cookies()).find((c) => c.name === '__Host-mailprefs_console');
     expect(cookie).toMatchObject({ httpOnly: true, secure: true, sameSite: 'Strict', path: '/' });
-    expect(await page.locator('figure.chart svg[role=img] title').count()).toBe(4);
-    expect(await page.locator('figure.chart details table').count()).toBe(4);
+    expect(await page.locator('figure.chart svg[role=img] title').count()).toBe(5);
+    expect(await page.locator('figure.chart details table').count()).toBe(5);
     expect(await rig.audit(page)).toEqual([]);
     // Reaching a section and opening a chart's table by keyboard.
     await page.locator('nav a', { hasText: 'Recipients' }).focus();

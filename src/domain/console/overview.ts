@@ -1,10 +1,12 @@
 // What the console's overview shows for a period and category, read from the daily counters each change
-// bumps in its own transaction (src/domain/stats): a few thousand rows, whatever the ledger's size.
+// bumps in its own transaction (src/domain/stats), summed by the database: a few thousand rows at most,
+// whatever the ledger's size.
 // Gmail and Yahoo hold bulk senders to a spam rate under 0.3%, and ask for under 0.1% (docs/standards.md).
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import { getCategory } from '../recipients/categories.js';
-import { readDailyCounters } from '../stats/daily-stats.js';
+import { sumDailyCounters } from '../stats/daily-stats.js';
+import { LATENCY_METRICS, latencyBound, latencyQuantile } from '../webhooks/opt-out-latency.js';
 
 /** Opt-outs grouped the way an operator asks about them. */
 export type OptOutChannel = 'one_click' | 'page' | 'api' | 'complaint' | 'import' | 'console' | 'other';
@@ -31,6 +33,9 @@ export interface OverviewDay {
   /** Bounces and complaints per notice sent that day; null when none was sent. */
   bounceRate: number | null;
   complaintRate: number | null;
+  /** Seconds the opt-outs of that day took to reach webhook endpoints (median, 90th percentile: bucket bounds); null when none. */
+  webhookP50: number | null;
+  webhookP90: number | null;
 }
 
 export interface Overview {
@@ -39,7 +44,15 @@ export interface Overview {
   category: string | null;
   days: OverviewDay[];
   optOutsByChannel: Record<OptOutChannel, number>;
-  totals: { optIns: number; optOuts: number; sent: number; failed: number; bounceRate: number | null; complaintRate: number | null };
+  totals: {
+    optIns: number;
+    optOuts: number;
+    sent: number;
+    failed: number;
+    bounceRate: number | null;
+    complaintRate: number | null;
+    webhookP90: number | null;
+  };
 }
 
 const rate = (part: number, whole: number) => (whole > 0 ? part / whole : null);
@@ -57,6 +70,8 @@ const FIELD: Record<string, 'optIns' | 'optOuts' | 'sent' | 'failed' | 'bounces'
   notice_bounced: 'bounces',
   notice_complained: 'complaints',
 };
+const OPT_OUTS = Object.keys(FIELD).filter((m) => FIELD[m] === 'optOuts');
+const METRICS = [...Object.keys(FIELD), ...LATENCY_METRICS];
 
 /**
  * The one reader behind the overview: one read of the daily counters (src/domain/stats), zero-filled
@@ -64,21 +79,53 @@ const FIELD: Record<string, 'optIns' | 'optOuts' | 'sent' | 'failed' | 'bounces'
  */
 export async function loadOverview(db: Kysely<Database>, q: { from: string; to: string; category?: string | undefined }): Promise<Overview> {
   if (q.category !== undefined) await getCategory(db, q.category);
-  const counters = await readDailyCounters(db, q);
+  const counters = await sumDailyCounters(db, q, METRICS, OPT_OUTS);
   const byDate = new Map<string, OverviewDay>();
+  const latency = new Map<string, Map<number, number>>();
+  const periodLatency = new Map<number, number>();
   for (let t = Date.parse(`${q.from}T00:00:00Z`); t <= Date.parse(`${q.to}T00:00:00Z`); t += DAY_MS) {
     const date = new Date(t).toISOString().slice(0, 10);
-    byDate.set(date, { date, optIns: 0, optOuts: 0, sent: 0, failed: 0, bounces: 0, complaints: 0, bounceRate: null, complaintRate: null });
+    byDate.set(date, {
+      date,
+      optIns: 0,
+      optOuts: 0,
+      sent: 0,
+      failed: 0,
+      bounces: 0,
+      complaints: 0,
+      bounceRate: null,
+      complaintRate: null,
+      webhookP50: null,
+      webhookP90: null,
+    });
+    latency.set(date, new Map());
   }
   const optOutsByChannel = Object.fromEntries(OPT_OUT_CHANNELS.map((c) => [c, 0])) as Record<OptOutChannel, number>;
   for (const c of counters) {
-    const field = FIELD[c.metric];
     const day = byDate.get(c.day);
-    if (!field || !day) continue;
+    if (!day) continue;
+    const bound = latencyBound(c.metric);
+    if (bound !== undefined) {
+      const buckets = latency.get(c.day)!;
+      buckets.set(bound, (buckets.get(bound) ?? 0) + c.count);
+      periodLatency.set(bound, (periodLatency.get(bound) ?? 0) + c.count);
+      continue;
+    }
+    const field = FIELD[c.metric];
+    if (!field) continue;
     day[field] += c.count;
     if (field === 'optOuts') optOutsByChannel[CHANNEL_OF[c.source] ?? 'other'] += c.count;
   }
-  const days = [...byDate.values()].map((d) => ({ ...d, bounceRate: rate(d.bounces, d.sent), complaintRate: rate(d.complaints, d.sent) }));
+  const days = [...byDate.values()].map((d) => {
+    const buckets = latency.get(d.date)!;
+    return {
+      ...d,
+      bounceRate: rate(d.bounces, d.sent),
+      complaintRate: rate(d.complaints, d.sent),
+      webhookP50: latencyQuantile(buckets, 0.5),
+      webhookP90: latencyQuantile(buckets, 0.9),
+    };
+  });
   const sum = (f: (d: OverviewDay) => number) => days.reduce((n, d) => n + f(d), 0);
   const sent = sum((d) => d.sent);
   return {
@@ -100,6 +147,7 @@ export async function loadOverview(db: Kysely<Database>, q: { from: string; to: 
         sum((d) => d.complaints),
         sent,
       ),
+      webhookP90: latencyQuantile(periodLatency, 0.9),
     },
   };
 }

@@ -2,7 +2,7 @@
 // transaction (src/db/daily-stats.ts): a year of days is a few thousand rows whatever the ledger's size.
 import type { Kysely } from 'kysely';
 import { invalidField } from '../../core/errors.js';
-import { type DailyStat, listDailyStats } from '../../db/daily-stats.js';
+import { type DailyStat, listDailyStats, sumDailyStats } from '../../db/daily-stats.js';
 import type { Database } from '../../db/schema.js';
 import { getCategory } from '../recipients/categories.js';
 
@@ -111,4 +111,14 @@ function addTo(day: DayStats, row: DailyStat): void {
 /** The raw counters of a range, for readers that want a metric the series does not name. */
 export async function readDailyCounters(db: Kysely<Database>, q: { from: string; to: string; category?: string | undefined }): Promise<DailyStat[]> {
   return listDailyStats(db, { from: q.from, to: q.to, categoryKey: q.category });
+}
+
+/** A range's counters of `metrics` summed per day (the source kept only for `bySource`), for charts. */
+export async function sumDailyCounters(
+  db: Kysely<Database>,
+  q: { from: string; to: string; category?: string | undefined },
+  metrics: readonly string[],
+  bySource: readonly string[] = [],
+): Promise<DailyStat[]> {
+  return sumDailyStats(db, { from: q.from, to: q.to, categoryKey: q.category }, metrics, bySource);
 }

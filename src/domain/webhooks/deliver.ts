@@ -5,7 +5,7 @@ import type { Kysely } from 'kysely';
 import { newId } from '../../core/ids.js';
 import type { Database } from '../../db/schema.js';
 import { inTransaction } from '../../db/transaction.js';
-import { currentContactOf, headWebhookDelivery, recordWebhookAttempt, type WebhookDeliveryRow } from '../../db/webhook-deliveries.js';
+import { currentContactOf, headWebhookDelivery, recordWebhookAttempt, recordWebhookDelivered, type WebhookDeliveryRow } from '../../db/webhook-deliveries.js';
 import {
   findWebhookEndpoint,
   leaseWebhookEndpoint,
@@ -15,6 +15,7 @@ import {
   type WebhookEndpointRow,
 } from '../../db/webhook-endpoints.js';
 import type { Telemetry } from '../operations/telemetry.js';
+import { optOutLatencyIncrement } from './opt-out-latency.js';
 import { postWebhook } from './send.js';
 
 /** Three days, as Svix and Stripe retry: long enough to outlast a weekend outage. */
@@ -73,7 +74,8 @@ async function serveEndpoint(db: Kysely<Database>, id: string, owner: string, op
       const atIso = at.toISOString();
       if (outcome.ok) {
         const latencyMs = Math.max(0, at.getTime() - Date.parse(head.event_at));
-        await recordWebhookAttempt(db, head.id, { at: atIso, status: 'delivered', httpStatus: outcome.status, error: null, nextAttemptAt: atIso, latencyMs });
+        const settled = { at: atIso, status: 'delivered', httpStatus: outcome.status, error: null, nextAttemptAt: atIso, latencyMs } as const;
+        await recordWebhookDelivered(db, head.id, settled, optOutLatencyIncrement(head, latencyMs));
         opts.telemetry?.webhookDelivered(head.event_type, latencyMs / 1000);
         counts.delivered++;
         continue;

@@ -126,7 +126,10 @@ export function TimeChart(props: TimeChartProps) {
   const n = props.labels.length;
   const stackTotals = props.labels.map((_, i) => props.series.reduce((s, x) => s + (x.values[i] ?? 0), 0));
   const peak =
-    props.kind === 'bars' ? Math.max(0, ...stackTotals) : Math.max(0, ...props.series.flatMap((s) => s.values.filter((v): v is number => v !== null)));
+    props.kind === 'bars'
+      ? Math.max(0, ...stackTotals)
+      : // A figure past the scale (an unbounded bucket) is drawn at the top and written out in the table.
+        Math.max(0, ...props.series.flatMap((s) => s.values.filter((v): v is number => v !== null && Number.isFinite(v))));
   const yMax = niceMax(Math.max(peak, ...(props.thresholds ?? []).map((t) => t.value * 1.25)));
   const plotW = W - M.left - M.right;
   const barW = Math.max(1, (plotW / Math.max(n, 1)) * 0.7);

@@ -2,10 +2,12 @@
 import { Hono } from 'hono';
 import { loadOverview, OPT_OUT_CHANNELS, type OptOutChannel } from '../../domain/console/overview.js';
 import { listCategories } from '../../domain/recipients/categories.js';
+import { LATENCY_BOUNDS_S } from '../../domain/webhooks/opt-out-latency.js';
 import type { ConsoleMessages } from '../../i18n/console/index.js';
 import type { AppEnv } from '../env.js';
 import { categoryKey } from '../fields.js';
 import { BarList, TimeChart } from './charts.js';
+import { durationFormatter } from './durations.js';
 import { adminContext, renderAdmin } from './layout.js';
 
 const PERIODS = [7, 30, 90, 365] as const;
@@ -35,6 +37,7 @@ export const overviewPages = new Hono<AppEnv>().get('/', async (c) => {
   const count = new Intl.NumberFormat(a.locale);
   const percent = new Intl.NumberFormat(a.locale, { style: 'percent', maximumFractionDigits: 2 });
   const pct = (v: number | null) => (v === null ? '–' : percent.format(v));
+  const duration = durationFormatter(a.locale, t.latencyOver, LATENCY_BOUNDS_S.at(-1)!);
   const labels = overview.days.map((d) => d.date);
   const common = { dateHeading: t.dateHeading, tableSummary: t.tableSummary, labels };
   const stats: [string, string][] = [
@@ -44,6 +47,7 @@ export const overviewPages = new Hono<AppEnv>().get('/', async (c) => {
     [t.statFailed, count.format(overview.totals.failed)],
     [t.statBounceRate, pct(overview.totals.bounceRate)],
     [t.statComplaintRate, pct(overview.totals.complaintRate)],
+    [t.statWebhookP90, overview.totals.webhookP90 === null ? '–' : duration(overview.totals.webhookP90)],
   ];
   return renderAdmin(
     c,
@@ -132,6 +136,17 @@ export const overviewPages = new Hono<AppEnv>().get('/', async (c) => {
           series={[
             { name: t.statSent, key: 1, values: overview.days.map((d) => d.sent) },
             { name: t.statFailed, key: 6, values: overview.days.map((d) => d.failed) },
+          ]}
+        />
+        <TimeChart
+          {...common}
+          id="chart-webhooks"
+          title={t.chartWebhookLatency}
+          kind="line"
+          format={duration}
+          series={[
+            { name: t.latencyP50, key: 3, values: overview.days.map((d) => d.webhookP50) },
+            { name: t.latencyP90, key: 5, values: overview.days.map((d) => d.webhookP90) },
           ]}
         />
       </div>
