@@ -2,7 +2,7 @@
 // which sends through the real Resend SDK to a fake Resend on 127.0.0.1 at Resend's default 2 requests/s.
 // The baseline is the provider's own ceiling: RESEND_MAX_RPS calls/s × 100 emails per batch call.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,6 +21,14 @@ export interface ConcurrentResult {
   calls: number;
   /** emails/s at the provider's ceiling: rps × 100. */
   ceiling: number;
+  /** CPU seconds the app's process spent on the round: what a loaded machine cannot inflate much. */
+  serverCpuSeconds: number;
+}
+
+// utime + stime of a process, in seconds (proc(5): fields 14 and 15, in clock ticks of 1/100 s).
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 const RECEIPT = { orderNumber: 'A-1', amount: '€1.00', date: 'today', items: '1 × mug' };
@@ -69,6 +77,7 @@ export async function concurrentNotices(sizes: readonly number[], rps = 2): Prom
       const agent = new Agent({ keepAlive: true, maxSockets: n });
       const calls = fake.calls.length;
       const started = performance.now();
+      const cpu = cpuSeconds(child.pid!);
       const answers = await Promise.all(
         Array.from({ length: n }, (_, i) =>
           post(port, agent, key, JSON.stringify({ to: `buyer${round}-${i}@example.com`, category: 'receipts', template: 'receipt', data: RECEIPT })),
@@ -77,7 +86,7 @@ export async function concurrentNotices(sizes: readonly number[], rps = 2): Prom
       const seconds = (performance.now() - started) / 1000;
       agent.destroy();
       const sent = answers.filter((a) => a.status === 202 && a.body.includes('"sent"')).length;
-      results.push({ callers: n, seconds, sent, calls: fake.calls.length - calls, ceiling: rps * 100 });
+      results.push({ callers: n, seconds, sent, calls: fake.calls.length - calls, ceiling: rps * 100, serverCpuSeconds: cpuSeconds(child.pid!) - cpu });
     }
     return results;
   } finally {

@@ -66,6 +66,34 @@ export async function dispatchNotices(
   items: readonly PreparedNotice[],
   options: { respondAsync?: boolean; broadcastId?: string } = {},
 ): Promise<NoticeResult[]> {
+  const telemetry = ctx.runtime.telemetry ?? SILENT_TELEMETRY;
+  // Gated so that notices arriving together are recorded in turn and reach the dispatcher as a steady
+  // flow, rather than all at once after every one of them has interleaved its queries (docs/performance.md).
+  const prepare = () => recordNotices(ctx, category, template, items, options.broadcastId);
+  const rows = await (ctx.runtime.preparing ? ctx.runtime.preparing.run(prepare) : prepare());
+  const { db } = ctx;
+
+  const ready = rows.filter((r) => r.status === 'queued').map((r) => ({ id: r.id, email: outgoing(r) }));
+  if (rows.length > ready.length) telemetry.noticesRecorded('skipped', rows.length - ready.length);
+  const sending = dispatcherOf(db, ctx.runtime).send(ready);
+  // Asked to answer at once (Prefer: respond-async, RFC 7240): a failure now leaves the notices queued
+  // for the resume job, and GET /v1/notices/ID tells how it went.
+  if (options.respondAsync) sending.catch(() => undefined);
+  const delivered = new Map((options.respondAsync ? [] : await sending).map((r) => [r.id, r]));
+  return rows.map((r): NoticeResult => {
+    if (r.status !== 'queued') return { id: r.id, status: 'skipped', reason: r.reason! };
+    return delivered.get(r.id) ?? { id: r.id, status: 'queued', providerId: null };
+  });
+}
+
+// Decides, renders and durably records the notices: everything before they are handed to the dispatcher.
+async function recordNotices(
+  ctx: DispatchContext,
+  category: NoticeCategory,
+  template: Template,
+  items: readonly PreparedNotice[],
+  broadcastId: string | undefined,
+): Promise<NewNoticeRow[]> {
   const { db, config } = ctx;
   const telemetry = ctx.runtime.telemetry ?? SILENT_TELEMETRY;
   const verdicts = await checkEligibility(
@@ -87,7 +115,7 @@ export async function dispatchNotices(
   const at = nowIso();
   // Each notice's links name it (and its broadcast), so a change made through them is traced to this mail.
   const linksOf = (recipientId: string, noticeId: string): EmailLinks =>
-    linksFor(config, recipientId, category, { noticeId, ...(options.broadcastId !== undefined && { broadcastId: options.broadcastId }) });
+    linksFor(config, recipientId, category, { noticeId, ...(broadcastId !== undefined && { broadcastId }) });
   const noticeIds = items.map(() => newId()).sort();
   const rows: NewNoticeRow[] = items.map((item, i) => {
     const verdict = verdicts[i]!;
@@ -130,18 +158,7 @@ export async function dispatchNotices(
       rows.map((r) => ({ noticeId: r.id, type: r.status === 'queued' ? 'queued' : 'skipped', at, ...(r.reason && { detail: { reason: r.reason } }) })),
     );
   });
-
-  const ready = rows.filter((r) => r.status === 'queued').map((r) => ({ id: r.id, email: outgoing(r) }));
-  if (rows.length > ready.length) telemetry.noticesRecorded('skipped', rows.length - ready.length);
-  const sending = dispatcherOf(db, ctx.runtime).send(ready);
-  // Asked to answer at once (Prefer: respond-async, RFC 7240): a failure now leaves the notices queued
-  // for the resume job, and GET /v1/notices/ID tells how it went.
-  if (options.respondAsync) sending.catch(() => undefined);
-  const delivered = new Map((options.respondAsync ? [] : await sending).map((r) => [r.id, r]));
-  return rows.map((r): NoticeResult => {
-    if (r.status !== 'queued') return { id: r.id, status: 'skipped', reason: r.reason! };
-    return delivered.get(r.id) ?? { id: r.id, status: 'queued', providerId: null };
-  });
+  return rows;
 }
 
 function outgoing(r: NewNoticeRow): OutgoingEmail {

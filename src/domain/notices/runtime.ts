@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Kysely } from 'kysely';
 import type { Config } from '../../config.js';
+import { createFifoGate, type FifoGate } from '../../core/fifo-gate.js';
 import type { Database } from '../../db/schema.js';
 import type { Telemetry } from '../operations/telemetry.js';
 import { createNoticeDispatcher, type NoticeDispatcher } from './dispatcher.js';
@@ -22,7 +23,12 @@ export interface NoticeRuntime {
   readonly dispatcher?: NoticeDispatcher;
   /** Where notice outcomes, provider calls and their eligibility decisions are reported; none when absent. */
   readonly telemetry?: Telemetry;
+  /** Lets a few sends record their notices at once, first come first served (dispatch.ts). */
+  readonly preparing?: FifoGate;
 }
+
+// Enough to keep the database busy (PostgreSQL's pool is 10) without letting a crowd interleave.
+const PREPARING_AT_ONCE = 8;
 
 // templates/ is read from disk at run time (edited live in development), beside package.json. This module
 // runs from src/ under tsx and from dist/src/ once built, so the package root is found, not counted.
@@ -50,7 +56,8 @@ export function createNoticeRuntime(config: Config, db: Kysely<Database>, overri
 
 /** The runtime with a dispatcher of its own, paced by the shared budget when it talks to Resend. */
 export function withDispatcher(runtime: NoticeRuntime, db: Kysely<Database>, config: Config): NoticeRuntime {
-  if (runtime.dispatcher) return runtime;
+  const preparing = runtime.preparing ?? createFifoGate(PREPARING_AT_ONCE);
+  if (runtime.dispatcher) return { ...runtime, preparing };
   const budget = runtime.transport.name === 'resend' ? sharedProviderBudget(db, config.resendMaxRps) : undefined;
-  return { ...runtime, dispatcher: createNoticeDispatcher(db, runtime.transport, { budget, telemetry: runtime.telemetry }) };
+  return { ...runtime, preparing, dispatcher: createNoticeDispatcher(db, runtime.transport, { budget, telemetry: runtime.telemetry }) };
 }
