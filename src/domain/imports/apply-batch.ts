@@ -20,7 +20,7 @@ import {
 import { updateRecipientRow } from '../../db/recipients.js';
 import type { Database } from '../../db/schema.js';
 import { inTransaction } from '../../db/transaction.js';
-import { addressHash } from '../privacy/address-hash.js';
+import { canonicalAddressHash } from '../privacy/address-hash.js';
 import type { ImportRow, RowResult } from './import-row.js';
 
 export interface BatchContext {
@@ -59,7 +59,7 @@ async function applyIn(trx: Kysely<Database>, ctx: BatchContext, rows: readonly 
     trx,
     rows.flatMap((r) => (r.externalId ? [r.externalId] : [])),
   );
-  const hashes = new Map(canonical.map((e) => [e, addressHash(ctx.hashKey, e)]));
+  const hashes = new Map(canonical.map((e) => [e, canonicalAddressHash(ctx.hashKey, e)]));
   const suppressed = await findSuppressionReasons(trx, [...new Set(hashes.values())]);
 
   const fresh: NewPerson[] = [];

@@ -10,7 +10,7 @@ import type { ImportRow, ImportSummary, ParsedRow, RowResult } from './import-ro
 export type { ImportSummary, ParsedRow, RowResult };
 
 /** Rows a transaction takes: big enough to amortise the statements, small enough to keep locks short. */
-export const IMPORT_BATCH_ROWS = 500;
+export const IMPORT_BATCH_ROWS = 1000;
 
 export interface ImportOptions {
   hashKey: string;

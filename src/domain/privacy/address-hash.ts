@@ -6,5 +6,10 @@ import { normalizeEmail } from '../../core/email.js';
  * A bare SHA-256 of an address is still personal data, reversible by dictionary (docs/standards.md "Suppression after erasure").
  */
 export function addressHash(hashKey: string, email: string): string {
-  return createHmac('sha256', hashKey).update(normalizeEmail(email)).digest('hex');
+  return canonicalAddressHash(hashKey, normalizeEmail(email));
+}
+
+/** The same for an address already in its canonical form (checkEmail's), which is not checked again: an import's hot path. */
+export function canonicalAddressHash(hashKey: string, canonical: string): string {
+  return createHmac('sha256', hashKey).update(canonical).digest('hex');
 }
