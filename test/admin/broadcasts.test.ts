@@ -45,6 +45,34 @@ describe.each(testDialects())('console broadcasts on %s', (dialect) => {
     expect((await editor.post('/admin/broadcasts', { category: 'newsletter', template: 'nope', data: DATA, intent: 'preview' })).status).toBe(422);
   });
 
+  it('answers the live preview as JSON text, only to an editor with the CSRF token', async () => {
+    await editor.get('/admin/broadcasts');
+    const data = JSON.stringify({ ...JSON.parse(DATA), headline: '<script>alert(1)</script>' });
+    const res = await editor.post('/admin/broadcasts/preview', { template: 'newsletter', data });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('application/json');
+    const body = (await res.json()) as { subject: string; text: string };
+    expect(Object.keys(body).sort()).toEqual(['subject', 'text']);
+    expect(body.text).toContain('<script>alert(1)</script>');
+    const crlf = JSON.stringify({ ...JSON.parse(DATA), headline: 'Hi\r\nBcc: x@evil.example' });
+    for (const bad of ['{', '[1]', '"text"', '{"headline":1}', crlf]) {
+      expect((await editor.post('/admin/broadcasts/preview', { template: 'newsletter', data: bad })).status, bad).toBe(422);
+    }
+    expect((await editor.post('/admin/broadcasts/preview', { template: 'nope\u0000', data: DATA })).status).toBe(422);
+    expect((await editor.post('/admin/broadcasts/preview', { template: 'newsletter', data: 'x'.repeat(70_000) })).status).toBe(413);
+    expect((await editor.post('/admin/broadcasts/preview', { template: 'newsletter', data: DATA }, { csrf: null })).status).toBe(403);
+    expect(
+      (await editor.post('/admin/broadcasts/preview', { template: 'newsletter', data: DATA }, { origin: 'https://evil.example', site: 'cross-site' })).status,
+    ).toBe(403);
+    await viewer.get('/admin/broadcasts');
+    expect((await viewer.post('/admin/broadcasts/preview', { template: 'newsletter', data: DATA })).status).toBe(403);
+    // The form page carries the script and the (hidden) card it fills; a viewer's has neither.
+    const page = await (await editor.get('/admin/broadcasts')).text();
+    expect(page).toContain('/assets/console.js');
+    expect(page).toMatch(/<section class="card" id="preview-card"[^>]* hidden="" data-preview-url="\/admin\/broadcasts\/preview"/);
+    expect(await (await viewer.get('/admin/broadcasts')).text()).not.toContain('preview-card');
+  });
+
   it('counts a dry run by exclusion reason without sending anything', async () => {
     await editor.post(`/admin/recipients/${ids.bob}/unsubscribe`, { category: 'newsletter' });
     const before = (await h.handle.db.selectFrom('notices').select('id').execute()).length;

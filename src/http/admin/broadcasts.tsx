@@ -10,11 +10,12 @@ import { walkBroadcast } from '../../domain/broadcasts/walk-broadcast.js';
 import { cancelBroadcastAsOperator, startBroadcastAsOperator } from '../../domain/console/broadcasts.js';
 import { can } from '../../domain/console/roles.js';
 import type { DispatchContext } from '../../domain/notices/dispatch.js';
-import { describeTemplates, previewTemplate } from '../../domain/notices/preview.js';
+import { describeTemplates } from '../../domain/notices/preview.js';
 import type { RenderedEmail } from '../../domain/notices/render.js';
 import { listCategories } from '../../domain/recipients/categories.js';
 import type { AppEnv } from '../env.js';
 import { type Form, field, readForm } from '../pages/form.js';
+import { DATA_MAX, livePreview, PreviewCard, parseData, renderPreview } from './broadcast-preview.js';
 import { assertCsrf, operatorActor, requirePermission } from './guard.js';
 import { type AdminContext, adminContext, Csrf, Flash, renderAdmin } from './layout.js';
 
@@ -27,17 +28,6 @@ interface Draft {
   template: string;
   /** Undefined: the chosen template's example. */
   data: string | undefined;
-}
-
-function parseData(text: string): Record<string, unknown> {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw invalidField('data', 'not JSON');
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalidField('data', 'a JSON object');
-  return value as Record<string, unknown>;
 }
 
 async function listPage(c: C, a: AdminContext, draft?: Draft, result?: { preview?: RenderedEmail; dryRun?: DryRun }) {
@@ -53,12 +43,12 @@ async function listPage(c: C, a: AdminContext, draft?: Draft, result?: { preview
   return renderAdmin(
     c,
     a,
-    { title: t.navBroadcasts, section: 'broadcasts' },
+    { title: t.navBroadcasts, section: 'broadcasts', script: editor },
     <>
       <h1>{t.navBroadcasts}</h1>
       <p class="lead">{t.broadcastsLead}</p>
       {editor && (
-        // Choosing a template reloads the page with its example data: no script needed (CSP allows none).
+        // Choosing a template reloads the page with its example data: no script needed.
         <form method="get" action={`${a.base}/broadcasts`} class="row">
           <div>
             <label for="pick-template">{t.templateLabel}</label>
@@ -106,7 +96,7 @@ async function listPage(c: C, a: AdminContext, draft?: Draft, result?: { preview
             </div>
           </div>
           <label for="b-data">{t.dataLabel}</label>
-          <textarea id="b-data" name="data" maxlength={20000} aria-describedby="b-data-hint">
+          <textarea id="b-data" name="data" maxlength={DATA_MAX} aria-describedby="b-data-hint">
             {data}
           </textarea>
           <p class="hint" id="b-data-hint">
@@ -125,15 +115,7 @@ async function listPage(c: C, a: AdminContext, draft?: Draft, result?: { preview
           </p>
         </form>
       )}
-      {result?.preview && (
-        <section class="card" aria-labelledby="preview-h" role="status">
-          <h2 id="preview-h">{t.previewHeading}</h2>
-          <p>
-            <strong>{t.subjectLabel}:</strong> {result.preview.subject}
-          </p>
-          <pre class="mono preview">{result.preview.text}</pre>
-        </section>
-      )}
+      <PreviewCard a={a} preview={result?.preview} editor={editor} />
       {result?.dryRun && (
         <section class="card" aria-labelledby="dry-h" role="status">
           <h2 id="dry-h">{t.dryRunHeading}</h2>
@@ -201,7 +183,7 @@ async function listPage(c: C, a: AdminContext, draft?: Draft, result?: { preview
 }
 
 function draftOf(form: Form): Draft {
-  return { category: field(form, 'category') ?? '', template: field(form, 'template') ?? '', data: (field(form, 'data') ?? '{}').slice(0, 20000) };
+  return { category: field(form, 'category') ?? '', template: field(form, 'template') ?? '', data: (field(form, 'data') ?? '{}').slice(0, DATA_MAX) };
 }
 
 const broadcastId = (raw: string) => {
@@ -222,10 +204,7 @@ export const broadcastPages = new Hono<AppEnv>()
     const data = parseData(draft.data ?? '{}');
     const intent = field(form, 'intent');
     const ctx = dispatchContext(c);
-    if (intent === 'preview') {
-      if (!c.var.notices.templates.names().includes(draft.template)) throw invalidField('template', 'no such template');
-      return listPage(c, a, draft, { preview: await previewTemplate(c.var.deps.config, c.var.notices.templates, draft.template, data) });
-    }
+    if (intent === 'preview') return listPage(c, a, draft, { preview: await renderPreview(c, draft.template, data) });
     if (intent === 'dry-run')
       return listPage(c, a, draft, { dryRun: await dryRunBroadcast(ctx, { category: draft.category, template: draft.template, data }) });
     if (intent !== 'send') throw invalidField('intent', 'preview, dry-run or send');
@@ -240,6 +219,7 @@ export const broadcastPages = new Hono<AppEnv>()
     }
     return c.redirect(`${a.base}/broadcasts/${broadcast.id}?done=queued`, 303);
   })
+  .post('/preview', requirePermission('act'), livePreview)
   .get('/:id', async (c) => {
     const a = adminContext(c);
     const { t } = a;

@@ -220,6 +220,7 @@ export const de: ConsoleMessages = {
   sendButton: 'An alle Zulässigen senden',
   previewHeading: 'Vorschau',
   subjectLabel: 'Betreff',
+  previewWaiting: 'Die Vorschau folgt, sobald die Daten ein gültiges JSON-Objekt für diese Vorlage sind.',
   dryRunHeading: 'Probelauf',
   dryRunSummary: (eligible: number, total: number) => `${eligible} von ${total} Empfängern würden dies erhalten.`,
   excludedCaption: 'Ausgeschlossen, nach Grund',

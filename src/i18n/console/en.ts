@@ -218,6 +218,7 @@ export const en = {
   sendButton: 'Send to everyone eligible',
   previewHeading: 'Preview',
   subjectLabel: 'Subject',
+  previewWaiting: 'The preview follows once the data is a valid JSON object for this template.',
   dryRunHeading: 'Dry run',
   dryRunSummary: (eligible: number, total: number) => `${eligible} of ${total} recipients would be sent this.`,
   excludedCaption: 'Excluded, by reason',

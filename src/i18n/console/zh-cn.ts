@@ -217,6 +217,7 @@ export const zhCN: ConsoleMessages = {
   sendButton: '发送给所有可发送的人',
   previewHeading: '预览',
   subjectLabel: '主题',
+  previewWaiting: '数据成为该模板有效的 JSON 对象后即显示预览。',
   dryRunHeading: '试运行',
   dryRunSummary: (eligible: number, total: number) => `${total} 个收件人中有 ${eligible} 个会收到。`,
   excludedCaption: '被排除的人数（按原因）',
