@@ -18,7 +18,7 @@ import { list, page, ref } from './schemas.js';
 const READ = ['recipients:write', 'eligibility:read'] as const;
 const REF = { ref: 'the recipient id, the url-encoded email, or `ext:EXTERNAL_ID`' };
 const ID = { id: 'the id' };
-const json = (description: string, schema: Record<string, unknown> = ref('Any')) => ({ description, schema });
+const json = (description: string, schema: Record<string, unknown>) => ({ description, schema });
 
 export const OPERATIONS: readonly Operation[] = [
   {
@@ -74,7 +74,7 @@ export const OPERATIONS: readonly Operation[] = [
     summary: 'A recipient with its eligibility',
     scopes: READ,
     params: REF,
-    responses: { 200: json('The recipient') },
+    responses: { 200: json('The recipient', ref('RecipientWithEligibility')) },
   },
   {
     method: 'patch',
@@ -93,7 +93,7 @@ export const OPERATIONS: readonly Operation[] = [
     summary: "A recipient's consent events",
     scopes: READ,
     params: REF,
-    responses: { 200: json('Oldest first') },
+    responses: { 200: json('Oldest first', list('RecipientEvent')) },
   },
   {
     method: 'get',
@@ -102,7 +102,7 @@ export const OPERATIONS: readonly Operation[] = [
     summary: 'Everything stored about the person',
     scopes: ['privacy'],
     params: REF,
-    responses: { 200: json('The export') },
+    responses: { 200: json('The export', ref('RecipientExport')) },
   },
   {
     method: 'delete',
@@ -190,7 +190,9 @@ export const OPERATIONS: readonly Operation[] = [
       types: ['application/json', 'application/x-ndjson'],
       description: '`{category, emails: [...]}`, or NDJSON: a first line `{"category":…}`, then one address per line',
     },
-    responses: { 200: { description: 'Results in input order (NDJSON answers stream)', type: 'application/json, application/x-ndjson' } },
+    responses: {
+      200: { description: 'Results in input order (NDJSON answers stream)', schema: ref('BulkEligibility'), type: 'application/json, application/x-ndjson' },
+    },
   },
   {
     method: 'post',
@@ -199,7 +201,7 @@ export const OPERATIONS: readonly Operation[] = [
     summary: 'Preference and unsubscribe links for your own mail',
     scopes: ['eligibility:read'],
     body: LinksRequest,
-    responses: { 200: json('The links') },
+    responses: { 200: json('The links', ref('Links')) },
   },
   {
     method: 'post',
@@ -217,7 +219,7 @@ export const OPERATIONS: readonly Operation[] = [
     summary: 'Send up to 1,000 notices',
     scopes: ['notices:send'],
     body: BatchBody,
-    responses: { 200: json('Per-item results') },
+    responses: { 200: json('Per-item results', ref('NoticeBatch')) },
   },
   {
     method: 'get',
@@ -226,7 +228,7 @@ export const OPERATIONS: readonly Operation[] = [
     summary: 'List notices, by status, category or broadcast, with why they failed',
     scopes: ['notices:send'],
     query: NoticesQuery,
-    responses: { 200: json('A page of notices and the next cursor') },
+    responses: { 200: json('A page of notices and the next cursor', page('NoticeListItem')) },
   },
   {
     method: 'get',
@@ -235,9 +237,16 @@ export const OPERATIONS: readonly Operation[] = [
     summary: 'A notice and its events',
     scopes: ['notices:send'],
     params: ID,
-    responses: { 200: json('The notice') },
+    responses: { 200: json('The notice', ref('NoticeView')) },
   },
-  { method: 'get', path: '/v1/templates', tag: 'Notices', summary: 'List templates', scopes: ['notices:send'], responses: { 200: json('Every template') } },
+  {
+    method: 'get',
+    path: '/v1/templates',
+    tag: 'Notices',
+    summary: 'List templates',
+    scopes: ['notices:send'],
+    responses: { 200: json('Every template', list('Template')) },
+  },
   {
     method: 'post',
     path: '/v1/templates/{name}/preview',
@@ -246,7 +255,7 @@ export const OPERATIONS: readonly Operation[] = [
     scopes: ['notices:send'],
     params: { name: 'the template name' },
     body: PreviewBody,
-    responses: { 200: json('Subject, HTML and text') },
+    responses: { 200: json('Subject, HTML, text and headers', ref('RenderedEmail')) },
   },
   {
     method: 'post',
@@ -255,7 +264,7 @@ export const OPERATIONS: readonly Operation[] = [
     summary: 'Announce to a category',
     scopes: ['notices:send'],
     body: NewBroadcast,
-    responses: { 200: json('Already created'), 202: json('Queued') },
+    responses: { 200: json('Already created', ref('Broadcast')), 202: json('Queued', ref('Broadcast')) },
   },
   {
     method: 'get',
@@ -264,7 +273,7 @@ export const OPERATIONS: readonly Operation[] = [
     summary: 'List broadcasts',
     scopes: ['notices:send'],
     query: BroadcastsQuery,
-    responses: { 200: json('A page') },
+    responses: { 200: json('A page', page('Broadcast')) },
   },
   {
     method: 'get',
@@ -273,7 +282,7 @@ export const OPERATIONS: readonly Operation[] = [
     summary: 'A broadcast and its progress',
     scopes: ['notices:send'],
     params: ID,
-    responses: { 200: json('The broadcast') },
+    responses: { 200: json('The broadcast', ref('Broadcast')) },
   },
   {
     method: 'get',
@@ -281,7 +290,7 @@ export const OPERATIONS: readonly Operation[] = [
     tag: 'Events',
     summary: "The ledger's latest seq and hash",
     scopes: ['admin', 'privacy'],
-    responses: { 200: json('The head') },
+    responses: { 200: json('The head', ref('LedgerHead')) },
   },
   {
     method: 'post',
@@ -290,7 +299,7 @@ export const OPERATIONS: readonly Operation[] = [
     summary: 'Add an endpoint (the secret is shown once)',
     scopes: ['admin'],
     body: NewEndpoint,
-    responses: { 201: json('Created, with `secret`', ref('WebhookEndpoint')) },
+    responses: { 201: json('Created, with `secret` (shown once)', ref('NewWebhookEndpoint')) },
   },
   {
     method: 'get',
@@ -335,7 +344,7 @@ export const OPERATIONS: readonly Operation[] = [
     summary: 'A new signing secret',
     scopes: ['admin'],
     params: ID,
-    responses: { 200: json('`{secret}`') },
+    responses: { 200: json('The new secret', ref('WebhookSecret')) },
   },
   {
     method: 'get',
