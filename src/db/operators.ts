@@ -1,5 +1,6 @@
 // Operators of the console and their sessions. Tokens arrive here already hashed.
 import type { Kysely, Selectable } from 'kysely';
+import { isPostgres } from './dialect.js';
 import type { Database, OperatorRole, OperatorSessionsTable, OperatorsTable } from './schema.js';
 
 export type OperatorRow = Selectable<OperatorsTable>;
@@ -49,6 +50,26 @@ export async function updateOperatorRow(
     .where('id', '=', id)
     .executeTakeFirst();
   return Number(result.numUpdatedRows) > 0;
+}
+
+// The ids of the operators who can sign in as admin now (role admin, a password, not disabled). On
+// PostgreSQL their rows stay locked until the transaction ends, so two admins demoting each other at
+// once are decided one after the other (the second sees the first's change); SQLite runs one
+// transaction at a time anyway.
+export async function lockActiveAdmins(trx: Kysely<Database>): Promise<string[]> {
+  const query = trx
+    .selectFrom('operators')
+    .select('id')
+    .where('role', '=', 'admin')
+    .where('disabled_at', 'is', null)
+    .where('password_hash', 'is not', null)
+    .orderBy('id');
+  return (await (isPostgres(trx) ? query.forUpdate() : query).execute()).map((r) => r.id);
+}
+
+// Notes a sign-in, for the operators screen.
+export async function markSignedIn(db: Kysely<Database>, id: string, at: string): Promise<void> {
+  await db.updateTable('operators').set({ last_sign_in_at: at }).where('id', '=', id).execute();
 }
 
 // Spends a set-password link: only one request can, the second finds the hash gone.

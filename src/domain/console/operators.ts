@@ -28,6 +28,7 @@ export interface Operator {
   /** `invited` until a password is set from the link. */
   state: 'invited' | 'active' | 'disabled';
   createdAt: string;
+  lastSignInAt: string | null;
 }
 
 export const toOperator = (r: OperatorRow): Operator => ({
@@ -36,6 +37,7 @@ export const toOperator = (r: OperatorRow): Operator => ({
   role: r.role,
   state: r.disabled_at ? 'disabled' : r.password_hash ? 'active' : 'invited',
   createdAt: r.created_at,
+  lastSignInAt: r.last_sign_in_at,
 });
 
 export const tokenHash = (token: string) => createHash('sha256').update(token).digest('hex');
@@ -86,24 +88,33 @@ export async function findOperatorByRef(db: Kysely<Database>, ref: string): Prom
 }
 
 export async function disableOperator(db: Kysely<Database>, ref: string): Promise<Operator> {
-  return db.transaction().execute(async (trx) => {
-    const row = await findOperatorByRef(trx, ref);
-    const at = nowIso();
-    if (!row.disabled_at) await updateOperatorRow(trx, row.id, { disabled_at: at, setup_token_hash: null, setup_expires_at: null }, at);
-    await deleteSessionsOf(trx, row.id);
-    return toOperator({ ...row, disabled_at: row.disabled_at ?? at });
-  });
+  return db.transaction().execute(async (trx) => disableOperatorRow(trx, await findOperatorByRef(trx, ref)));
+}
+
+/** disableOperator inside the caller's transaction (the console's, which also writes the ledger). */
+export async function disableOperatorRow(trx: Kysely<Database>, row: OperatorRow): Promise<Operator> {
+  const at = nowIso();
+  if (!row.disabled_at) await updateOperatorRow(trx, row.id, { disabled_at: at, setup_token_hash: null, setup_expires_at: null }, at);
+  await deleteSessionsOf(trx, row.id);
+  return toOperator({ ...row, disabled_at: row.disabled_at ?? at });
 }
 
 /** Forgets the password, signs the operator out everywhere and issues a new link; a disabled operator is enabled again. */
 export async function resetOperator(db: Kysely<Database>, publicUrl: string, ref: string, now = new Date()): Promise<{ operator: Operator; link: string }> {
-  return db.transaction().execute(async (trx) => {
-    const row = await findOperatorByRef(trx, ref);
-    const link = newSetupLink(publicUrl, now);
-    await updateOperatorRow(trx, row.id, { password_hash: null, disabled_at: null, ...link.set }, now.toISOString());
-    await deleteSessionsOf(trx, row.id);
-    return { operator: toOperator({ ...row, password_hash: null, disabled_at: null }), link: link.url };
-  });
+  return db.transaction().execute(async (trx) => resetOperatorRow(trx, publicUrl, await findOperatorByRef(trx, ref), now));
+}
+
+/** resetOperator inside the caller's transaction. */
+export async function resetOperatorRow(
+  trx: Kysely<Database>,
+  publicUrl: string,
+  row: OperatorRow,
+  now = new Date(),
+): Promise<{ operator: Operator; link: string }> {
+  const link = newSetupLink(publicUrl, now);
+  await updateOperatorRow(trx, row.id, { password_hash: null, disabled_at: null, ...link.set }, now.toISOString());
+  await deleteSessionsOf(trx, row.id);
+  return { operator: toOperator({ ...row, password_hash: null, disabled_at: null }), link: link.url };
 }
 
 export function checkPasswordRules(password: string): void {

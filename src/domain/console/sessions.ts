@@ -6,7 +6,16 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { isValidEmail, normalizeEmail } from '../../core/email.js';
 import { AppError } from '../../core/errors.js';
-import { deleteEndedSessions, deleteSession, deleteSessionsOf, findOperator, findSession, insertSession, touchSession } from '../../db/operators.js';
+import {
+  deleteEndedSessions,
+  deleteSession,
+  deleteSessionsOf,
+  findOperator,
+  findSession,
+  insertSession,
+  markSignedIn,
+  touchSession,
+} from '../../db/operators.js';
 import type { Database } from '../../db/schema.js';
 import { consumeRateLimit, type RateLimit } from '../access/rate-limit.js';
 import { type Operator, tokenHash, toOperator } from './operators.js';
@@ -62,6 +71,7 @@ export async function signIn(
     last_seen_at: at,
     expires_at: new Date(now.getTime() + ABSOLUTE_HOURS * 3600_000).toISOString(),
   });
+  await markSignedIn(db, row.id, at);
   return { token, session: { id, operator: toOperator(row), csrfToken } };
 }
 

@@ -12,6 +12,7 @@ import { adminGuard, requireSession } from './guard.js';
 import { keyPages } from './keys.js';
 import { ledgerPages } from './ledger.js';
 import { noticePages } from './notices.js';
+import { operatorPages } from './operators.js';
 import { overviewPages } from './overview.js';
 import { recipientPages } from './recipients.js';
 import { CONSOLE_JS } from './script.js';
@@ -44,4 +45,5 @@ export const admin = new Hono<AppEnv>()
   .route('/webhooks', webhookPages)
   .route('/keys', keyPages)
   .route('/ledger', ledgerPages)
+  .route('/operators', operatorPages)
   .onError(adminErrorHandler);

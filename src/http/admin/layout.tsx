@@ -3,6 +3,7 @@
 import type { Context } from 'hono';
 import type { Child } from 'hono/jsx';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { can, type Permission } from '../../domain/console/roles.js';
 import type { ConsoleSession } from '../../domain/console/sessions.js';
 import { CONSOLE_CATALOGS, type ConsoleMessages } from '../../i18n/console/index.js';
 import { type Locale, pickLocale } from '../../i18n/index.js';
@@ -22,9 +23,10 @@ export function adminContext(c: Context<AppEnv>): AdminContext {
   return { locale, t: CONSOLE_CATALOGS[locale], base: adminBase(c), session: c.get('session') };
 }
 
-export type Section = 'overview' | 'recipients' | 'categories' | 'suppressions' | 'notices' | 'broadcasts' | 'webhooks' | 'keys' | 'ledger';
+export type Section = 'overview' | 'recipients' | 'categories' | 'suppressions' | 'notices' | 'broadcasts' | 'webhooks' | 'keys' | 'ledger' | 'operators';
 
-const SECTIONS: readonly { id: Section; path: string; label: (t: ConsoleMessages) => string }[] = [
+// A section with a permission is listed only to the roles that have it (the route refuses the others).
+const SECTIONS: readonly { id: Section; path: string; label: (t: ConsoleMessages) => string; permission?: Permission }[] = [
   { id: 'overview', path: '', label: (t) => t.navOverview },
   { id: 'recipients', path: '/recipients', label: (t) => t.navRecipients },
   { id: 'categories', path: '/categories', label: (t) => t.navCategories },
@@ -34,6 +36,7 @@ const SECTIONS: readonly { id: Section; path: string; label: (t: ConsoleMessages
   { id: 'webhooks', path: '/webhooks', label: (t) => t.navWebhooks },
   { id: 'keys', path: '/keys', label: (t) => t.navKeys },
   { id: 'ledger', path: '/ledger', label: (t) => t.navLedger },
+  { id: 'operators', path: '/operators', label: (t) => t.navOperators, permission: 'manage' },
 ];
 
 export function roleName(t: ConsoleMessages, role: string): string {
@@ -81,7 +84,7 @@ function Header(props: { a: AdminContext; current: Section | undefined }) {
       {s && (
         <nav aria-label={a.t.navLabel}>
           <ul>
-            {SECTIONS.map((x) => (
+            {SECTIONS.filter((x) => !x.permission || can(s.operator.role, x.permission)).map((x) => (
               <li>
                 <a href={`${a.base}${x.path}`} aria-current={x.id === props.current ? 'page' : undefined}>
                   {x.label(a.t)}

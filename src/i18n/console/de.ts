@@ -1,5 +1,6 @@
 import { archiveDe } from './archive-de.js';
 import type { ConsoleMessages } from './en.js';
+import { operatorsDe } from './operators-de.js';
 
 export const de: ConsoleMessages = {
   consoleName: 'mailprefs-Konsole',
@@ -256,4 +257,5 @@ export const de: ConsoleMessages = {
   colLatency: 'Änderung bis 2xx',
   noDeliveries: 'Noch keine Zustellungen.',
   ...archiveDe,
+  ...operatorsDe,
 };

@@ -1,5 +1,6 @@
 // The operator console's English catalog: the reference. de and zh-CN have exactly these keys (the type checks).
 import { archiveEn } from './archive-en.js';
+import { operatorsEn } from './operators-en.js';
 
 export const en = {
   consoleName: 'mailprefs console',
@@ -254,6 +255,7 @@ export const en = {
   colLatency: 'Change to 2xx',
   noDeliveries: 'No deliveries yet.',
   ...archiveEn,
+  ...operatorsEn,
 };
 
 export type ConsoleMessages = typeof en;

@@ -1,5 +1,6 @@
 import { archiveZhCN } from './archive-zh-cn.js';
 import type { ConsoleMessages } from './en.js';
+import { operatorsZhCN } from './operators-zh-cn.js';
 
 export const zhCN: ConsoleMessages = {
   consoleName: 'mailprefs 控制台',
@@ -253,4 +254,5 @@ export const zhCN: ConsoleMessages = {
   colLatency: '从更改到 2xx',
   noDeliveries: '还没有投递记录。',
   ...archiveZhCN,
+  ...operatorsZhCN,
 };
