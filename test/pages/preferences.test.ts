@@ -35,6 +35,18 @@ describe.each(testDialects())('preference page on %s', (dialect) => {
     for (const action of ['export', 'delete', 'email']) expect(html).toContain(`href="${path}/${action}"`);
   });
 
+  it("opens on a marketing email's unsubscribe token too (its preference link), and not on a confirm token", async () => {
+    await person('both@example.com', { newsletter: 'subscribed' });
+    const marketing = await linksFor(h, 'both@example.com', 'newsletter');
+    const token = pathOf(marketing.unsubscribeUrl!).split('/u/')[1]!;
+    expect(pathOf(marketing.preferencesUrl)).toBe(`/p/${token}`);
+    const page = await h.app.request(`/p/${token}`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('id="c-newsletter"');
+    const confirm = await h.app.request(`/p/${token.slice(0, -2)}AA`);
+    expect(confirm.status).toBe(404);
+  });
+
   it('saves ticks and unticks, writes preference_page events, and shows what changed', async () => {
     const { id, path } = await person('save@example.com', { newsletter: 'subscribed' });
     const res = await postForm(h, path, { action: 'save', shown: SHOWN, subscribe: ['events'] }, { 'user-agent': 'Browser/2' });

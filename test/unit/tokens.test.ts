@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { parseSigningKeys } from '../../src/config.js';
 import { newId } from '../../src/core/ids.js';
+import { linksFor } from '../../src/domain/links/email-links.js';
 import { signToken, verifyToken } from '../../src/domain/links/tokens.js';
 
 const oldKey = parseSigningKeys('old:old-secret-0123456789abcdef0123456789');
@@ -53,6 +54,26 @@ describe('tokens', () => {
     for (const junk of ['', '.', 'new.', 'new..', '<script>', 'x'.repeat(5000), 'new.%00', "new.' or 1=1--"]) {
       expect(verifyToken(rotated, junk, 'unsubscribe')).toBeUndefined();
     }
+  });
+
+  it('verifies against a list of purposes, and only those', () => {
+    const token = signToken(rotated, { purpose: 'unsubscribe', subjectId: recipient, categoryId: category });
+    expect(verifyToken(rotated, token, ['preferences', 'unsubscribe'])).toMatchObject({ purpose: 'unsubscribe', subjectId: recipient });
+    expect(verifyToken(rotated, token, ['preferences', 'confirm'])).toBeUndefined();
+    expect(verifyToken(rotated, token, [])).toBeUndefined();
+  });
+
+  it("signs a marketing email's links once: its preference link is its unsubscribe token under /p/", () => {
+    const config = { publicUrl: 'https://prefs.example.test', signingKeys: rotated };
+    const noticeId = newId();
+    const links = linksFor(config, recipient, { id: category, kind: 'marketing' }, { noticeId });
+    const token = links.unsubscribeUrl!.split('/u/')[1]!;
+    expect(links.preferencesUrl).toBe(`https://prefs.example.test/p/${token}`);
+    expect(verifyToken(rotated, token, 'unsubscribe')).toMatchObject({ subjectId: recipient, categoryId: category, trace: { noticeId } });
+    // A transactional email has no unsubscribe link: its preference link is a preferences token.
+    const receipt = linksFor(config, recipient, { id: category, kind: 'transactional' }, { noticeId });
+    expect(receipt.unsubscribeUrl).toBeUndefined();
+    expect(verifyToken(rotated, receipt.preferencesUrl.split('/p/')[1]!, 'preferences')).toMatchObject({ subjectId: recipient, trace: { noticeId } });
   });
 
   it('keeps verifying tokens of a key rotated to second place, and stops once it is removed', () => {

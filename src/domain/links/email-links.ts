@@ -25,19 +25,22 @@ export function verifiedPreferencesUrlFor(config: Pick<Config, 'publicUrl' | 'si
   return `${config.publicUrl}/p/${signToken(config.signingKeys, { purpose: 'verified_preferences', subjectId: recipientId })}`;
 }
 
-/** The links of one email; a notice's carry its `trace`, so the unsubscribe names the mail it came from. */
+/**
+ * The links of one email; a notice's carry its `trace`, so the unsubscribe names the mail it came from.
+ * A marketing email's preference link is its unsubscribe token under /p/: the same person, the same
+ * holder of the same email, so one signature serves both (docs/api.md "Pages"; docs/performance.md).
+ */
 export function linksFor(
   config: Pick<Config, 'publicUrl' | 'signingKeys'>,
   recipientId: string,
   category: Pick<Category, 'id' | 'kind'>,
   trace?: MailTrace,
 ): EmailLinks {
-  const preferencesUrl = preferencesUrlFor(config, recipientId, trace);
-  if (category.kind !== 'marketing') return { preferencesUrl };
-  const claims = { purpose: 'unsubscribe', subjectId: recipientId, categoryId: category.id, ...(trace && { trace }) } as const;
-  const unsubscribeUrl = `${config.publicUrl}/u/${signToken(config.signingKeys, claims)}`;
+  if (category.kind !== 'marketing') return { preferencesUrl: preferencesUrlFor(config, recipientId, trace) };
+  const token = signToken(config.signingKeys, { purpose: 'unsubscribe', subjectId: recipientId, categoryId: category.id, ...(trace && { trace }) });
+  const unsubscribeUrl = `${config.publicUrl}/u/${token}`;
   return {
-    preferencesUrl,
+    preferencesUrl: `${config.publicUrl}/p/${token}`,
     unsubscribeUrl,
     oneClickUrl: unsubscribeUrl,
     // RFC 8058 §3.1: exactly one https URI that identifies recipient and list, plus the Post header.

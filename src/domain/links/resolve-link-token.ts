@@ -18,10 +18,9 @@ export interface CategoryLink {
 
 type Keys = Pick<Config, 'signingKeys'>;
 
-export async function resolvePreferencesToken(db: Kysely<Database>, config: Keys, token: string): Promise<Recipient | undefined> {
-  const claims = verifyToken(config.signingKeys, token, 'preferences');
-  return claims && findRecipient(db, { by: 'id', value: claims.subjectId });
-}
+// What opens a person's preference page without the step-up: the everyday preference link, and a
+// marketing email's unsubscribe link, which is also its preference link (email-links.ts linksFor).
+const PREFERENCE_PURPOSES = ['preferences', 'unsubscribe'] as const;
 
 /** The recipient and category ids a genuine token names, checked without reading the database. */
 export function categoryTokenIds(
@@ -44,7 +43,7 @@ export interface PreferencesAccess {
 
 /** A `/p/TOKEN` link of either kind: the everyday one (no expiry) or a verified one (30 minutes). */
 export async function resolvePreferencesAccess(db: Kysely<Database>, config: Keys, token: string): Promise<PreferencesAccess | undefined> {
-  const plain = verifyToken(config.signingKeys, token, 'preferences');
+  const plain = verifyToken(config.signingKeys, token, PREFERENCE_PURPOSES);
   const claims = plain ?? verifyToken(config.signingKeys, token, 'verified_preferences');
   const recipient = claims && (await findRecipient(db, { by: 'id', value: claims.subjectId }));
   return recipient && { recipient, verified: plain === undefined, ...(claims.trace && { trace: claims.trace }) };
