@@ -1,6 +1,7 @@
 // Seeds the console benchmark in bulk: recipients and ledger events generated inside the database
 // (a recursive CTE on SQLite, generate_series on PostgreSQL), then the daily counters those events
-// would have bumped, one GROUP BY, plus a year of notice counters. Ids keep newId()'s shape.
+// would have bumped, one GROUP BY, plus a year of notice counters and of opt-out-to-webhook buckets.
+// Ids keep newId()'s shape.
 import { sql } from 'kysely';
 import type { DatabaseHandle } from '../../src/db/database.js';
 
@@ -55,6 +56,15 @@ export async function seedConsoleScale(handle: DatabaseHandle, recipients: numbe
     ] as const) {
       notices.push({ day, metric, category_key: 'newsletter', source: '', count });
     }
+    // How long that day's opt-outs took to reach webhook endpoints, in the buckets deliveries bump.
+    for (const category of CATEGORIES)
+      for (const [bound, count] of [
+        ['1', 900],
+        ['5', 80],
+        ['60', 15],
+        ['3600', 5],
+      ] as const)
+        notices.push({ day, metric: `webhook_opt_out_le_${bound}`, category_key: category, source: '', count });
   }
   for (let i = 0; i < notices.length; i += 500)
     await handle.db

@@ -4,7 +4,7 @@
 // domain's one event per change); the daily counters are what those events would have bumped.
 // Not a test: nothing asserts a time. Every measuring loop is bounded in count and time.
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { createApp } from '../../src/app.js';
@@ -16,6 +16,7 @@ import { loadOverview } from '../../src/domain/console/overview.js';
 import { searchRecipients } from '../../src/domain/console/recipients.js';
 import { signIn } from '../../src/domain/console/sessions.js';
 import { createCategory } from '../../src/domain/recipients/categories.js';
+import { readDailyCounters } from '../../src/domain/stats/daily-stats.js';
 import setupPostgres from '../support/postgres-cluster.js';
 import { seedConsoleScale } from './console-seed.js';
 import { BENCH_ENV } from './seed.js';
@@ -58,12 +59,19 @@ async function benchDialect(dialect: string, url: string) {
     if (res.status !== 200) throw new Error(`${path}: ${res.status}`);
     await res.text();
   };
+  console.log(
+    `  load average before timing ${dialect}: ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
   const today = new Date().toISOString().slice(0, 10);
   const daysAgo = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10);
   const target = Math.floor(RECIPIENTS * 0.654321);
   const results = [
     await timeIt('baseline: GET /healthz', async () => (await app.request('/healthz')).text()),
     await timeIt('overview data, 30 days, all categories', () => loadOverview(handle.db, { from: daysAgo(29), to: today })),
+    // What the overview read before it asked the database to sum: every counter row of the year.
+    await timeIt('365 days of counters read row by row (before)', () => readDailyCounters(handle.db, { from: daysAgo(364), to: today })),
     await timeIt('overview data, 365 days, all categories', () => loadOverview(handle.db, { from: daysAgo(364), to: today })),
     await timeIt('overview data, 90 days, one category', () => loadOverview(handle.db, { from: daysAgo(89), to: today, category: 'newsletter' })),
     await timeIt('GET /admin (30 days, whole page)', () => page('/admin')),
@@ -74,9 +82,14 @@ async function benchDialect(dialect: string, url: string) {
     await timeIt('GET /admin/recipients?q=… (whole page)', () => page(`/admin/recipients?q=user${target}`)),
   ];
   const base = results[0]!.median;
+  console.log(
+    `  load average after ${dialect}: ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
   for (const r of results) {
     console.log(
-      `  ${dialect.padEnd(8)} ${r.label.padEnd(42)} median ${r.median.toFixed(2).padStart(8)} ms   p95 ${r.p95.toFixed(2).padStart(8)} ms   ×baseline ${(r.median / base).toFixed(1).padStart(6)}   (n=${r.n})`,
+      `  ${dialect.padEnd(8)} ${r.label.padEnd(46)} median ${r.median.toFixed(2).padStart(8)} ms   p95 ${r.p95.toFixed(2).padStart(8)} ms   ×baseline ${(r.median / base).toFixed(1).padStart(6)}   (n=${r.n})`,
     );
   }
   await handle.close();
