@@ -7,7 +7,8 @@ import { type DatabaseHandle, openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import { createApiKey, isScope, listKeys, revokeKey, SCOPES } from './domain/access/api-keys.js';
 import { verifyLedger } from './domain/consent/ledger-verify.js';
-import { createOperator, disableOperator, listOperators, resetOperator } from './domain/console/operators.js';
+import { CLI_ACTOR, disableOperatorAsAdmin, inviteOperator, resetOperatorAsAdmin } from './domain/console/manage-operators.js';
+import { listOperators } from './domain/console/operators.js';
 import { isOperatorRole, OPERATOR_ROLES } from './domain/console/roles.js';
 import { doctorAddresses } from './domain/operations/address-doctor.js';
 
@@ -122,7 +123,7 @@ async function operatorsCommand(db: DatabaseHandle['db'], publicUrl: string, sub
       const { values } = parseArgs({ args: rest, options: { email: { type: 'string' }, role: { type: 'string' } } });
       if (!values.email) throw new UsageError('--email is required');
       if (!values.role || !isOperatorRole(values.role)) throw new UsageError(`--role is one of ${OPERATOR_ROLES.join(', ')}`);
-      const { operator, link } = await createOperator(db, publicUrl, { email: values.email, role: values.role });
+      const { operator, link } = await inviteOperator(db, publicUrl, { email: values.email, role: values.role }, CLI_ACTOR);
       console.log(`id:   ${operator.id}\nlink: ${link}\n(the link sets a password once, within 24 hours; send it to ${operator.email} privately)`);
       return 0;
     }
@@ -134,11 +135,11 @@ async function operatorsCommand(db: DatabaseHandle['db'], publicUrl: string, sub
       const ref = rest[0];
       if (!ref) throw new UsageError(`operators ${sub} needs an ID or EMAIL`);
       if (sub === 'disable') {
-        const operator = await disableOperator(db, ref);
+        const operator = await disableOperatorAsAdmin(db, ref, CLI_ACTOR);
         console.log(`disabled ${operator.id} (${operator.email}); their sessions have ended`);
         return 0;
       }
-      const { operator, link } = await resetOperator(db, publicUrl, ref);
+      const { operator, link } = await resetOperatorAsAdmin(db, publicUrl, ref, CLI_ACTOR);
       console.log(`reset ${operator.id} (${operator.email}); their sessions have ended\nlink: ${link}`);
       return 0;
     }

@@ -24,6 +24,8 @@ export const CONSENT_SOURCES = [
   'expiry',
   // An operator acting in the console at /admin; the actor is `operator:ID`.
   'console',
+  // Whoever runs `mailprefs` on the server (operators commands); the actor is `system`.
+  'cli',
 ] as const;
 export type ConsentSource = (typeof CONSENT_SOURCES)[number];
 

@@ -1,6 +1,7 @@
 // `mailprefs operators …` as a real process on a real database.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config.js';
+import { listEventsAfter } from '../../src/db/consent-events.js';
 import { type DatabaseHandle, openDatabase } from '../../src/db/database.js';
 import { setPasswordWithLink } from '../../src/domain/console/operators.js';
 import { signIn } from '../../src/domain/console/sessions.js';
@@ -49,6 +50,14 @@ describe.each(testDialects())('operators cli on %s', (dialect) => {
       expect(disabled.code).toBe(0);
       expect((await runCli(['operators', 'list'], env)).stdout).toMatch(/\teditor\tdisabled\t/);
       expect((await runCli(['operators', 'disable', 'nobody@example.com'], env)).code).toBe(1);
+      // Each change is in the ledger, as the console's are, with no address in it.
+      const events = await listEventsAfter(handle.db, 0, 1000);
+      expect(events.map((e) => [e.type, e.source, e.actor])).toEqual([
+        ['operator_created', 'cli', 'system'],
+        ['operator_reset', 'cli', 'system'],
+        ['operator_disabled', 'cli', 'system'],
+      ]);
+      expect(events.map((e) => e.detail).join()).not.toMatch(/example\.com/i);
     },
     SLOW,
   );

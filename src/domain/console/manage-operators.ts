@@ -1,11 +1,11 @@
-// Admins managing operators in the console (docs/console.md "Operators"): the CLI's verbs, each in one
-// transaction with its ledger event. The event holds the operator's id and role, never their address:
+// Managing operators, from the console (docs/console.md "Operators") or the CLI: the verbs of
+// operators.ts, each in one transaction with its ledger event. The event holds the operator's id and role, never their address:
 // the ledger is kept for ever and an operator is a person too (GDPR Art. 5(1)(c), minimisation).
 //
 // Two rules keep the console from locking itself out: an admin cannot demote, disable or reset their
 // own account here (another admin, or the CLI on the server, can), and no change may leave it without
 // an active admin (role admin, a password set, not disabled). The CLI stays the way back in
-// (`mailprefs operators create|reset`), so it is not bound by them.
+// (`mailprefs operators create|reset` on the server), so it is bound by neither.
 import type { Kysely } from 'kysely';
 import { conflict, notFound } from '../../core/errors.js';
 import { UUID_PATTERN } from '../../core/ids.js';
@@ -14,14 +14,16 @@ import { findOperator, lockActiveAdmins, type OperatorRow, updateOperatorRow } f
 import type { Database } from '../../db/schema.js';
 import { inTransaction } from '../../db/transaction.js';
 import { recordOperatorAction } from './audit.js';
-import { createOperator, disableOperatorRow, type Operator, resetOperatorRow, toOperator } from './operators.js';
+import { createOperator, disableOperatorRow, findOperatorByRef, type Operator, resetOperatorRow, toOperator } from './operators.js';
 import type { OperatorRole } from './roles.js';
 
-/** Who acts: their operator id (from the session) and the ledger's context for them. */
+/** Who acts: the admin's operator id (from the session), or null for the CLI, and the ledger's context for them. */
 export interface AdminActor {
-  operatorId: string;
+  operatorId: string | null;
   ctx: ConsentContext;
 }
+
+export const CLI_ACTOR: AdminActor = { operatorId: null, ctx: { source: 'cli', actor: 'system' } };
 
 export async function inviteOperator(
   db: Kysely<Database>,
@@ -67,8 +69,12 @@ export async function resetOperatorAsAdmin(db: Kysely<Database>, publicUrl: stri
   });
 }
 
-/** The operator to change, once both rules allow it; `losesAdmin`: the change would end their being an active admin. */
+/**
+ * The operator to change (the CLI names one by id or address), once both rules allow it; `losesAdmin`:
+ * the change would end their being an active admin.
+ */
 async function guardedTarget(trx: Kysely<Database>, id: string, by: AdminActor, losesAdmin: boolean): Promise<OperatorRow> {
+  if (by.operatorId === null) return findOperatorByRef(trx, id);
   if (id === by.operatorId) throw conflict('You cannot change your own account here: ask another admin.');
   // Locked before the target is read, so the count below is still true when this transaction commits.
   const admins = await lockActiveAdmins(trx);
