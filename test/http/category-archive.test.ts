@@ -95,6 +95,27 @@ describe.each(testDialects())('archiving a category on %s', (dialect) => {
     expect(lines[1]).toMatchObject({ line: 3, status: 'unchanged' });
   });
 
+  it('still unsubscribes from a link in old mail, without offering an Undo that could not be kept', async () => {
+    await h().request('PATCH', '/v1/categories/news', { body: { archived: false } });
+    await h().request('PUT', '/v1/recipients', { body: { email: 'fay@example.com', subscriptions: { news: 'subscribed' } } });
+    const { unsubscribeUrl } = await (await h().request('POST', '/v1/links', { body: { recipient: 'fay@example.com', category: 'news' } })).json();
+    await h().request('PATCH', '/v1/categories/news', { body: { archived: true } });
+    const post = (body: string) =>
+      h().app.request(new URL(unsubscribeUrl).pathname, {
+        method: 'POST',
+        body,
+        headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'https://prefs.example.test' },
+      });
+    const page = await post('action=unsubscribe');
+    expect(page.status).toBe(200);
+    expect(await page.text()).not.toContain('value="undo"');
+    expect((await single('fay@example.com', 'news')).reason).toBe('category_archived');
+    const undo = await post('action=undo&previous=subscribed');
+    expect(undo.status).toBe(200);
+    const fay = await (await h().request('GET', '/v1/recipients/fay%40example.com')).json();
+    expect(fay.subscriptions.news.status).toBe('unsubscribed');
+  });
+
   it('hides it from the preference page', async () => {
     const links = await (await h().request('POST', '/v1/links', { body: { recipient: 'bob@example.com', category: 'product' } })).json();
     const page = await (await h().app.request(new URL(links.preferencesUrl).pathname)).text();

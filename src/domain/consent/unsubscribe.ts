@@ -70,7 +70,8 @@ export async function undoUnsubscribe(
   now = new Date(),
 ): Promise<SubscriptionStatus | undefined> {
   const wasReceiving = previous === 'subscribed' || previous === 'pending' || (previous === 'none' && category.consent === 'opt_out');
-  if (!wasReceiving) return undefined;
+  // An archived category takes no one back (docs/api.md "Categories"); the page says they are not subscribed.
+  if (!wasReceiving || category.archived) return undefined;
   return inTransaction(db, async (trx) => {
     const recipient = await findRecipient(trx, { by: 'id', value: recipientId }, { forUpdate: true });
     if (!recipient) throw notFound('Recipient');

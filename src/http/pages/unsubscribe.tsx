@@ -96,7 +96,7 @@ export const unsubscribePages = new Hono<AppEnv>()
     const outcome = await unsubscribeFromCategory(db, recipient.id, category, actor);
     const body = (
       <Message role="status" heading={p.t.unsubscribedHeading(category.name)} lead={p.t.unsubscribedLead(category.name, p.org)}>
-        {outcome.changed && (
+        {outcome.changed && !category.archived && (
           <form method="post" class="undo">
             <input type="hidden" name="previous" value={outcome.previous} />
             <span>{p.t.undoHint}</span>{' '}
