@@ -51,9 +51,12 @@ describe.each(testDialects())('console broadcasts on %s', (dialect) => {
     const res = await editor.post('/admin/broadcasts/preview', { template: 'newsletter', data });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('application/json');
-    const body = (await res.json()) as { subject: string; text: string };
-    expect(Object.keys(body).sort()).toEqual(['subject', 'text']);
+    const body = (await res.json()) as { subject: string; text: string; html: string };
+    expect(Object.keys(body).sort()).toEqual(['html', 'subject', 'text']);
     expect(body.text).toContain('<script>alert(1)</script>');
+    // The template escapes the data in the HTML version.
+    expect(body.html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(body.html).not.toContain('<script>');
     const crlf = JSON.stringify({ ...JSON.parse(DATA), headline: 'Hi\r\nBcc: x@evil.example' });
     for (const bad of ['{', '[1]', '"text"', '{"headline":1}', crlf]) {
       expect((await editor.post('/admin/broadcasts/preview', { template: 'newsletter', data: bad })).status, bad).toBe(422);

@@ -56,6 +56,12 @@ describe.each(testDialects())('live preview and export in the browser on %s', (d
     await expect.poll(() => text.textContent(), { timeout: 60_000 }).toContain(headline);
     expect(await page.locator('[data-preview="subject"]').textContent()).toBe(headline);
     expect(await page.locator('#preview-card script, #preview-card img').count()).toBe(0);
+    // The HTML version, in its sandboxed frame: the words, escaped, and nothing run.
+    expect(await page.locator('#preview-card iframe').getAttribute('sandbox')).toBe('');
+    await page.click('#preview-card summary');
+    const frame = page.frameLocator('#preview-card iframe');
+    await expect.poll(() => frame.locator('body').textContent()).toContain(headline);
+    expect(await frame.locator('script, img[src=x]').count()).toBe(0);
     expect(await page.evaluate(() => (window as unknown as { ran?: number }).ran)).toBeUndefined();
     expect(dialogs).toBe(0);
     // Debounced: far fewer renders than keystrokes, each a POST.

@@ -2,7 +2,10 @@
 // the API uses. Without JavaScript the form's Preview button posts and the page shows it; with the
 // console's script the same card follows the data as it is typed (a debounced POST to /preview that
 // answers JSON). Both write text only — the server escapes it here, the script sets textContent — so a
-// `<script>` typed into the data is shown, never run (CSP script-src 'self' as a second line).
+// `<script>` typed into the data is shown, never run (CSP script-src 'self' as a second line). The HTML
+// version is shown in an iframe with an empty `sandbox` (no script, an origin of its own) from
+// `srcdoc`: it inherits the console's CSP, so the email's inline styles and remote images (a tracking
+// pixel included) are not applied or fetched: the preview shows its words and links, not its looks.
 import type { Context } from 'hono';
 import { invalidField } from '../../core/errors.js';
 import { previewTemplate } from '../../domain/notices/preview.js';
@@ -30,12 +33,12 @@ export async function renderPreview(c: Context<AppEnv>, template: string, data: 
   return previewTemplate(c.var.deps.config, c.var.notices.templates, template, data);
 }
 
-/** POST /admin/broadcasts/preview: the live preview's JSON (subject and text only). */
+/** POST /admin/broadcasts/preview: the live preview's JSON. */
 export async function livePreview(c: Context<AppEnv>): Promise<Response> {
   const form = await readForm(c);
   assertCsrf(c, form);
   const email = await renderPreview(c, (field(form, 'template') ?? '').slice(0, 64), parseData((field(form, 'data') ?? '').slice(0, DATA_MAX)));
-  return c.json({ subject: email.subject, text: email.text });
+  return c.json({ subject: email.subject, text: email.text, html: email.html });
 }
 
 /** Always on the form's page for editors, hidden until there is something to show. */
@@ -60,6 +63,10 @@ export function PreviewCard(props: { a: AdminContext; preview: RenderedEmail | u
       <pre class="mono preview" data-preview="text">
         {preview?.text ?? ''}
       </pre>
+      <details>
+        <summary>{a.t.previewHtmlSummary}</summary>
+        <iframe class="preview" sandbox="" title={a.t.previewHtmlTitle} data-preview="html" srcdoc={preview?.html ?? ''} />
+      </details>
     </section>
   );
 }

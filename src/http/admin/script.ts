@@ -2,7 +2,7 @@
 // broadcast's progress current by reading its JSON every two seconds, and on the broadcast form it
 // renders the preview as the data is typed (broadcast-preview.tsx). Without it the progress page shows
 // the figures of when it was loaded, with a link to load it again, and the form's Preview button posts.
-// It writes text only (textContent), never markup.
+// It writes text only (textContent), never markup, except the email's HTML into a sandboxed frame.
 export const CONSOLE_JS = `
 (function () {
   var box = document.querySelector('[data-progress-url]');
@@ -54,6 +54,8 @@ export const CONSOLE_JS = `
         part('status').textContent = '';
         part('subject').textContent = p.subject;
         part('text').textContent = p.text;
+        // The frame is sandboxed without allow-scripts: its document can run nothing.
+        part('html').srcdoc = p.html;
       })
       .catch(() => {});
   }

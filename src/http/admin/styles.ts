@@ -82,6 +82,7 @@ th { color: var(--muted); font-weight: 650; white-space: nowrap; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 code, .mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: .85rem; overflow-wrap: anywhere; }
 pre.preview { white-space: pre-wrap; background: var(--bg); border: 1px solid var(--line); border-radius: .5rem; padding: .75rem; max-height: 24rem; overflow: auto; }
+iframe.preview { display: block; width: 100%; height: 28rem; border: 1px solid var(--line); border-radius: .5rem; background: #fff; }
 progress { width: 12rem; max-width: 100%; height: 1rem; vertical-align: middle; accent-color: var(--accent); }
 .nowrap { white-space: nowrap; }
 td.hash { min-width: 8.5rem; max-width: 9rem; font-size: .7rem; word-break: break-all; }

@@ -222,6 +222,8 @@ export const de: ConsoleMessages = {
   previewHeading: 'Vorschau',
   subjectLabel: 'Betreff',
   previewWaiting: 'Die Vorschau folgt, sobald die Daten ein gültiges JSON-Objekt für diese Vorlage sind.',
+  previewHtmlSummary: 'Die HTML-Fassung (ohne Gestaltung und Bilder)',
+  previewHtmlTitle: 'Die HTML-Fassung der Vorschau',
   dryRunHeading: 'Probelauf',
   dryRunSummary: (eligible: number, total: number) => `${eligible} von ${total} Empfängern würden dies erhalten.`,
   excludedCaption: 'Ausgeschlossen, nach Grund',

@@ -220,6 +220,8 @@ export const en = {
   previewHeading: 'Preview',
   subjectLabel: 'Subject',
   previewWaiting: 'The preview follows once the data is a valid JSON object for this template.',
+  previewHtmlSummary: 'The HTML version (without its styles and images)',
+  previewHtmlTitle: 'The HTML version of the preview',
   dryRunHeading: 'Dry run',
   dryRunSummary: (eligible: number, total: number) => `${eligible} of ${total} recipients would be sent this.`,
   excludedCaption: 'Excluded, by reason',

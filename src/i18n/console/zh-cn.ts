@@ -219,6 +219,8 @@ export const zhCN: ConsoleMessages = {
   previewHeading: '预览',
   subjectLabel: '主题',
   previewWaiting: '数据成为该模板有效的 JSON 对象后即显示预览。',
+  previewHtmlSummary: 'HTML 版本（不含样式与图片）',
+  previewHtmlTitle: '预览的 HTML 版本',
   dryRunHeading: '试运行',
   dryRunSummary: (eligible: number, total: number) => `${total} 个收件人中有 ${eligible} 个会收到。`,
   excludedCaption: '被排除的人数（按原因）',
