@@ -130,6 +130,13 @@ export async function seedConsoleDemo(h: Harness, now = new Date()): Promise<{ a
     push('notice_bounced', Math.round(sent * (d === 11 ? 0.004 : 0.0012)), '');
     push('notice_complained', Math.round(sent * (d === 11 ? 0.0021 : 0.0004)), '');
     push('notice_failed', d % 9 === 0 ? 14 : 2, '');
+    // Opt-outs reaching the CRM's webhook: mostly within a second or two; on day 8 it was down for hours.
+    const outage = d === 8;
+    push('webhook_opt_out_le_1', outage ? 3 : 20 + (d % 4) * 3);
+    push('webhook_opt_out_le_2', outage ? 1 : 4);
+    push('webhook_opt_out_le_10', outage ? 0 : d % 3);
+    push('webhook_opt_out_le_3600', outage ? 9 : 0);
+    push('webhook_opt_out_le_21600', outage ? 12 : 0);
   }
   for (let i = 0; i < rows.length; i += 200)
     await db
