@@ -3,10 +3,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listEventsAfter } from '../../src/db/consent-events.js';
 import { getCategory } from '../../src/domain/recipients/categories.js';
+import { createCategoryCache } from '../../src/domain/recipients/category-cache.js';
 import { addOperator, type ConsoleClient, consoleClient } from '../support/console.js';
 import type { Harness } from '../support/harness.js';
-import { testDialects } from '../support/harness.js';
-import { seededHarness } from '../support/page-fixtures.js';
+import { makeHarness, testDialects } from '../support/harness.js';
+import { addRecipient, CATEGORIES } from '../support/page-fixtures.js';
 
 describe.each(testDialects())('archiving categories in the console on %s', (dialect) => {
   let h: Harness;
@@ -15,7 +16,9 @@ describe.each(testDialects())('archiving categories in the console on %s', (dial
   const archived = async (key: string) => (await getCategory(h.handle.db, key)).archived;
 
   beforeAll(async () => {
-    h = await seededHarness(dialect, { TRUSTED_PROXY_HOPS: '1' });
+    // A cache whose entries never expire by themselves: only the archive's forgetting can refresh it.
+    h = await makeHarness(dialect, { TRUSTED_PROXY_HOPS: '1' }, { categoryCache: createCategoryCache({ now: () => 0 }) });
+    for (const body of CATEGORIES) expect((await h.request('POST', '/v1/categories', { body })).status).toBe(201);
     for (const [i, role] of (['viewer', 'editor', 'admin'] as const).entries()) {
       const op = await addOperator(h, role);
       const client = consoleClient(h, { ip: `192.0.2.${i + 30}` });
@@ -26,12 +29,17 @@ describe.each(testDialects())('archiving categories in the console on %s', (dial
   afterAll(() => h.close());
 
   it('lets an admin archive and unarchive, each in the ledger with the operator as actor', async () => {
+    await addRecipient(h, 'ivy@example.com', { newsletter: 'subscribed' });
+    const reason = async () => (await (await h.request('GET', '/v1/eligibility?email=ivy%40example.com&category=newsletter')).json()).reason;
+    // Read once, so this instance holds the category in its cache: the archive must make it forget.
+    expect(await reason()).toBe('subscribed');
     const edit = await (await as.admin.get('/admin/categories/newsletter')).text();
     expect(edit).toContain('action="/admin/categories/newsletter/archive"');
     const res = await as.admin.post('/admin/categories/newsletter/archive');
     expect(res.status).toBe(303);
     expect(res.headers.get('location')).toBe('/admin/categories?done=archived');
     expect(await archived('newsletter')).toBe(true);
+    expect(await reason()).toBe('category_archived');
     expect(await lastEvent()).toMatchObject({ type: 'category_archived', actor: `operator:${as.admin.id}`, source: 'console', ip: '192.0.2.32' });
     const list = await (await as.viewer.get('/admin/categories?done=archived')).text();
     expect(list).toContain('Archived.');
@@ -41,6 +49,7 @@ describe.each(testDialects())('archiving categories in the console on %s', (dial
 
     expect((await as.admin.post('/admin/categories/newsletter/unarchive')).headers.get('location')).toBe('/admin/categories?done=unarchived');
     expect(await archived('newsletter')).toBe(false);
+    expect(await reason()).toBe('subscribed');
     expect(await lastEvent()).toMatchObject({ type: 'category_unarchived', actor: `operator:${as.admin.id}` });
   });
 

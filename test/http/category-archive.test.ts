@@ -123,7 +123,7 @@ describe.each(testDialects())('archiving a category on %s', (dialect) => {
     expect(page).not.toContain('Weekly news');
   });
 
-  it('unarchives with {archived: false}: eligibility is back at once on this instance (the cache forgets it)', async () => {
+  it('unarchives with {archived: false}, combined with an edit: eligibility is back as it was', async () => {
     await h().request('PUT', '/v1/recipients', { body: { email: 'dee@example.com', subscriptions: { product: 'subscribed' } } });
     expect((await patch('product', { archived: true, name: 'Product news' })).status).toBe(200);
     expect(await single('dee@example.com', 'product')).toMatchObject({ reason: 'category_archived' });

@@ -43,6 +43,14 @@ describe.each(testDialects())('the category cache of eligibility on %s', (dialec
     expect(await reasonOf(h.app, 'known@example.com', 'news')).toBe('not_subscribed');
   });
 
+  it('sees an archive and an unarchive made through the same instance at once', async () => {
+    expect(await reasonOf(h.app, 'nobody@example.com', 'receipts')).toBe('transactional');
+    expect((await patch(h.app, 'receipts', { archived: true })).status).toBe(200);
+    expect(await reasonOf(h.app, 'nobody@example.com', 'receipts')).toBe('category_archived');
+    expect((await patch(h.app, 'receipts', { archived: false })).status).toBe(200);
+    expect(await reasonOf(h.app, 'nobody@example.com', 'receipts')).toBe('transactional');
+  });
+
   it('sees an edit made through another instance once its entry expires, never later', async () => {
     expect(await reasonOf(h.app, 'known@example.com', 'digest')).toBe('subscribed');
     expect((await patch(other, 'digest', { consent: 'opt_in' })).status).toBe(200);
