@@ -102,13 +102,14 @@ export function signToken(keys: readonly SigningKey[], claims: Omit<TokenClaims,
   payload.writeUInt32BE(claims.issuedAt ?? Math.floor(Date.now() / 1000), 2);
   writeUuid(payload, claims.subjectId, 6);
   if (claims.categoryId) writeUuid(payload, claims.categoryId, 22);
-  for (const [i, id] of traced.entries()) writeUuid(payload, id, base + i * ID_BYTES);
+  for (let i = 0; i < traced.length; i++) writeUuid(payload, traced[i]!, base + i * ID_BYTES);
   return `${key.kid}.${Buffer.concat([payload, mac(key, payload)]).toString('base64url')}`;
 }
 
 /** The trace's ids in payload order: the notice, then the broadcast. */
-function traceIds(claims: Pick<TokenClaims, 'purpose' | 'trace'>): string[] {
-  if (!claims.trace) return [];
+const NO_IDS: readonly string[] = [];
+function traceIds(claims: Pick<TokenClaims, 'purpose' | 'trace'>): readonly string[] {
+  if (!claims.trace) return NO_IDS;
   if (!WITH_TRACE.has(claims.purpose)) throw new Error(`a ${claims.purpose} token carries no mail trace`);
   const ids = [claims.trace.noticeId, ...(claims.trace.broadcastId === undefined ? [] : [claims.trace.broadcastId])];
   if (!ids.every((id) => UUID_PATTERN.test(id))) throw new Error('trace ids must be UUIDs');
