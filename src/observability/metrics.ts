@@ -27,6 +27,7 @@ export function createMetrics(): Metrics {
     labelNames: ['method', 'route', 'status'] as const,
     registers,
   });
+  const perRequest = new Map<string, { count: { inc(): void }; seconds: { observe(v: number): void } }>();
   const requestSeconds = new Histogram({
     name: 'mailprefs_http_request_duration_seconds',
     help: 'Time to the response headers, by method and route pattern.',
@@ -99,8 +100,16 @@ export function createMetrics(): Metrics {
   return {
     registry,
     requestAnswered(method, route, status, seconds) {
-      requests.inc({ method, route, status: String(status) });
-      requestSeconds.observe({ method, route }, seconds);
+      // prom-client hashes a label object on every call; the children are kept by their labels instead
+      // (method, route pattern and status are each a small closed set, request-log.ts).
+      const key = `${method} ${route} ${status}`;
+      let series = perRequest.get(key);
+      if (!series) {
+        series = { count: requests.labels(method, route, String(status)), seconds: requestSeconds.labels(method, route) };
+        perRequest.set(key, series);
+      }
+      series.count.inc();
+      series.seconds.observe(seconds);
     },
     eligibilityDecided(reason) {
       undecided.set(reason, (undecided.get(reason) ?? 0) + 1);

@@ -1,7 +1,7 @@
 // Verifying an API key reads the database on every request, and eligibility is asked thousands of times
 // a second. A server may remember keys it verified for a few seconds: a revoked key then keeps working
 // for at most `ttlMs` more on an instance that saw it, so revocation takes effect within seconds everywhere.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { createTtlCache, type TtlCache } from '../../core/ttl-cache.js';
 import type { Database } from '../../db/schema.js';
@@ -20,6 +20,6 @@ export function createApiKeyCache(options: { ttlMs?: number; maxEntries?: number
 /** verifyApiKey, answered from the cache while a successful verification is fresh. Failures are never kept. */
 export async function verifyApiKeyCached(db: Kysely<Database>, cache: ApiKeyCache | undefined, presented: string): Promise<VerifiedKey | undefined> {
   if (!cache) return verifyApiKey(db, presented);
-  const id = createHash('sha256').update(presented).digest('base64');
+  const id = hash('sha256', presented, 'base64');
   return cache.get(id, () => verifyApiKey(db, presented));
 }
