@@ -15,24 +15,34 @@ const W = 480;
 const H = 200;
 const M = { top: 10, right: 10, bottom: 24, left: 44 };
 
-/** A round step (1, 2, 2.5 or 5 × 10^k) that divides 0…max into about four parts. */
-function niceStep(max: number): number {
+/** A round step (1, 2, 2.5 or 5 × 10^k, or the first of `steps` that is large enough) that divides 0…max into about four parts. */
+function niceStep(max: number, steps?: readonly number[]): number {
   const rough = max / 4;
+  const given = steps?.find((st) => st >= rough);
+  if (given !== undefined) return given;
   const power = 10 ** Math.floor(Math.log10(rough));
   for (const m of [1, 2, 2.5, 5, 10]) if (m * power >= rough) return m * power;
   return 10 * power;
 }
 
 /** The axis top: a whole number of round steps at least as large as `max` (and something above zero). */
-export function niceMax(max: number): number {
-  if (!(max > 0)) return 4;
-  const step = niceStep(max);
+export function niceMax(max: number, steps?: readonly number[]): number {
+  if (!(max > 0)) return steps?.[0] ? steps[0] * 4 : 4;
+  const step = niceStep(max, steps);
   return Math.ceil(max / step - 1e-9) * step;
 }
 
-function Frame(props: { id: string; title: string; yMax: number; format: (n: number) => string; labels: readonly string[]; children: Child }) {
+function Frame(props: {
+  id: string;
+  title: string;
+  yMax: number;
+  steps?: readonly number[] | undefined;
+  format: (n: number) => string;
+  labels: readonly string[];
+  children: Child;
+}) {
   const plotH = H - M.top - M.bottom;
-  const step = niceStep(props.yMax);
+  const step = niceStep(props.yMax, props.steps);
   const ticks = Array.from({ length: Math.round(props.yMax / step) + 1 }, (_, i) => (i * step) / props.yMax);
   const n = props.labels.length;
   const xLabels = n <= 1 ? [0] : [0, Math.floor((n - 1) / 2), n - 1];
@@ -118,6 +128,8 @@ export interface TimeChartProps {
   /** `line` joins the days; `bars` stacks the series per day. */
   kind: 'line' | 'bars';
   format: (n: number) => string;
+  /** Round steps for the axis in the data's own unit (seconds: a minute, an hour…), smallest first. */
+  steps?: readonly number[];
   /** Horizontal reference lines (e.g. a complaint-rate limit). */
   thresholds?: readonly { value: number; label: string }[];
 }
@@ -130,13 +142,13 @@ export function TimeChart(props: TimeChartProps) {
       ? Math.max(0, ...stackTotals)
       : // A figure past the scale (an unbounded bucket) is drawn at the top and written out in the table.
         Math.max(0, ...props.series.flatMap((s) => s.values.filter((v): v is number => v !== null && Number.isFinite(v))));
-  const yMax = niceMax(Math.max(peak, ...(props.thresholds ?? []).map((t) => t.value * 1.25)));
+  const yMax = niceMax(Math.max(peak, ...(props.thresholds ?? []).map((t) => t.value * 1.25)), props.steps);
   const plotW = W - M.left - M.right;
   const barW = Math.max(1, (plotW / Math.max(n, 1)) * 0.7);
   return (
     <figure class="card chart" aria-labelledby={`${props.id}-caption`}>
       <figcaption id={`${props.id}-caption`}>{props.title}</figcaption>
-      <Frame id={props.id} title={props.title} yMax={yMax} format={props.format} labels={props.labels}>
+      <Frame id={props.id} title={props.title} yMax={yMax} steps={props.steps} format={props.format} labels={props.labels}>
         {props.kind === 'bars'
           ? props.labels.map((_, i) => {
               let base = 0;

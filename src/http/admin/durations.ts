@@ -29,3 +29,8 @@ export function durationFormatter(locale: Locale, over: (d: string) => string, l
   };
   return format;
 }
+
+/** Axis steps a reader counts in: seconds, minutes, hours, days. */
+export const DURATION_STEPS: readonly number[] = [
+  0.1, 0.25, 0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10_800, 21_600, 43_200, 86_400, 172_800,
+];

@@ -7,7 +7,7 @@ import type { ConsoleMessages } from '../../i18n/console/index.js';
 import type { AppEnv } from '../env.js';
 import { categoryKey } from '../fields.js';
 import { BarList, TimeChart } from './charts.js';
-import { durationFormatter } from './durations.js';
+import { DURATION_STEPS, durationFormatter } from './durations.js';
 import { adminContext, renderAdmin } from './layout.js';
 
 const PERIODS = [7, 30, 90, 365] as const;
@@ -144,6 +144,7 @@ export const overviewPages = new Hono<AppEnv>().get('/', async (c) => {
           title={t.chartWebhookLatency}
           kind="line"
           format={duration}
+          steps={DURATION_STEPS}
           series={[
             { name: t.latencyP50, key: 3, values: overview.days.map((d) => d.webhookP50) },
             { name: t.latencyP90, key: 5, values: overview.days.map((d) => d.webhookP90) },
