@@ -16,6 +16,7 @@ import * as webhooks from './2026-12-01-0041-webhooks.js';
 import * as operators from './2026-12-01-0050-operators.js';
 import * as categoryArchive from './2026-12-01-0070-category-archive.js';
 import * as operatorSignIn from './2026-12-01-0071-operator-sign-in.js';
+import * as webhookLatencyCounted from './2026-12-01-0075-webhook-latency-counted.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-23-0001-core': core,
@@ -33,4 +34,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-01-0050-operators': operators,
   '2026-12-01-0070-category-archive': categoryArchive,
   '2026-12-01-0071-operator-sign-in': operatorSignIn,
+  '2026-12-01-0075-webhook-latency-counted': webhookLatencyCounted,
 };

@@ -304,6 +304,8 @@ export interface WebhookDeliveriesTable {
   delivered_at: string | null;
   /** Milliseconds from the change to the endpoint's 2xx. */
   latency_ms: number | null;
+  /** 1 once that time is in the daily opt-out latency counters: a replay is not counted again. */
+  latency_counted: Generated<number>;
   created_at: string;
 }
 

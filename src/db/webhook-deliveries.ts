@@ -56,11 +56,18 @@ export async function recordWebhookAttempt(db: Kysely<Database>, id: string, o: 
   return Number(result.numUpdatedRows) === 1;
 }
 
-// Records a delivery's 2xx and bumps the daily counters it adds to, in one transaction: counted once,
-// and only if this attempt is the one that settled it.
+// Records a delivery's 2xx and bumps the daily counters it adds to, in one transaction: only if this
+// attempt is the one that settled it, and only for its first 2xx (a replay delivers it again, uncounted).
 export async function recordWebhookDelivered(db: Kysely<Database>, id: string, o: AttemptOutcome, counted: readonly StatIncrement[]): Promise<void> {
   await inTransaction(db, async (trx) => {
-    if ((await recordWebhookAttempt(trx, id, o)) && counted.length > 0) await countDailyStats(trx, counted);
+    if (!(await recordWebhookAttempt(trx, id, o)) || counted.length === 0) return;
+    const first = await trx
+      .updateTable('webhook_deliveries')
+      .set({ latency_counted: 1 })
+      .where('id', '=', id)
+      .where('latency_counted', '=', 0)
+      .executeTakeFirst();
+    if (Number(first.numUpdatedRows) === 1) await countDailyStats(trx, counted);
   });
 }
 

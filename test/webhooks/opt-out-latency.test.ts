@@ -10,6 +10,7 @@ import { type Receiver, startReceiver } from '../support/webhook-receiver.js';
 describe.each(testDialects())('opt-out latency to webhooks on %s', (dialect) => {
   let h: Harness;
   let rx: Receiver;
+  let endpointId: string;
   const today = new Date().toISOString().slice(0, 10);
   // Deliveries run on a clock moved ahead of the change by `ahead` ms: the latency the test expects.
   const run = (ahead: number) => deliverWebhooks(h.handle.db, { timeoutMs: 2000, allowPrivate: true, now: () => new Date(Date.now() + ahead) });
@@ -26,7 +27,9 @@ describe.each(testDialects())('opt-out latency to webhooks on %s', (dialect) => 
     h = await makeHarness(dialect, { WEBHOOK_ALLOW_PRIVATE: 'true' });
     await h.request('POST', '/v1/categories', { body: { key: 'news', name: 'News', kind: 'marketing' } });
     rx = await startReceiver();
-    expect((await h.request('POST', '/v1/webhook-endpoints', { body: { url: rx.url } })).status).toBe(201);
+    const created = await h.request('POST', '/v1/webhook-endpoints', { body: { url: rx.url } });
+    expect(created.status).toBe(201);
+    endpointId = ((await created.json()) as { id: string }).id;
   });
   afterAll(async () => {
     await rx.close();
@@ -40,6 +43,11 @@ describe.each(testDialects())('opt-out latency to webhooks on %s', (dialect) => 
     await put('ada@example.com', { subscriptions: { news: 'unsubscribed' } });
     expect(await run(90_000)).toMatchObject({ delivered: 1 });
     expect(await run(90_000)).toMatchObject({ delivered: 0 });
+    expect(await buckets()).toEqual([{ day: today, metric: 'webhook_opt_out_le_300', category: 'news', count: 1 }]);
+    // An operator's replay delivers it again, hours later, and is not counted as a slow opt-out.
+    const [latest] = (await (await h.request('GET', `/v1/webhook-endpoints/${endpointId}/deliveries?limit=1`)).json()).data;
+    expect((await h.request('POST', `/v1/webhook-endpoints/${endpointId}/deliveries/${latest.id}/retry`)).status).toBe(202);
+    expect(await run(5 * 3_600_000)).toMatchObject({ delivered: 1 });
     expect(await buckets()).toEqual([{ day: today, metric: 'webhook_opt_out_le_300', category: 'news', count: 1 }]);
   });
 
