@@ -17,7 +17,7 @@ const categoryKey = z.string().min(1).max(64);
 // Longer than any address (RFC 5321 allows 254) and than an NDJSON line: not an address but an error.
 const address = z.string().max(MAX_LINE_CHARS);
 
-const SingleQuery = z.object({ email: address, category: categoryKey });
+export const SingleQuery = z.object({ email: address, category: categoryKey });
 
 const Batch = z.strictObject({
   category: categoryKey,

@@ -1,8 +1,10 @@
 // Every /v1 route, for GET /openapi.json and GET /docs. Request schemas are imported from the routes
-// that validate with them. Eligibility is described statically: its handlers stay as they are (the hot
-// path; docs/performance.md), and its schemas are simple enough to state here.
+// that validate with them; the bulk bodies that may be JSON or NDJSON (eligibility, imports) are
+// described in words, their handlers reading the stream as it comes (docs/performance.md).
+
 import { BroadcastsQuery, NewBroadcast } from '../broadcasts.js';
 import { CategoryPatch, NewCategory } from '../categories.js';
+import { SingleQuery } from '../eligibility.js';
 import { EventsQuery } from '../events.js';
 import { ImportQuery } from '../imports.js';
 import { LinksRequest } from '../links.js';
@@ -176,8 +178,7 @@ export const OPERATIONS: readonly Operation[] = [
     tag: 'Eligibility',
     summary: 'May this address be sent this category?',
     scopes: ['eligibility:read'],
-    query: undefined,
-    description: 'Query: `email` (an address) and `category` (a key), both required.',
+    query: SingleQuery,
     responses: { 200: json('The decision', ref('Eligibility')) },
   },
   {
