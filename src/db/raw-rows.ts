@@ -22,10 +22,17 @@ function valuesList(postgres: boolean, rows: number, columns: number): string {
   return tuples.join(', ');
 }
 
+/** How many rows the next statement takes: full runs, then the rest in powers of two (64, 32 … 1). */
+function nextRun(left: number): number {
+  if (left >= ROWS_PER_STATEMENT) return ROWS_PER_STATEMENT;
+  return 2 ** Math.floor(Math.log2(left));
+}
+
 /**
- * `insert into TABLE (COLUMNS) values (…), (…) TAIL` for each run of ROWS_PER_STATEMENT rows, in the
- * caller's transaction; TAIL is a fixed clause (`on conflict … returning id`). The rows each statement
- * returned, in order.
+ * `insert into TABLE (COLUMNS) values (…), (…) TAIL` in the caller's transaction; TAIL is a fixed
+ * clause (`on conflict … returning id`). The rows each statement returned, in order. A batch's rest
+ * goes in runs of a power of two, so one table has at most eight statement shapes: SQLite's statement
+ * cache (database.ts) keeps them and is not flushed by a shape per remainder.
  */
 export async function insertRows<R = Record<string, unknown>>(
   trx: Kysely<Database>,
@@ -36,8 +43,9 @@ export async function insertRows<R = Record<string, unknown>>(
 ): Promise<R[]> {
   const postgres = isPostgres(trx);
   const out: R[] = [];
-  for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
-    const part = rows.slice(i, i + ROWS_PER_STATEMENT);
+  for (let i = 0, n = 0; i < rows.length; i += n) {
+    n = nextRun(rows.length - i);
+    const part = rows.slice(i, i + n);
     const text = `insert into ${table} (${columns.join(', ')}) values ${valuesList(postgres, part.length, columns.length)} ${tail}`;
     const params: SqlValue[] = [];
     for (const row of part) for (const v of row) params.push(v);
