@@ -130,6 +130,18 @@ describe('tokens', () => {
       expect(verifyToken(rotated, prefs, 'preferences')).toMatchObject({ subjectId: recipient, trace: { noticeId: notice, broadcastId: broadcast } });
     });
 
+    it('stays under the 200 characters verifyToken accepts with the longest kid SIGNING_KEYS allows', () => {
+      const keys = parseSigningKeys(`${'k'.repeat(16)}:long-kid-secret-0123456789abcdef0123456`);
+      const token = signToken(keys, {
+        purpose: 'unsubscribe',
+        subjectId: recipient,
+        categoryId: category,
+        trace: { noticeId: notice, broadcastId: broadcast },
+      });
+      expect(token.length).toBeLessThan(140);
+      expect(verifyToken(keys, token, 'unsubscribe')?.trace).toEqual({ noticeId: notice, broadcastId: broadcast });
+    });
+
     it('rejects every single-character change of a traced token', () => {
       const token = traced({ noticeId: notice, broadcastId: broadcast });
       const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.';
