@@ -1,8 +1,9 @@
 // The set-wise reads and writes of an import batch: a few statements per batch, written as SQL text
 // (raw-rows.ts) because building them with Kysely cost more than running them (docs/performance.md
 // "Import"), so a large list goes in at tens of thousands of rows a second.
-import type { Kysely } from 'kysely';
+import { CompiledQuery, type Kysely } from 'kysely';
 import type { SubscriptionStatus, SuppressionReason } from '../core/vocabulary.js';
+import { isPostgres } from './dialect.js';
 import { insertRows, selectByList } from './raw-rows.js';
 import type { Database } from './schema.js';
 
@@ -94,4 +95,29 @@ const SET_SUBSCRIPTION =
 export async function writeSubscriptions(trx: Kysely<Database>, writes: readonly SubscriptionWrite[]): Promise<void> {
   const rows = writes.map((w) => [w.recipientId, w.categoryId, w.status, 'import', w.at]);
   await insertRows(trx, 'subscriptions', SUBSCRIPTION_COLUMNS, rows, SET_SUBSCRIPTION);
+}
+
+export interface ProfilePatch {
+  externalId?: string;
+  locale?: string;
+}
+
+// Sets the changed external ids and locales, a statement per recipient in one of three fixed shapes
+// (prepared once on SQLite): the builder cost more than the update (docs/performance.md "Import").
+export async function writeProfiles(trx: Kysely<Database>, patches: ReadonlyMap<string, ProfilePatch>, at: string): Promise<void> {
+  const postgres = isPostgres(trx);
+  for (const [id, patch] of patches) {
+    const sets: string[] = [];
+    const params: string[] = [];
+    const set = (column: string, value: string) => {
+      params.push(value);
+      sets.push(`${column} = ${postgres ? `$${params.length}` : '?'}`);
+    };
+    if (patch.externalId !== undefined) set('external_id', patch.externalId);
+    if (patch.locale !== undefined) set('locale', patch.locale);
+    set('updated_at', at);
+    params.push(id);
+    const text = `update recipients set ${sets.join(', ')} where id = ${postgres ? `$${params.length}` : '?'}`;
+    await trx.executeQuery(CompiledQuery.raw(text, params));
+  }
 }

@@ -87,6 +87,17 @@ describe.each(testDialects())('POST /v1/imports on %s', (dialect) => {
     expect(await ledgerSize()).toBe(before);
   });
 
+  it('updates the external id and locale it is given and leaves the rest', async () => {
+    const body = '{"email":"bob@example.com","externalId":"u-2","locale":"fr"}\n{"email":"Bob@Example.com","locale":"pt-BR"}\n';
+    const { lines } = await post(body, 'application/x-ndjson');
+    expect(lines.map((l) => l.status ?? 'summary')).toEqual(['updated', 'updated', 'summary']);
+    const bob = await (await h.request('GET', '/v1/recipients/ext:u-2')).json();
+    expect(bob).toMatchObject({ email: 'bob@example.com', externalId: 'u-2', locale: 'pt-BR' });
+    expect(bob.subscriptions).toMatchObject({ news: { status: 'unsubscribed' }, tips: { status: 'pending' } });
+    const ann = await (await h.request('GET', '/v1/recipients/ext:u-1')).json();
+    expect(ann).toMatchObject({ email: 'ann@example.com', locale: 'en' });
+  });
+
   it('never revives an erased or suppressed address, refuses refusing transactional mail and a taken external id', async () => {
     const gone = await (await h.request('PUT', '/v1/recipients', { body: { email: 'gone@example.com' } })).json();
     expect((await h.request('DELETE', `/v1/recipients/${gone.id}`)).status).toBe(204);

@@ -13,11 +13,12 @@ import {
   findSuppressionReasons,
   insertPeople,
   type NewPerson,
+  type ProfilePatch,
   type StoredPerson,
   type SubscriptionWrite,
+  writeProfiles,
   writeSubscriptions,
 } from '../../db/imports.js';
-import { updateRecipientRow } from '../../db/recipients.js';
 import type { Database } from '../../db/schema.js';
 import { inTransaction } from '../../db/transaction.js';
 import { canonicalAddressHash } from '../privacy/address-hash.js';
@@ -63,7 +64,7 @@ async function applyIn(trx: Kysely<Database>, ctx: BatchContext, rows: readonly 
   const suppressed = await findSuppressionReasons(trx, [...new Set(hashes.values())]);
 
   const fresh: NewPerson[] = [];
-  const profile = new Map<string, { externalId?: string; locale?: string }>();
+  const profile = new Map<string, ProfilePatch>();
   const subscriptions = new Map<string, SubscriptionWrite>();
   const events: NewConsentEvent[] = [];
   const results: RowResult[] = [];
@@ -129,13 +130,13 @@ async function applyIn(trx: Kysely<Database>, ctx: BatchContext, rows: readonly 
   const inserted = await insertPeople(trx, fresh);
   // An address a concurrent writer stored after our read: this batch is retried from the start.
   if (inserted.size !== fresh.length) throw Object.assign(new Error('concurrent import'), { code: '40001' });
-  for (const [id, patch] of profile) await updateRecipientRow(trx, id, patch, at);
+  await writeProfiles(trx, profile, at);
   await writeSubscriptions(trx, [...subscriptions.values()]);
   await appendConsentEvents(trx, events);
   return results;
 }
 
-function updateProfile(person: StoredPerson, row: ImportRow, profile: Map<string, { externalId?: string; locale?: string }>): boolean {
+function updateProfile(person: StoredPerson, row: ImportRow, profile: Map<string, ProfilePatch>): boolean {
   const patch = profile.get(person.id) ?? {};
   let changed = false;
   if (row.externalId !== undefined && row.externalId !== person.externalId) {
