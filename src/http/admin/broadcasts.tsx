@@ -1,27 +1,23 @@
 // Broadcasts: pick a category and template, fill its data, preview, dry run (counts by exclusion reason),
-// send; then progress that refreshes itself, and cancel. Viewers see the list and progress only.
+// send. A broadcast's own page (progress, cancel) is broadcast-progress.tsx. Viewers see the list only.
 import { Hono } from 'hono';
-import { AppError, invalidField } from '../../core/errors.js';
-import { UUID_PATTERN } from '../../core/ids.js';
-import { type BroadcastView, getBroadcast, listBroadcasts } from '../../domain/broadcasts/broadcasts.js';
-import { CANCELLED } from '../../domain/broadcasts/cancel-broadcast.js';
+import { invalidField } from '../../core/errors.js';
+import { listBroadcasts } from '../../domain/broadcasts/broadcasts.js';
 import { type DryRun, dryRunBroadcast } from '../../domain/broadcasts/dry-run.js';
 import { walkBroadcast } from '../../domain/broadcasts/walk-broadcast.js';
-import { cancelBroadcastAsOperator, startBroadcastAsOperator } from '../../domain/console/broadcasts.js';
+import { startBroadcastAsOperator } from '../../domain/console/broadcasts.js';
 import { can } from '../../domain/console/roles.js';
-import type { DispatchContext } from '../../domain/notices/dispatch.js';
 import { describeTemplates } from '../../domain/notices/preview.js';
 import type { RenderedEmail } from '../../domain/notices/render.js';
 import { listCategories } from '../../domain/recipients/categories.js';
 import type { AppEnv } from '../env.js';
 import { type Form, field, readForm } from '../pages/form.js';
 import { DATA_MAX, livePreview, PreviewCard, parseData, renderPreview } from './broadcast-preview.js';
+import { broadcastProgressPages, dispatchContext, stateOf } from './broadcast-progress.js';
 import { assertCsrf, operatorActor, requirePermission } from './guard.js';
-import { type AdminContext, adminContext, Csrf, Flash, renderAdmin } from './layout.js';
+import { type AdminContext, adminContext, Csrf, renderAdmin } from './layout.js';
 
 type C = Parameters<typeof adminContext>[0];
-const dispatchContext = (c: C): DispatchContext => ({ db: c.var.deps.db, config: c.var.deps.config, runtime: c.var.notices, actor: operatorActor(c).actor });
-const stateOf = (b: BroadcastView, a: AdminContext) => (b.status === 'failed' && b.error?.startsWith(CANCELLED) ? a.t.cancelledState : b.status);
 
 interface Draft {
   category: string;
@@ -186,11 +182,6 @@ function draftOf(form: Form): Draft {
   return { category: field(form, 'category') ?? '', template: field(form, 'template') ?? '', data: (field(form, 'data') ?? '{}').slice(0, DATA_MAX) };
 }
 
-const broadcastId = (raw: string) => {
-  if (!UUID_PATTERN.test(raw)) throw new AppError('not_found', 'Broadcast was not found.');
-  return raw;
-};
-
 export const broadcastPages = new Hono<AppEnv>()
   .get('/', (c) => {
     const template = c.req.query('template');
@@ -220,73 +211,4 @@ export const broadcastPages = new Hono<AppEnv>()
     return c.redirect(`${a.base}/broadcasts/${broadcast.id}?done=queued`, 303);
   })
   .post('/preview', requirePermission('act'), livePreview)
-  .get('/:id', async (c) => {
-    const a = adminContext(c);
-    const { t } = a;
-    const b = await getBroadcast(c.var.deps, broadcastId(c.req.param('id')));
-    const running = b.status === 'queued' || b.status === 'running';
-    const done = b.sent + b.skipped + b.failed;
-    const flash = c.req.query('done');
-    return renderAdmin(
-      c,
-      a,
-      { title: t.broadcastHeading(b.template, b.category), section: 'broadcasts', script: running },
-      <>
-        <p>
-          <a href={`${a.base}/broadcasts`}>← {t.navBroadcasts}</a>
-        </p>
-        <h1>{t.broadcastHeading(b.template, b.category)}</h1>
-        <Flash text={flash === 'queued' ? t.doneQueued : flash === 'cancelled' ? t.doneCancelled : undefined} />
-        <section class="card" data-progress-url={running ? `${a.base}/broadcasts/${b.id}/progress` : undefined} aria-live="polite">
-          <dl class="facts">
-            <dt>{t.colStatus}</dt>
-            <dd data-field="status">{stateOf(b, a)}</dd>
-            <dt>{t.colProgress}</dt>
-            <dd>
-              <progress max={String(Math.max(b.total, 1))} value={String(done)} aria-label={t.colProgress} /> <span data-field="done">{String(done)}</span> /{' '}
-              {String(b.total)}
-            </dd>
-            <dt>{t.colSent}</dt>
-            <dd data-field="sent">{String(b.sent)}</dd>
-            <dt>{t.colSkipped}</dt>
-            <dd data-field="skipped">{String(b.skipped)}</dd>
-            <dt>{t.colFailed}</dt>
-            <dd data-field="failed">{String(b.failed)}</dd>
-            <dt>{t.colCreated}</dt>
-            <dd>{b.createdAt}</dd>
-            {b.error && (
-              <>
-                <dt>{t.colReason}</dt>
-                <dd>{b.error}</dd>
-              </>
-            )}
-          </dl>
-          {running && (
-            <p>
-              <a href={`${a.base}/broadcasts/${b.id}`}>{t.refreshLink}</a>
-            </p>
-          )}
-          {running && can(c.var.session.operator.role, 'act') && (
-            <form method="post" action={`${a.base}/broadcasts/${b.id}/cancel`} id="cancel-broadcast">
-              <Csrf a={a} />
-              <button type="submit" class="danger">
-                {t.cancelButton}
-              </button>
-            </form>
-          )}
-        </section>
-      </>,
-    );
-  })
-  .get('/:id/progress', async (c) => {
-    const b = await getBroadcast(c.var.deps, broadcastId(c.req.param('id')));
-    const { status, total, sent, skipped, failed } = b;
-    return c.json({ status, state: stateOf(b, adminContext(c)), total, sent, skipped, failed });
-  })
-  .post('/:id/cancel', requirePermission('act'), async (c) => {
-    assertCsrf(c, await readForm(c));
-    const id = broadcastId(c.req.param('id'));
-    const view = await getBroadcast(c.var.deps, id);
-    await cancelBroadcastAsOperator(dispatchContext(c), id, operatorActor(c), view);
-    return c.redirect(`${adminContext(c).base}/broadcasts/${id}?done=cancelled`, 303);
-  });
+  .route('/', broadcastProgressPages);
