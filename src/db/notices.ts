@@ -140,6 +140,7 @@ const ANNOUNCED: Record<string, WebhookEventType> = {
 export async function addNoticeEvents(
   db: Kysely<Database>,
   events: readonly { noticeId: string; type: string; at: string; detail?: Record<string, unknown> }[],
+  known?: ReadonlyMap<string, NoticeSummary>,
 ): Promise<void> {
   const rows = events.map((e) => ({ id: newId(), notice_id: e.noticeId, type: e.type, at: e.at, detail: e.detail ? JSON.stringify(e.detail) : null }));
   await insertRows(
@@ -148,7 +149,8 @@ export async function addNoticeEvents(
     ['id', 'notice_id', 'type', 'at', 'detail'],
     rows.map((r) => [r.id, r.notice_id, r.type, r.at, r.detail]),
   );
-  const notices = await summariesOfNotices(db, [...new Set(events.map((e) => e.noticeId))]);
+  // The caller that has just inserted the notices knows them: no need to read them back.
+  const notices = known ?? (await summariesOfNotices(db, [...new Set(events.map((e) => e.noticeId))]));
   await countDailyStats(
     db,
     events.map((e) => ({ at: e.at, metric: `notice_${e.type}`, categoryKey: notices.get(e.noticeId)?.category_key ?? null, source: null })),
@@ -172,9 +174,12 @@ export async function addNoticeEvents(
   await enqueueWebhookEvents(db, announced);
 }
 
+/** What the counters and webhooks say about a notice. */
+export type NoticeSummary = { id: string; category_key: string; template: string; recipient_id: string | null };
+
 // What the counters and webhooks say about each notice, by id.
 async function summariesOfNotices(db: Kysely<Database>, ids: readonly string[]) {
-  const out = new Map<string, { id: string; category_key: string; template: string; recipient_id: string | null }>();
+  const out = new Map<string, NoticeSummary>();
   for (let i = 0; i < ids.length; i += 1000) {
     const rows = await db
       .selectFrom('notices')

@@ -156,6 +156,7 @@ async function recordNotices(
     await addNoticeEvents(
       trx,
       rows.map((r) => ({ noticeId: r.id, type: r.status === 'queued' ? 'queued' : 'skipped', at, ...(r.reason && { detail: { reason: r.reason } }) })),
+      new Map(rows.map((r) => [r.id, { id: r.id, category_key: r.category_key, template: r.template, recipient_id: r.recipient_id ?? null }])),
     );
   });
   return rows;
