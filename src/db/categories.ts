@@ -1,5 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Category } from '../core/vocabulary.js';
+import { isPostgres } from './dialect.js';
 import type { CategoriesTable, Database } from './schema.js';
 
 type CategoryRow = Selectable<CategoriesTable>;
@@ -48,8 +49,11 @@ export async function listCategories(db: Kysely<Database>): Promise<Category[]> 
   return rows.map(toCategory);
 }
 
-export async function findCategoryByKey(db: Kysely<Database>, key: string): Promise<Category | undefined> {
-  const row = await db.selectFrom('categories').selectAll().where('key', '=', key).executeTakeFirst();
+// `forUpdate` holds the row until the transaction ends (PostgreSQL; SQLite runs one transaction at a
+// time), so two archive requests at once are decided one after the other.
+export async function findCategoryByKey(db: Kysely<Database>, key: string, opts: { forUpdate?: boolean } = {}): Promise<Category | undefined> {
+  const query = db.selectFrom('categories').selectAll().where('key', '=', key);
+  const row = await (opts.forUpdate && isPostgres(db) ? query.forUpdate() : query).executeTakeFirst();
   return row && toCategory(row);
 }
 

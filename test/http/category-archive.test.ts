@@ -142,6 +142,15 @@ describe.each(testDialects())('archiving a category on %s', (dialect) => {
     expect(await single('ada@example.com', 'receipts')).toMatchObject({ eligible: true, reason: 'transactional' });
   });
 
+  it('archives once when two requests ask at the same moment', async () => {
+    const count = async () => (await listEventsAfter(h().handle.db, 0, 100_000)).filter((e) => e.category_key === 'product').length;
+    const before = await count();
+    const answers = await Promise.all([patch('product', { archived: true }), patch('product', { archived: true }), patch('product', { archived: true })]);
+    expect(answers.map((r) => r.status)).toEqual([200, 200, 200]);
+    expect((await count()) - before).toBe(1);
+    await patch('product', { archived: false });
+  });
+
   it.each([
     ['a string', { archived: 'yes' }, 422],
     ['null', { archived: null }, 422],

@@ -38,8 +38,8 @@ export async function createCategory(db: Kysely<Database>, input: NewCategory): 
 
 export { listCategories };
 
-export async function getCategory(db: Kysely<Database>, key: string): Promise<Category> {
-  const category = await findCategoryByKey(db, key);
+export async function getCategory(db: Kysely<Database>, key: string, opts: { forUpdate?: boolean } = {}): Promise<Category> {
+  const category = await findCategoryByKey(db, key, opts);
   if (!category) throw notFound(`Category "${key}"`);
   return category;
 }
@@ -70,7 +70,8 @@ export async function editCategory(db: Kysely<Database>, key: string, patch: Cat
 export async function patchCategory(db: Kysely<Database>, key: string, patch: CategoryEdit & { archived?: boolean }, ctx: ConsentContext): Promise<Category> {
   const { archived, ...fields } = patch;
   return inTransaction(db, async (trx) => {
-    const edited = Object.keys(fields).length > 0 ? await editCategory(trx, key, fields) : await getCategory(trx, key);
+    const locked = await getCategory(trx, key, { forUpdate: true });
+    const edited = Object.keys(fields).length > 0 ? await editCategory(trx, key, fields) : locked;
     return archived === undefined ? edited : setCategoryArchivedIn(trx, edited, archived, ctx);
   });
 }
@@ -81,7 +82,7 @@ export async function patchCategory(db: Kysely<Database>, key: string, patch: Ca
  * Art. 7(1)) and unarchiving restores every person's state as it was. Idempotent: no change, no event.
  */
 export async function setCategoryArchived(db: Kysely<Database>, key: string, archived: boolean, ctx: ConsentContext): Promise<Category> {
-  return inTransaction(db, async (trx) => setCategoryArchivedIn(trx, await getCategory(trx, key), archived, ctx));
+  return inTransaction(db, async (trx) => setCategoryArchivedIn(trx, await getCategory(trx, key, { forUpdate: true }), archived, ctx));
 }
 
 async function setCategoryArchivedIn(trx: Kysely<Database>, current: Category, archived: boolean, ctx: ConsentContext): Promise<Category> {
