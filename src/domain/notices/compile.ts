@@ -2,8 +2,11 @@
 // into HTML with `{{name}}` placeholders intact; the result is split into static text and slots, so each
 // recipient costs one pass of escaped string joins. MJML escapes nothing itself: every slot is escaped
 // here, for the place it sits in.
-import mjml2html from 'mjml';
 import type { TemplateSpec } from './template-spec.js';
+
+// MJML takes about half a second to load: it is loaded when the first template is compiled, so a
+// process that sends nothing (the CLI, a test, an instance answering eligibility) never pays for it.
+let mjml: Promise<{ default: typeof import('mjml') }> | undefined;
 
 /** How a value is written into its slot. */
 export type SlotMode = 'html' | 'html-lines' | 'href' | 'raw' | 'header';
@@ -93,8 +96,10 @@ function trimIndentation(html: string): string {
 }
 
 export async function compileTemplate(name: string, spec: TemplateSpec, src: TemplateSources): Promise<CompiledTemplate> {
-  const mjml = src.layout.replace('{{> content}}', () => src.body).replace('{{> footer}}', () => src.footer);
-  const out = await mjml2html(mjml, { validationLevel: 'strict', keepComments: false });
+  const source = src.layout.replace('{{> content}}', () => src.body).replace('{{> footer}}', () => src.footer);
+  mjml ??= import('mjml');
+  const { default: mjml2html } = await mjml;
+  const out = await mjml2html(source, { validationLevel: 'strict', keepComments: false });
   if (out.errors.length > 0) throw new Error(`template ${name}: ${out.errors[0]!.formattedMessage}`);
   return {
     subject: split(name, spec.subject, spec, () => 'header'),
