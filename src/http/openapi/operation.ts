@@ -22,6 +22,9 @@ export interface Operation {
   responses: Record<number, { description: string; schema?: JsonSchema; type?: string }>;
 }
 
+/** One answer of an operation: its description and the JSON schema of its body. */
+export const json = (description: string, schema: JsonSchema) => ({ description, schema });
+
 /** The request side of a zod schema as JSON Schema 2020-12 (what a client may send). */
 export function inputSchema(schema: z.ZodType): JsonSchema {
   const { $schema: _drop, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as JsonSchema;

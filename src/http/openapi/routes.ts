@@ -1,28 +1,25 @@
-// Every /v1 route, for GET /openapi.json and GET /docs. Request schemas are imported from the routes
-// that validate with them; the bulk bodies that may be JSON or NDJSON (eligibility, imports) are
-// described in words, their handlers reading the stream as it comes (docs/performance.md).
+// Every /v1 route, for GET /openapi.json and GET /docs: here the people and their consent (categories,
+// recipients, privacy, events, suppressions, eligibility, links), in routes-sending.ts the mail and the
+// systems told of changes. Request schemas are imported from the routes that validate with them; the
+// bulk bodies that may be JSON or NDJSON (eligibility, imports) are described in words, their handlers
+// reading the stream as it comes (docs/performance.md).
 
-import { BroadcastsQuery, NewBroadcast } from '../broadcasts.js';
 import { CategoryPatch, NewCategory } from '../categories.js';
 import { SingleQuery } from '../eligibility.js';
 import { EventsQuery } from '../events.js';
 import { ImportQuery } from '../imports.js';
 import { LinksRequest } from '../links.js';
-import { BatchBody, NoticeBody, NoticesQuery } from '../notices.js';
 import { ListQuery, RecipientPatch, RecipientPut } from '../recipients.js';
 import { StatsQuery } from '../stats.js';
 import { NewSuppression, SuppressionsQuery } from '../suppressions.js';
-import { PreviewBody } from '../templates.js';
-import { DeliveriesQuery, EndpointPatch, NewEndpoint } from '../webhook-endpoints.js';
-import type { Operation } from './operation.js';
+import { json, type Operation } from './operation.js';
+import { SENDING_OPERATIONS } from './routes-sending.js';
 import { list, page, ref } from './schemas.js';
 
 const READ = ['recipients:write', 'eligibility:read'] as const;
 const REF = { ref: 'the recipient id, the url-encoded email, or `ext:EXTERNAL_ID`' };
-const ID = { id: 'the id' };
-const json = (description: string, schema: Record<string, unknown>) => ({ description, schema });
 
-export const OPERATIONS: readonly Operation[] = [
+const CONSENT_OPERATIONS: readonly Operation[] = [
   {
     method: 'post',
     path: '/v1/categories',
@@ -204,166 +201,6 @@ export const OPERATIONS: readonly Operation[] = [
     body: LinksRequest,
     responses: { 200: json('The links', ref('Links')) },
   },
-  {
-    method: 'post',
-    path: '/v1/notices',
-    tag: 'Notices',
-    summary: 'Send a notice',
-    scopes: ['notices:send'],
-    body: NoticeBody,
-    responses: { 200: json('Skipped', ref('Notice')), 202: json('Sent', ref('Notice')) },
-  },
-  {
-    method: 'post',
-    path: '/v1/notices/batch',
-    tag: 'Notices',
-    summary: 'Send up to 1,000 notices',
-    scopes: ['notices:send'],
-    body: BatchBody,
-    responses: { 200: json('Per-item results', ref('NoticeBatch')) },
-  },
-  {
-    method: 'get',
-    path: '/v1/notices',
-    tag: 'Notices',
-    summary: 'List notices, by status, category or broadcast, with why they failed',
-    scopes: ['notices:send'],
-    query: NoticesQuery,
-    responses: { 200: json('A page of notices and the next cursor', page('NoticeListItem')) },
-  },
-  {
-    method: 'get',
-    path: '/v1/notices/{id}',
-    tag: 'Notices',
-    summary: 'A notice and its events',
-    scopes: ['notices:send'],
-    params: ID,
-    responses: { 200: json('The notice', ref('NoticeView')) },
-  },
-  {
-    method: 'get',
-    path: '/v1/templates',
-    tag: 'Notices',
-    summary: 'List templates',
-    scopes: ['notices:send'],
-    responses: { 200: json('Every template', list('Template')) },
-  },
-  {
-    method: 'post',
-    path: '/v1/templates/{name}/preview',
-    tag: 'Notices',
-    summary: 'Render a template',
-    scopes: ['notices:send'],
-    params: { name: 'the template name' },
-    body: PreviewBody,
-    responses: { 200: json('Subject, HTML, text and headers', ref('RenderedEmail')) },
-  },
-  {
-    method: 'post',
-    path: '/v1/broadcasts',
-    tag: 'Broadcasts',
-    summary: 'Announce to a category',
-    scopes: ['notices:send'],
-    body: NewBroadcast,
-    responses: { 200: json('Already created', ref('Broadcast')), 202: json('Queued', ref('Broadcast')) },
-  },
-  {
-    method: 'get',
-    path: '/v1/broadcasts',
-    tag: 'Broadcasts',
-    summary: 'List broadcasts',
-    scopes: ['notices:send'],
-    query: BroadcastsQuery,
-    responses: { 200: json('A page', page('Broadcast')) },
-  },
-  {
-    method: 'get',
-    path: '/v1/broadcasts/{id}',
-    tag: 'Broadcasts',
-    summary: 'A broadcast and its progress',
-    scopes: ['notices:send'],
-    params: ID,
-    responses: { 200: json('The broadcast', ref('Broadcast')) },
-  },
-  {
-    method: 'get',
-    path: '/v1/ledger/head',
-    tag: 'Events',
-    summary: "The ledger's latest seq and hash",
-    scopes: ['admin', 'privacy'],
-    responses: { 200: json('The head', ref('LedgerHead')) },
-  },
-  {
-    method: 'post',
-    path: '/v1/webhook-endpoints',
-    tag: 'Webhooks',
-    summary: 'Add an endpoint (the secret is shown once)',
-    scopes: ['admin'],
-    body: NewEndpoint,
-    responses: { 201: json('Created, with `secret` (shown once)', ref('NewWebhookEndpoint')) },
-  },
-  {
-    method: 'get',
-    path: '/v1/webhook-endpoints',
-    tag: 'Webhooks',
-    summary: 'List endpoints',
-    scopes: ['admin'],
-    responses: { 200: json('Every endpoint', list('WebhookEndpoint')) },
-  },
-  {
-    method: 'get',
-    path: '/v1/webhook-endpoints/{id}',
-    tag: 'Webhooks',
-    summary: 'An endpoint',
-    scopes: ['admin'],
-    params: ID,
-    responses: { 200: json('The endpoint', ref('WebhookEndpoint')) },
-  },
-  {
-    method: 'patch',
-    path: '/v1/webhook-endpoints/{id}',
-    tag: 'Webhooks',
-    summary: 'Edit, disable or enable an endpoint',
-    scopes: ['admin'],
-    params: ID,
-    body: EndpointPatch,
-    responses: { 200: json('Edited', ref('WebhookEndpoint')) },
-  },
-  {
-    method: 'delete',
-    path: '/v1/webhook-endpoints/{id}',
-    tag: 'Webhooks',
-    summary: 'Remove an endpoint',
-    scopes: ['admin'],
-    params: ID,
-    responses: { 204: { description: 'Removed' } },
-  },
-  {
-    method: 'post',
-    path: '/v1/webhook-endpoints/{id}/rotate-secret',
-    tag: 'Webhooks',
-    summary: 'A new signing secret',
-    scopes: ['admin'],
-    params: ID,
-    responses: { 200: json('The new secret', ref('WebhookSecret')) },
-  },
-  {
-    method: 'get',
-    path: '/v1/webhook-endpoints/{id}/deliveries',
-    tag: 'Webhooks',
-    summary: "An endpoint's deliveries, newest first",
-    scopes: ['admin'],
-    params: ID,
-    query: DeliveriesQuery,
-    responses: { 200: json('A page', page('WebhookDelivery')) },
-  },
-  {
-    method: 'post',
-    path: '/v1/webhook-endpoints/{id}/deliveries/{deliveryId}/retry',
-    tag: 'Webhooks',
-    summary: 'Send a delivery again',
-    scopes: ['admin'],
-    params: { ...ID, deliveryId: 'the delivery id' },
-    responses: { 202: json('Queued', ref('WebhookDelivery')) },
-  },
 ];
+
+export const OPERATIONS: readonly Operation[] = [...CONSENT_OPERATIONS, ...SENDING_OPERATIONS];
