@@ -39,7 +39,7 @@ const NOTICE_COLUMNS = [
 ] as const satisfies readonly (keyof NewNoticeRow)[];
 
 export async function insertNotices(db: Kysely<Database>, rows: readonly NewNoticeRow[]): Promise<void> {
-  const values = rows.map((row) => NOTICE_COLUMNS.map((column): SqlValue => (column === 'attempts' ? (row.attempts ?? 0) : (row[column] ?? null))));
+  const values = rows.map((row) => NOTICE_COLUMNS.map((column): SqlValue => row[column] ?? null));
   await insertRows(db, 'notices', NOTICE_COLUMNS, values);
 }
 
