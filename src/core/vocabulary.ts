@@ -43,6 +43,8 @@ export const CONSENT_EVENT_TYPES = [
   'suppressed',
   'unsuppressed',
   'erased',
+  // Someone was handed a copy of the person's data (privacy/export.ts): who and when, never the data.
+  'data_exported',
   // Operators' changes to configuration, from the console (src/domain/console/audit.ts).
   'category_created',
   'category_changed',

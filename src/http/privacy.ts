@@ -8,7 +8,8 @@ import { type AppEnv, apiActor } from './env.js';
 
 export const privacy = new Hono<AppEnv>()
   .get('/:ref/export', requireScope('privacy'), async (c) => {
-    const data = await exportRecipientData(c.var.deps.db, c.var.deps.config.hashKey, c.req.param('ref'));
+    const by = { source: 'api', ...apiActor(c.var.apiKeyId) } as const;
+    const data = await exportRecipientData(c.var.deps.db, c.var.deps.config.hashKey, c.req.param('ref'), by);
     c.header('Cache-Control', 'no-store');
     return c.json(data);
   })

@@ -172,6 +172,13 @@ describe.each(testDialects())('console screens on %s', (dialect) => {
     expect(exported.status).toBe(200);
     expect(exported.headers.get('content-disposition')).toContain('attachment');
     expect((await exported.json()) as { recipient: { email: string } }).toMatchObject({ recipient: { email: 'bob@example.com' } });
+    const audit = await lastEvent();
+    expect(audit).toMatchObject({ type: 'data_exported', recipient_id: ids.bob, source: 'console', actor: `operator:${e.id}`, ip: '192.0.2.11' });
+    expect(audit.detail).not.toContain('bob');
+    expect(JSON.parse(audit.detail!).parts).toContain('recipient');
+    const timeline = await (await e.get(`/admin/recipients/${ids.bob}`)).text();
+    expect(timeline).toContain(audit.hash);
+    expect(timeline).toMatch(/<th scope="row">data_exported<\/th>/);
     await e.get(`/admin/recipients/${ids.bob}`);
     expect((await e.post(`/admin/recipients/${ids.bob}/erase`, { confirm: 'bob@example.org' })).status).toBe(422);
     expect((await e.get(`/admin/recipients/${ids.bob}`)).status).toBe(200);

@@ -52,7 +52,31 @@ describe.each(testDialects())('privacy API on %s', (dialect) => {
     const byExt = await (await h.request('GET', '/v1/recipients/ext:crm-export/export', { key: privacyKey })).json();
     const byId = await (await h.request('GET', `/v1/recipients/${p.id}/export`)).json();
     expect(byExt.recipient.id).toBe(p.id);
-    expect(byId.consentEvents).toEqual(body.consentEvents);
+    // Each export before it is part of what is stored about the person (GDPR Art. 15(1)(c)).
+    expect(byId.consentEvents.slice(0, 3)).toEqual(body.consentEvents);
+    expect(byId.consentEvents.slice(3).map((e: { type: string }) => e.type)).toEqual(['data_exported', 'data_exported']);
+  });
+
+  it('records who exported whose data and when, without the data', async () => {
+    const p = await seedPerson(h, 'audited', { suppress: true });
+    const keyId = privacyKey.split('_')[1];
+    const res = await h.request('GET', `/v1/recipients/${enc(p.email)}/export`, { key: privacyKey });
+    const body = await res.json();
+    const events = await listEventsOfRecipient(h.handle.db, p.id);
+    const exported = events.filter((e) => e.type === 'data_exported');
+    expect(exported).toHaveLength(1);
+    expect(exported[0]).toMatchObject({ recipient_id: p.id, category_key: null, source: 'api', actor: `key:${keyId}`, at: body.exportedAt });
+    expect(JSON.parse(exported[0]!.detail!)).toEqual({ parts: ['recipient', 'subscriptions', 'consentEvents', 'suppressions'] });
+    // Nothing of the person's own data goes into the ledger, which is kept for ever.
+    const stored = JSON.stringify(exported[0]);
+    for (const value of [p.email, p.email.toLowerCase(), p.ip, p.userAgent, 'crm-audited', 'fr-BE']) expect(stored).not.toContain(value);
+    expect(await verifyLedger(h.handle.db)).toMatchObject({ ok: true });
+
+    // A 404 handed nothing out, so it records nothing.
+    const exports = async () => (await h.handle.db.selectFrom('consent_events').select('id').where('type', '=', 'data_exported').execute()).length;
+    const before = await exports();
+    expect((await h.request('GET', `/v1/recipients/${enc('nobody-audited@example.test')}/export`, { key: privacyKey })).status).toBe(404);
+    expect(await exports()).toBe(before);
   });
 
   it('answers 404 for nobody', async () => {

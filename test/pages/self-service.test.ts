@@ -37,7 +37,10 @@ describe.each(testDialects())('self-service privacy pages on %s', (dialect) => {
     const mine = await res.json();
     const api = await (await h.request('GET', `/v1/recipients/${id}/export`)).json();
     expect(Object.keys(mine)).toEqual(Object.keys(api));
-    expect({ ...mine, exportedAt: null }).toEqual({ ...api, exportedAt: null });
+    expect({ ...mine, exportedAt: null, consentEvents: null }).toEqual({ ...api, exportedAt: null, consentEvents: null });
+    // The API's copy shows the person's own download, recorded without their IP or user agent.
+    expect(api.consentEvents.slice(0, -1)).toEqual(mine.consentEvents);
+    expect(api.consentEvents.at(-1)).toMatchObject({ type: 'data_exported', source: 'preference_page', actor: 'recipient', ip: null, userAgent: null });
     expect(mine.recipient).toMatchObject({ id, email: 'export@example.com' });
     expect(mine.subscriptions).toEqual([expect.objectContaining({ categoryKey: 'newsletter', status: 'subscribed' })]);
   });

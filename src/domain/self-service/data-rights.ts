@@ -12,7 +12,9 @@ export const EXPORT_LIMIT_PER_RECIPIENT: RateLimit = { scope: 'export-recipient'
 
 export async function exportOwnData(db: Kysely<Database>, hashKey: string, recipientId: string): Promise<RecipientExport> {
   await consumeRateLimit(db, hashKey, EXPORT_LIMIT_PER_RECIPIENT, recipientId);
-  return exportRecipientData(db, hashKey, recipientId);
+  // Recorded like an operator's export, without the person's IP or user agent: nothing new about them
+  // needs keeping to show that their request was answered (Art. 5(1)(c), data minimisation).
+  return exportRecipientData(db, hashKey, recipientId, { source: 'preference_page', actor: 'recipient' });
 }
 
 /** Erasure asked for by the person themselves: the `erased` event names them as the actor. */

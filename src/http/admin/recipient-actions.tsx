@@ -171,7 +171,7 @@ export const recipientActions = new Hono<AppEnv>()
     assertCsrf(c, await readForm(c));
     const { db, config } = c.var.deps;
     const id = recipientId(c.req.param('id'));
-    const data = await exportRecipientData(db, config.hashKey, id);
+    const data = await exportRecipientData(db, config.hashKey, id, operatorActor(c));
     c.header('Content-Disposition', `attachment; filename="recipient-${id}.json"`);
     return c.json(data);
   })
