@@ -61,6 +61,26 @@ describe.each(testDialects())('archiving categories in the console on %s', (dial
     await as.admin.post('/admin/categories/offers/unarchive');
   });
 
+  it("marks archived categories in the overview's filter and lists them after those in use", async () => {
+    await as.admin.post('/admin/categories/newsletter/archive');
+    const overview = await (await as.viewer.get('/admin?category=newsletter')).text();
+    const options = [...overview.matchAll(/<option value="([a-z]*)"( selected="")?>([^<]*)<\/option>/g)].map((m) => [m[1], m[3]]);
+    const inSelect = options.filter(([value]) => ['', ...CATEGORIES.map((k) => k.key)].includes(value!));
+    expect(inSelect).toEqual([
+      ['', 'All categories'],
+      ['offers', 'Offers'],
+      ['events', 'Events'],
+      ['receipts', 'Receipts'],
+      ['newsletter', 'Weekly newsletter (archived)'],
+    ]);
+    // Still the one chosen: its history is charted like any other's.
+    expect(overview).toContain('<option value="newsletter" selected="">Weekly newsletter (archived)</option>');
+    const de = await (await h.app.request('/admin', { headers: { cookie: as.viewer.cookie!, 'accept-language': 'de' } })).text();
+    expect(de).toContain('>Weekly newsletter (archiviert)</option>');
+    await as.admin.post('/admin/categories/newsletter/unarchive');
+    expect(await (await as.viewer.get('/admin')).text()).toContain('<option value="newsletter">Weekly newsletter</option>');
+  });
+
   it('asks the admin to confirm before a transactional category stops sending', async () => {
     const page = await (await as.admin.get('/admin/categories/receipts')).text();
     expect(page).toContain('id="archive-confirm"');

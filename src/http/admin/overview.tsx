@@ -1,5 +1,6 @@
 // Overview: what changed in a period, for one category or all, as server-drawn charts with tables.
 import { Hono } from 'hono';
+import type { Category } from '../../core/vocabulary.js';
 import { loadOverview, OPT_OUT_CHANNELS, type OptOutChannel } from '../../domain/console/overview.js';
 import { listCategories } from '../../domain/recipients/categories.js';
 import { LATENCY_BOUNDS_S } from '../../domain/webhooks/opt-out-latency.js';
@@ -23,6 +24,10 @@ const channelName = (t: ConsoleMessages, c: OptOutChannel) =>
     console: t.channelConsole,
     other: t.channelOther,
   })[c];
+
+// An archived category still has its history to chart, but is rarely the one asked about: it goes after
+// the categories in use, marked, so nobody reads a retired list's figures as a live one's.
+const inUseFirst = (all: readonly Category[]) => [...all.filter((k) => !k.archived), ...all.filter((k) => k.archived)];
 
 export const overviewPages = new Hono<AppEnv>().get('/', async (c) => {
   const a = adminContext(c);
@@ -70,9 +75,9 @@ export const overviewPages = new Hono<AppEnv>().get('/', async (c) => {
           <label for="category">{t.categoryLabel}</label>
           <select id="category" name="category">
             <option value="">{t.allCategories}</option>
-            {categories.map((k) => (
+            {inUseFirst(categories).map((k) => (
               <option value={k.key} selected={k.key === category}>
-                {k.name}
+                {k.archived ? `${k.name} (${t.stateArchived})` : k.name}
               </option>
             ))}
           </select>
