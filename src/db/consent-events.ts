@@ -7,11 +7,13 @@ import { newId } from '../core/ids.js';
 import type { ConsentEventType, ConsentSource } from '../core/vocabulary.js';
 import { consentEventMetric, countDailyStats } from './daily-stats.js';
 import { isPostgres } from './dialect.js';
+import { type EventFilter, selectEventsAfter } from './ledger.js';
 import { insertRows, type SqlValue } from './raw-rows.js';
 import type { ConsentEventsTable, Database } from './schema.js';
 import { type EventSubject, enqueueWebhookEvents, ledgerOutboxEvent, type OutboxEvent } from './webhook-outbox.js';
 
 export type ConsentEventRow = Selectable<ConsentEventsTable>;
+export type { EventFilter };
 
 export interface NewConsentEvent {
   type: ConsentEventType;
@@ -43,15 +45,31 @@ const EVENT_COLUMNS = [
   'at',
   'prev_hash',
   'hash',
+  'notice_id',
+  'broadcast_id',
 ] as const;
 
 // Any constant will do; it only has to be the same for every instance writing to one database.
 const LEDGER_LOCK_ID = 0x6d61696c;
 
+type HashedEvent = Pick<ConsentEventRow, 'seq' | 'id' | 'type' | 'recipient_id' | 'category_key' | 'source' | 'actor' | 'detail' | 'at' | 'prev_hash'>;
+
 /** What the chain commits to, in a fixed order. Changing this breaks every existing ledger. */
-export function eventHash(e: Omit<ConsentEventRow, 'hash' | 'ip' | 'user_agent'>): string {
+export function eventHash(e: HashedEvent): string {
   const canonical = JSON.stringify([Number(e.seq), e.id, e.type, e.recipient_id, e.category_key, e.source, e.actor, e.detail, e.at, e.prev_hash]);
   return createHash('sha256').update(canonical).digest('hex');
+}
+
+/**
+ * The notice and broadcast columns as they follow from an event's detail: only a string is an id (the
+ * migration that added the columns filled them by the same rule). They are copies of hashed content,
+ * so the chain does not change and verification checks them against it.
+ */
+export function traceColumns(detail: Record<string, unknown> | null | undefined): { notice_id: string | null; broadcast_id: string | null } {
+  return {
+    notice_id: typeof detail?.noticeId === 'string' ? detail.noticeId : null,
+    broadcast_id: typeof detail?.broadcastId === 'string' ? detail.broadcastId : null,
+  };
 }
 
 /**
@@ -83,7 +101,24 @@ export async function appendConsentEvents(trx: Kysely<Database>, events: readonl
     };
     prevHash = eventHash(unhashed);
     const { id, type, recipient_id, category_key, source, actor, detail, at, prev_hash } = unhashed;
-    return [id, seq, type, recipient_id, category_key, source, actor, e.ip ?? null, e.userAgent ?? null, detail, at, prev_hash, prevHash];
+    const { notice_id, broadcast_id } = traceColumns(e.detail);
+    return [
+      id,
+      seq,
+      type,
+      recipient_id,
+      category_key,
+      source,
+      actor,
+      e.ip ?? null,
+      e.userAgent ?? null,
+      detail,
+      at,
+      prev_hash,
+      prevHash,
+      notice_id,
+      broadcast_id,
+    ];
   });
   await insertRows(trx, 'consent_events', EVENT_COLUMNS, rows);
   const firstSeq = seq - events.length + 1;
@@ -121,25 +156,9 @@ export async function lastEventOf(db: Kysely<Database>, recipientId: string, cat
   return row && normalizeSeq(row);
 }
 
-export interface EventFilter {
-  /** Any well-formed names: one that no event has matches nothing (it is not an error). */
-  types?: readonly string[] | undefined;
-  categoryKey?: string | undefined;
-  source?: ConsentSource | undefined;
-  /** ISO-8601 UTC as stored (`toISOString`): from `since` inclusive to `until` exclusive. */
-  since?: string | undefined;
-  until?: string | undefined;
-}
-
 // Every event after a cursor (a seq) that matches the filter, for systems that mirror the ledger.
 export async function listEventsAfter(db: Kysely<Database>, afterSeq: number, limit: number, f: EventFilter = {}): Promise<ConsentEventRow[]> {
-  let query = db.selectFrom('consent_events').selectAll().where('seq', '>', afterSeq);
-  if (f.types !== undefined) query = query.where('type', 'in', f.types as readonly ConsentEventType[]);
-  if (f.categoryKey !== undefined) query = query.where('category_key', '=', f.categoryKey);
-  if (f.source !== undefined) query = query.where('source', '=', f.source);
-  if (f.since !== undefined) query = query.where('at', '>=', f.since);
-  if (f.until !== undefined) query = query.where('at', '<', f.until);
-  const rows = await query.orderBy('seq').limit(limit).execute();
+  const rows = await selectEventsAfter(db, afterSeq, limit, f).execute();
   return rows.map(normalizeSeq);
 }
 

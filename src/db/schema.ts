@@ -79,6 +79,9 @@ export interface ConsentEventsTable {
   at: string;
   prev_hash: string;
   hash: string;
+  /** Copies of detail's `noticeId` and `broadcastId`, for filtering (not hashed: verified against detail). */
+  notice_id: string | null;
+  broadcast_id: string | null;
 }
 
 export interface ApiKeysTable {

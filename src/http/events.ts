@@ -6,7 +6,7 @@ import { requireScope } from './auth.js';
 import { validate } from './body.js';
 import { csvResponse, wantsCsv } from './csv.js';
 import type { AppEnv } from './env.js';
-import { categoryKey, pageQuery } from './fields.js';
+import { categoryKey, pageQuery, uuid } from './fields.js';
 
 const EVENT_TYPE = /^[a-z][a-z_]{0,39}$/;
 // Times compare as stored text, so each is brought to toISOString's form first.
@@ -24,13 +24,16 @@ export const EventsQuery = pageQuery(z.string().regex(/^[0-9]{1,15}$/, 'a cursor
   source: z.enum(CONSENT_SOURCES).optional(),
   since: instant.optional(),
   until: instant.optional(),
+  // Ids as handed out (lower-case UUIDs); a well-formed one that names no mail matches nothing.
+  noticeId: uuid.optional(),
+  broadcastId: uuid.optional(),
 });
 
 const HEADER = ['seq', 'id', 'type', 'recipientId', 'category', 'source', 'at', 'noticeId', 'broadcastId'];
 
 export const events = new Hono<AppEnv>().get('/', requireScope('recipients:write', 'eligibility:read'), async (c) => {
-  const { after, limit, type, category, source, since, until } = validate(EventsQuery, c.req.query());
-  const filter = { types: type, categoryKey: category, source, since, until };
+  const { after, limit, type, category, source, since, until, noticeId, broadcastId } = validate(EventsQuery, c.req.query());
+  const filter = { types: type, categoryKey: category, source, since, until, noticeId, broadcastId };
   const afterSeq = after === undefined ? 0 : Number(after);
   if (wantsCsv(c)) {
     const rows = (async function* () {

@@ -42,6 +42,8 @@ describe.each(testDialects())('mailprefs/client against a live server on %s', (d
     expect((await client.recipients.list({ q: 'ann' })).data.map((r) => r.id)).toEqual([ann.id]);
     expect((await client.recipients.events(ann.id)).data).toHaveLength(1);
     expect((await client.events.list({ type: 'subscribed' })).data[0]!.recipientId).toBe(ann.id);
+    // No change came through this (well-formed, unknown) notice: an empty page, not an error.
+    expect(await client.events.list({ noticeId: '00000000-0000-7000-8000-000000000000' })).toEqual({ data: [], next: null });
     const today = new Date().toISOString().slice(0, 10);
     expect((await client.stats({ from: today, to: today })).days[0]!.subscribed).toBe(1);
     await client.suppressions.add({ email: 'x@example.com', reason: 'manual' });

@@ -40,7 +40,7 @@ describe.each(testDialects())('OpenAPI document and /docs on %s', (dialect) => {
 
   it('takes its request schemas from the zod schemas that validate', async () => {
     const events = doc.paths['/v1/events']!.get!.parameters!.map((p) => p.name);
-    expect(events).toEqual(['after', 'limit', 'type', 'category', 'source', 'since', 'until']);
+    expect(events).toEqual(['after', 'limit', 'type', 'category', 'source', 'since', 'until', 'noticeId', 'broadcastId']);
     const body = JSON.stringify(doc.paths['/v1/categories']!.post!.requestBody);
     expect(body).toContain('^[a-z0-9][a-z0-9_-]{0,63}$');
     // The document's enum is what the route accepts: a value outside it is a 422.

@@ -49,12 +49,11 @@ export async function listRecipientEvents(db: Kysely<Database>, ref: string): Pr
   return (await listEventsOfRecipient(db, recipient.id)).map(toRecipientEvent);
 }
 
+// The trace comes from its columns, copies of the detail that verification checks (ledger-verify.ts).
 function toEntry(r: ConsentEventRow): LedgerEntry {
   const entry: LedgerEntry = { id: r.id, type: r.type, recipientId: r.recipient_id, category: r.category_key, source: r.source, at: r.at };
-  if (r.detail === null) return entry;
-  const detail = JSON.parse(r.detail) as Record<string, unknown>;
-  if (typeof detail.noticeId === 'string') entry.noticeId = detail.noticeId;
-  if (typeof detail.broadcastId === 'string') entry.broadcastId = detail.broadcastId;
+  if (r.notice_id !== null) entry.noticeId = r.notice_id;
+  if (r.broadcast_id !== null) entry.broadcastId = r.broadcast_id;
   return entry;
 }
 

@@ -2,7 +2,7 @@
 // shown untouched). Walks the chain in seq order a page at a time, in constant memory, and names the
 // first event that does not follow from the one before it.
 import type { Kysely } from 'kysely';
-import { eventHash, GENESIS_HASH, listEventsAfter } from '../../db/consent-events.js';
+import { type ConsentEventRow, eventHash, GENESIS_HASH, listEventsAfter, traceColumns } from '../../db/consent-events.js';
 import { findLedgerHead } from '../../db/ledger.js';
 import type { Database } from '../../db/schema.js';
 
@@ -48,6 +48,7 @@ export async function verifyLedger(
       if (e.prev_hash !== prevHash)
         return fail({ ...at, problem: 'prev_hash is not the hash of the event before it: an event was removed, reordered or edited' });
       if (eventHash(e) !== e.hash) return fail({ ...at, problem: 'its content does not match its hash: it was edited' });
+      if (!traceMatches(e)) return fail({ ...at, problem: 'its notice_id or broadcast_id is not the one in its detail: it was edited' });
       if (opts.anchor && e.seq === opts.anchor.seq && e.hash !== opts.anchor.hash) {
         return fail({ ...at, problem: 'its hash differs from the anchored head: the ledger was rewritten up to here' });
       }
@@ -61,4 +62,21 @@ export async function verifyLedger(
     return fail({ seq: last.seq + 1, id: null, problem: `the anchored head is seq ${opts.anchor.seq}: events were cut off the end` });
   }
   return { ok: true, events: last.seq, head: last };
+}
+
+// The trace columns are not hashed (they copy the hashed detail, for GET /v1/events' filter), so an
+// edit to them would go unseen by the chain alone: they must follow from the detail the hash covers.
+function traceMatches(e: ConsentEventRow): boolean {
+  // Most details name no mail: as JSON.stringify wrote them, neither key can then appear.
+  if (e.detail === null || !(e.detail.includes('"noticeId":') || e.detail.includes('"broadcastId":'))) {
+    return e.notice_id === null && e.broadcast_id === null;
+  }
+  let detail: Record<string, unknown> | null;
+  try {
+    detail = JSON.parse(e.detail) as Record<string, unknown> | null;
+  } catch {
+    return false;
+  }
+  const expected = traceColumns(detail);
+  return e.notice_id === expected.notice_id && e.broadcast_id === expected.broadcast_id;
 }

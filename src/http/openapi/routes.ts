@@ -117,7 +117,8 @@ const CONSENT_OPERATIONS: readonly Operation[] = [
     path: '/v1/events',
     tag: 'Events',
     summary: 'The consent ledger in order, filtered',
-    description: '`Accept: text/csv` streams every match as CSV.',
+    description:
+      '`noticeId` and `broadcastId` keep the changes made through links in that mail (an id that names no mail matches nothing). `Accept: text/csv` streams every match as CSV.',
     scopes: READ,
     query: EventsQuery,
     responses: { 200: { ...json('A page', page('Event')), type: 'application/json, text/csv' } },
