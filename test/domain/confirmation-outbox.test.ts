@@ -59,7 +59,7 @@ describe.each(testDialects())('the confirmation outbox on %s', (dialect) => {
   it('a crash after the mail was recorded but before its row went mails nobody twice', async () => {
     const person = await pendingFor('half@example.com');
     const row = (await h.handle.db.selectFrom('confirmation_outbox').selectAll().where('recipient_id', '=', person.id).executeTakeFirstOrThrow()).id;
-    await mail.sendConfirmation(person.id, 'events', 'https://prefs.example.test/c/x', `confirmation:${row}`);
+    await mail.sendConfirmation(person.id, 'events', () => 'https://prefs.example.test/c/x', `confirmation:${row}`);
     await deliverOwedConfirmations(h.handle.db, mail, h.config, { now: LATER() });
     expect(await confirmationsTo('half@example.com')).toBe(1);
     expect(await owed()).toBe(0);

@@ -67,9 +67,9 @@ describe.each(testDialects())('dev outbox on %s', (dialect) => {
   it('keeps the system mail the pages send', async () => {
     const ada = (await findRecipient(h.handle.db, { by: 'email', value: 'ada@example.com' }))!;
     const mail = createSystemMail(h.handle.db, h.config, createNoticeRuntime(h.config, h.handle.db));
-    await mail.sendPreferencesLink(ada.id, `${base}/p/some-token`);
-    await mail.sendConfirmation(ada.id, 'news', `${base}/c/another-token`);
-    await mail.sendPreferencesLink('00000000-0000-7000-8000-000000000000', `${base}/p/x`);
+    await mail.sendPreferencesLink(ada.id, () => `${base}/p/some-token`);
+    await mail.sendConfirmation(ada.id, 'news', () => `${base}/c/another-token`);
+    await mail.sendPreferencesLink('00000000-0000-7000-8000-000000000000', () => `${base}/p/x`);
     const list = await (await fetch(`${base}/dev/outbox`)).text();
     expect(list).toContain('Your link to manage your email preferences');
     expect(list).toContain('Please confirm your subscription to Weekly news');

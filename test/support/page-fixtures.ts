@@ -73,8 +73,8 @@ export function recordingMail() {
   const sent: { kind: 'link' | 'confirm' | 'email_change' | 'step_up'; recipientId: string; url: string; category?: string; to?: string; action?: string }[] =
     [];
   const mail: SystemMail = {
-    sendPreferencesLink: async (recipientId, url) => void sent.push({ kind: 'link', recipientId, url }),
-    sendConfirmation: async (recipientId, category, url) => void sent.push({ kind: 'confirm', recipientId, url, category }),
+    sendPreferencesLink: async (recipientId, url) => void sent.push({ kind: 'link', recipientId, url: url() }),
+    sendConfirmation: async (recipientId, category, url) => void sent.push({ kind: 'confirm', recipientId, url: url(), category }),
     sendEmailChangeLink: async (recipientId, to, url) => void sent.push({ kind: 'email_change', recipientId, url, to }),
     sendStepUpLink: async (recipientId, action, url) => void sent.push({ kind: 'step_up', recipientId, url, action }),
   };

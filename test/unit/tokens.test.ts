@@ -142,6 +142,17 @@ describe('tokens', () => {
       expect(verifyToken(keys, token, 'unsubscribe')?.trace).toEqual({ noticeId: notice, broadcastId: broadcast });
     });
 
+    it('traces a double opt-in confirmation link to its mail; one without a trace keeps verifying', () => {
+      const claims = { purpose: 'confirm', subjectId: recipient, categoryId: category } as const;
+      const confirm = signToken(rotated, { ...claims, trace: { noticeId: notice } });
+      expect(confirm.length).toBeLessThan(110);
+      expect(verifyToken(rotated, confirm, 'confirm')).toMatchObject({ ...claims, trace: { noticeId: notice } });
+      expect(verifyToken(rotated, confirm, 'unsubscribe')).toBeUndefined();
+      const plain = verifyToken(rotated, signToken(rotated, claims), 'confirm');
+      expect(plain).toMatchObject(claims);
+      expect(plain).not.toHaveProperty('trace');
+    });
+
     it('rejects every single-character change of a traced token', () => {
       const token = traced({ noticeId: notice, broadcastId: broadcast });
       const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.';
@@ -165,9 +176,8 @@ describe('tokens', () => {
     });
 
     it('puts no trace on the purposes that are not in a notice, nor takes ids that are not UUIDs', () => {
-      for (const purpose of ['confirm', 'email_change', 'verified_preferences', 'step_up'] as const) {
-        const claims = { purpose, subjectId: recipient, ...(purpose === 'confirm' && { categoryId: category }), trace: { noticeId: notice } };
-        expect(() => signToken(rotated, claims)).toThrow(/no mail trace/);
+      for (const purpose of ['email_change', 'verified_preferences', 'step_up'] as const) {
+        expect(() => signToken(rotated, { purpose, subjectId: recipient, trace: { noticeId: notice } })).toThrow(/no mail trace/);
       }
       expect(() => traced({ noticeId: 'not-a-uuid' })).toThrow(/UUID/);
       expect(() => traced({ noticeId: notice, broadcastId: "x' or 1=1--" })).toThrow(/UUID/);

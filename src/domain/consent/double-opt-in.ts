@@ -5,6 +5,7 @@
 // sent by both (or sent before a crash kept its row) is recorded once.
 import type { Kysely } from 'kysely';
 import type { Config } from '../../config.js';
+import type { MailTrace } from '../../core/vocabulary.js';
 import {
   countConfirmationAttempt,
   deleteConfirmationRequest,
@@ -28,7 +29,8 @@ async function deliver(db: Kysely<Database>, mailer: Mailer, config: LinkConfig,
   try {
     // Deleted category: nothing is left to confirm. An erased person: the mailer finds nobody and sends nothing.
     if (owed.categoryKey !== null && !(await hasNoticeWithKey(db, key))) {
-      await mailer.sendConfirmation(owed.recipientId, owed.categoryKey, confirmUrlFor(config, owed.recipientId, owed.categoryId), key);
+      const confirmUrl = (trace?: MailTrace) => confirmUrlFor(config, owed.recipientId, owed.categoryId, trace);
+      await mailer.sendConfirmation(owed.recipientId, owed.categoryKey, confirmUrl, key);
     }
     await deleteConfirmationRequest(db, owed.id);
     return true;

@@ -48,9 +48,9 @@ export function linksFor(
   };
 }
 
-/** The double opt-in confirmation page for one recipient and category (`/c/TOKEN`). */
-export function confirmUrlFor(config: Pick<Config, 'publicUrl' | 'signingKeys'>, recipientId: string, categoryId: string): string {
-  return `${config.publicUrl}/c/${signToken(config.signingKeys, { purpose: 'confirm', subjectId: recipientId, categoryId })}`;
+/** The double opt-in confirmation page for one recipient and category (`/c/TOKEN`); `trace` names the mail it goes into. */
+export function confirmUrlFor(config: Pick<Config, 'publicUrl' | 'signingKeys'>, recipientId: string, categoryId: string, trace?: MailTrace): string {
+  return `${config.publicUrl}/c/${signToken(config.signingKeys, { purpose: 'confirm', subjectId: recipientId, categoryId, ...(trace && { trace }) })}`;
 }
 
 /** Confirming a pending email change (`/e/TOKEN`); the token names the change, not the recipient. */

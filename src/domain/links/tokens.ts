@@ -3,9 +3,9 @@
 // Layout: `KID.BODY`, BODY = base64url(payload ‖ mac), payload = version, purpose, issued-at (u32
 // seconds), subject id (16 bytes), category id (16 bytes, unsubscribe and confirm only); mac = first 16
 // bytes of HMAC-SHA256(secret, "mailprefs-token" ‖ KID ‖ payload). About 70 characters.
-// Version 2 (unsubscribe and preferences links put into a notice) appends the notice id and, for a
-// broadcast's notice, the broadcast id (16 bytes each), so the change a link leads to names the mail it
-// came from (docs/api.md "Events"); about 95 and 115 characters. Version 1 tokens keep verifying.
+// Version 2 (unsubscribe, preferences and confirm links put into a notice) appends the notice id and,
+// for a broadcast's notice, the broadcast id (16 bytes each), so the change a link leads to names the
+// mail it came from (docs/api.md "Events"); about 95 and 115 characters. Version 1 tokens keep verifying.
 //
 // Links do not expire: CAN-SPAM asks 30 days and CASL 60 after sending, and an old newsletter must still
 // unsubscribe. Rotating a key out of SIGNING_KEYS is how its links are revoked. The two exceptions open
@@ -26,7 +26,7 @@ export const TTL_SECONDS: Partial<Record<TokenPurpose, number>> = { verified_pre
 const CLOCK_SKEW_SECONDS = 60;
 const PURPOSE_OF = new Map(Object.entries(PURPOSE_CODE).map(([k, v]) => [v, k as TokenPurpose]));
 const WITH_CATEGORY: ReadonlySet<TokenPurpose> = new Set(['unsubscribe', 'confirm']);
-const WITH_TRACE: ReadonlySet<TokenPurpose> = new Set(['unsubscribe', 'preferences']);
+const WITH_TRACE: ReadonlySet<TokenPurpose> = new Set(['unsubscribe', 'preferences', 'confirm']);
 const VERSION = 1;
 const VERSION_TRACED = 2;
 const ID_BYTES = 16;
@@ -40,7 +40,7 @@ export interface TokenClaims {
   categoryId?: string;
   /** Seconds since the epoch. */
   issuedAt: number;
-  /** The notice (and broadcast) the link was put into; unsubscribe and preferences tokens only. */
+  /** The notice (and broadcast) the link was put into; unsubscribe, preferences and confirm tokens only. */
   trace?: MailTrace;
 }
 

@@ -40,6 +40,8 @@ export interface PreparedNotice {
    * no recipient is ever made for the address (an erasure since the decision must not bring them back).
    */
   ownerId?: string;
+  /** The notice's id, minted by the caller when the mail's content names it (a link traced to it, system-mail.ts). */
+  noticeId?: string;
 }
 
 export interface DispatchContext {
@@ -120,7 +122,7 @@ async function recordNotices(
   const rows: NewNoticeRow[] = items.map((item, i) => {
     const verdict = verdicts[i]!;
     const base = {
-      id: noticeIds[i]!,
+      id: item.noticeId ?? noticeIds[i]!,
       idempotency_key: item.idempotencyKey ?? null,
       request_hash: item.requestHash ?? null,
       recipient_id: ids.get(normalizeEmail(item.email)) ?? null,

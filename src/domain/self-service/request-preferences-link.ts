@@ -10,11 +10,12 @@ import type { Database } from '../../db/schema.js';
 import { consumeRateLimit, type RateLimit } from '../access/rate-limit.js';
 import { preferencesUrlFor } from '../links/email-links.js';
 import type { EnqueueMail } from '../notices/mail-queue.js';
+import type { TracedLink } from '../notices/mailer.js';
 
 export const LINK_LIMIT_PER_ADDRESS: RateLimit = { scope: 'link-address', max: 3, windowSeconds: 3600 };
 export const LINK_LIMIT_PER_IP: RateLimit = { scope: 'link-ip', max: 20, windowSeconds: 3600 };
 
-export type SendPreferencesLink = (recipientId: string, preferencesUrl: string) => Promise<void>;
+export type SendPreferencesLink = (recipientId: string, preferencesUrl: TracedLink) => Promise<void>;
 
 export async function requestPreferencesLink(
   db: Kysely<Database>,
@@ -31,6 +32,7 @@ export async function requestPreferencesLink(
   await consumeRateLimit(db, config.hashKey, LINK_LIMIT_PER_ADDRESS, key);
   const recipientId = await findRecipientIdByEmail(db, key);
   enqueue(async () => {
-    if (recipientId && send) await send(recipientId, preferencesUrlFor(config, recipientId));
+    // Signed once the mail's notice id is minted, so a change made through it names that mail.
+    if (recipientId && send) await send(recipientId, (trace) => preferencesUrlFor(config, recipientId, trace));
   });
 }

@@ -31,10 +31,12 @@ export const confirmPages = new Hono<AppEnv>()
   .post('/:token', async (c) => {
     assertSameOrigin(c);
     await readForm(c);
-    const { recipient, category } = await linkOf(c);
+    const { recipient, category, trace } = await linkOf(c);
     const p = pageContext(c, recipient.locale);
-    const outcome = await confirmSubscription(c.var.deps.db, c.var.deps.config.hashKey, recipient.id, category, recipientActor(c, 'confirmation'));
-    const manage = <ManageLink href={preferencesHref(c, p, recipient.id)} label={p.t.manageAll} />;
+    // A link from a confirmation mail names that mail, on the `subscribed` event and past "Manage all".
+    const ctx = { ...recipientActor(c, 'confirmation'), trace };
+    const outcome = await confirmSubscription(c.var.deps.db, c.var.deps.config.hashKey, recipient.id, category, ctx);
+    const manage = <ManageLink href={preferencesHref(c, p, recipient.id, trace)} label={p.t.manageAll} />;
     if (outcome === 'nothing_pending') {
       return renderPage(
         c,
