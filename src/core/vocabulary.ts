@@ -60,6 +60,8 @@ export const CONSENT_EVENT_TYPES = [
   'operator_changed',
   'operator_disabled',
   'operator_reset',
+  // An operator chose a new password themselves, knowing the old one (console/own-password.ts).
+  'operator_password_changed',
 ] as const;
 export type ConsentEventType = (typeof CONSENT_EVENT_TYPES)[number];
 

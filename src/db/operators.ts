@@ -83,6 +83,18 @@ export async function consumeSetupToken(db: Kysely<Database>, id: string, tokenH
   return Number(result.numUpdatedRows) > 0;
 }
 
+// Changes a password only if it is still the one just checked: of two changes at once, one wins.
+export async function replacePasswordHash(db: Kysely<Database>, id: string, expected: string, passwordHash: string, at: string): Promise<boolean> {
+  const result = await db
+    .updateTable('operators')
+    .set({ password_hash: passwordHash, updated_at: at })
+    .where('id', '=', id)
+    .where('password_hash', '=', expected)
+    .where('disabled_at', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
 export async function insertSession(db: Kysely<Database>, row: OperatorSessionRow): Promise<void> {
   await db.insertInto('operator_sessions').values(row).execute();
 }

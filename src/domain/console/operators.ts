@@ -117,9 +117,9 @@ export async function resetOperatorRow(
   return { operator: toOperator({ ...row, password_hash: null, disabled_at: null }), link: link.url };
 }
 
-export function checkPasswordRules(password: string): void {
-  if (password.length < MIN_PASSWORD_LENGTH) throw invalidField('password', `at least ${MIN_PASSWORD_LENGTH} characters`);
-  if (password.length > MAX_PASSWORD_LENGTH) throw invalidField('password', `at most ${MAX_PASSWORD_LENGTH} characters`);
+export function checkPasswordRules(password: string, field = 'password'): void {
+  if (password.length < MIN_PASSWORD_LENGTH) throw invalidField(field, `at least ${MIN_PASSWORD_LENGTH} characters`);
+  if (password.length > MAX_PASSWORD_LENGTH) throw invalidField(field, `at most ${MAX_PASSWORD_LENGTH} characters`);
 }
 
 /** Whether a set-password link is still good (the page shows the form only then). */

@@ -14,6 +14,7 @@ import {
   findSession,
   insertSession,
   markSignedIn,
+  type OperatorRow,
   touchSession,
 } from '../../db/operators.js';
 import type { Database } from '../../db/schema.js';
@@ -49,6 +50,24 @@ export async function signIn(
   input: { email: string; password: string; client: string },
   now = new Date(),
 ): Promise<{ token: string; session: ConsoleSession }> {
+  const row = await checkCredentials(db, hashKey, input, now);
+  await deleteEndedSessions(db, now.toISOString());
+  const started = await startSession(db, row, now);
+  await markSignedIn(db, row.id, now.toISOString());
+  return started;
+}
+
+/**
+ * The operator whose address and password these are, within SIGN_IN_LIMITS; otherwise the one
+ * `unauthorized`, after the same scrypt work. Whatever asks for a password goes through here (signing
+ * in, changing one's own password), so no form is a cheaper oracle than another.
+ */
+export async function checkCredentials(
+  db: Kysely<Database>,
+  hashKey: string,
+  input: { email: string; password: string; client: string },
+  now = new Date(),
+): Promise<OperatorRow> {
   const email = normalizeEmail(input.email.slice(0, 320));
   await consumeRateLimit(db, hashKey, SIGN_IN_LIMITS.client, input.client, now);
   await consumeRateLimit(db, hashKey, SIGN_IN_LIMITS.account, email, now);
@@ -58,10 +77,14 @@ export async function signIn(
   const usable = row && !row.disabled_at && row.password_hash ? row.password_hash : undefined;
   const matches = await verifyPassword(password, usable ?? (await decoyHash()));
   if (!row || !usable || !matches) throw new AppError('unauthorized', 'The address or the password is not right.');
+  return row;
+}
+
+/** A new session for the operator: a fresh random token (never one the browser brought) and CSRF token. */
+export async function startSession(db: Kysely<Database>, row: OperatorRow, now = new Date()): Promise<{ token: string; session: ConsoleSession }> {
   const token = randomBytes(32).toString('base64url');
   const csrfToken = randomBytes(32).toString('base64url');
   const at = now.toISOString();
-  await deleteEndedSessions(db, at);
   const id = tokenHash(token);
   await insertSession(db, {
     id,
@@ -71,7 +94,6 @@ export async function signIn(
     last_seen_at: at,
     expires_at: new Date(now.getTime() + ABSOLUTE_HOURS * 3600_000).toISOString(),
   });
-  await markSignedIn(db, row.id, at);
   return { token, session: { id, operator: toOperator(row), csrfToken } };
 }
 

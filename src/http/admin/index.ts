@@ -4,6 +4,7 @@
 import { Hono } from 'hono';
 import type { AppEnv } from '../env.js';
 import { pageBodyLimit } from '../pages/guard.js';
+import { accountPages } from './account.js';
 import { broadcastPages } from './broadcasts.js';
 import { categoryPages } from './categories.js';
 import { categoryArchivePages } from './category-archive.js';
@@ -36,6 +37,7 @@ export const admin = new Hono<AppEnv>()
   .route('/', signInPages)
   .use('*', requireSession)
   .route('/', overviewPages)
+  .route('/account', accountPages)
   .route('/recipients', recipientPages)
   .route('/categories', categoryArchivePages)
   .route('/categories', categoryPages)

@@ -66,6 +66,7 @@ function Header(props: { a: AdminContext; current: Section | undefined }) {
         {s && (
           <div class="who">
             <span>{a.t.signedInAs(s.operator.email, roleName(a.t, s.operator.role))}</span>
+            <a href={`${a.base}/account`}>{a.t.accountLink}</a>
             <form method="post" action={`${a.base}/sign-out`}>
               <Csrf a={a} />
               <button type="submit" class="link">

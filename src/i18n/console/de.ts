@@ -1,3 +1,4 @@
+import { accountDe } from './account-de.js';
 import { archiveDe } from './archive-de.js';
 import type { ConsoleMessages } from './en.js';
 import { operatorsDe } from './operators-de.js';
@@ -258,6 +259,7 @@ export const de: ConsoleMessages = {
   colAttempts: 'Versuche',
   colLatency: 'Änderung bis 2xx',
   noDeliveries: 'Noch keine Zustellungen.',
+  ...accountDe,
   ...archiveDe,
   ...operatorsDe,
 };

@@ -1,4 +1,5 @@
 // The operator console's English catalog: the reference. de and zh-CN have exactly these keys (the type checks).
+import { accountEn } from './account-en.js';
 import { archiveEn } from './archive-en.js';
 import { operatorsEn } from './operators-en.js';
 
@@ -256,6 +257,7 @@ export const en = {
   colAttempts: 'Attempts',
   colLatency: 'Change to 2xx',
   noDeliveries: 'No deliveries yet.',
+  ...accountEn,
   ...archiveEn,
   ...operatorsEn,
 };

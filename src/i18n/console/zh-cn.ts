@@ -1,3 +1,4 @@
+import { accountZhCN } from './account-zh-cn.js';
 import { archiveZhCN } from './archive-zh-cn.js';
 import type { ConsoleMessages } from './en.js';
 import { operatorsZhCN } from './operators-zh-cn.js';
@@ -255,6 +256,7 @@ export const zhCN: ConsoleMessages = {
   colAttempts: '尝试次数',
   colLatency: '从更改到 2xx',
   noDeliveries: '还没有投递记录。',
+  ...accountZhCN,
   ...archiveZhCN,
   ...operatorsZhCN,
 };
