@@ -9,6 +9,18 @@ export async function findLedgerHead(db: Kysely<Database>): Promise<{ seq: numbe
   return row && { seq: Number(row.seq), hash: row.hash, at: row.at };
 }
 
+// How many `unsubscribed` events came through the links of one broadcast's mail: a range of the
+// (broadcast_id, seq) index, as large as the broadcast's traced changes, not the ledger.
+export async function countBroadcastUnsubscribes(db: Kysely<Database>, broadcastId: string): Promise<number> {
+  const row = await db
+    .selectFrom('consent_events')
+    .select((eb) => eb.fn.countAll<number | string>().as('n'))
+    .where('broadcast_id', '=', broadcastId)
+    .where('type', '=', 'unsubscribed')
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
 export interface EventFilter {
   /** Any well-formed names: one that no event has matches nothing (it is not an error). */
   types?: readonly string[] | undefined;

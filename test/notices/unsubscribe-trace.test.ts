@@ -116,12 +116,12 @@ describe.each(testDialects())('unsubscribes traced to their mail on %s', (dialec
     const accepted = await (
       await f.h.request('POST', '/v1/broadcasts', { key: sender, body: { category: 'news', template: 'newsletter', data: NEWSLETTER } })
     ).json();
-    let view = { status: 'queued' };
+    let view: { status: string; unsubscribes?: number } = { status: 'queued' };
     for (let i = 0; i < 300 && view.status !== 'done'; i++) {
       view = await (await f.h.request('GET', `/v1/broadcasts/${accepted.id}`, { key: sender })).json();
       if (view.status !== 'done') await new Promise((r) => setTimeout(r, 50));
     }
-    expect(view.status).toBe('done');
+    expect(view).toMatchObject({ status: 'done', unsubscribes: 0 });
     const mail = f.fake.calls
       .slice(before)
       .flatMap((c) => c.emails)
@@ -134,6 +134,9 @@ describe.each(testDialects())('unsubscribes traced to their mail on %s', (dialec
     const url = listUnsubscribe(mail);
     expect(url.length).toBeLessThan(200);
     expect((await f.h.app.request(pathOf(url), oneClick)).status).toBe(200);
+    // Counted from the ledger's broadcast index; a second one-click changes nothing and counts nothing.
+    expect((await f.h.app.request(pathOf(url), oneClick)).status).toBe(200);
+    expect((await (await f.h.request('GET', `/v1/broadcasts/${accepted.id}`, { key: sender })).json()).unsubscribes).toBe(1);
     const traced = { noticeId: notice.id, broadcastId: accepted.id };
     expect((await eventsOf(recipient.id)).at(-1)).toMatchObject({ type: 'unsubscribed', source: 'one_click', ...traced });
     const hook = (await announced()).find((p) => p.data.recipientId === recipient.id && p.data.change === 'unsubscribed');

@@ -13,6 +13,7 @@ import {
   listBroadcastsBefore,
   recipientExtent,
 } from '../../db/broadcasts.js';
+import { countBroadcastUnsubscribes } from '../../db/ledger.js';
 import type { Database } from '../../db/schema.js';
 import { inTransaction } from '../../db/transaction.js';
 import { type DispatchContext, requestHash } from '../notices/dispatch.js';
@@ -43,6 +44,8 @@ export interface BroadcastView {
   createdAt: string;
   startedAt: string | null;
   finishedAt: string | null;
+  /** `GET /v1/broadcasts/ID` only: unsubscribes through its mail's links (docs/api.md "Broadcasts"). */
+  unsubscribes?: number;
 }
 
 function toView(row: BroadcastRow): BroadcastView {
@@ -128,9 +131,9 @@ export async function createBroadcast(
 }
 
 export async function getBroadcast(ctx: Pick<DispatchContext, 'db'>, id: string): Promise<BroadcastView> {
-  const row = await findBroadcast(ctx.db, id);
+  const [row, unsubscribes] = await Promise.all([findBroadcast(ctx.db, id), countBroadcastUnsubscribes(ctx.db, id)]);
   if (!row) throw notFound('Broadcast');
-  return toView(row);
+  return { ...toView(row), unsubscribes };
 }
 
 export async function listBroadcasts(

@@ -159,6 +159,7 @@ export const Broadcast = z.object({
   createdAt: z.string(),
   startedAt: nstr,
   finishedAt: nstr,
+  unsubscribes: count.optional().describe('GET /v1/broadcasts/{id} only: `unsubscribed` events traced to its mail'),
 });
 
 export const LedgerHead = z.object({ seq: count, hash: z.string(), at: nstr });
