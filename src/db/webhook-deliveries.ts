@@ -1,9 +1,7 @@
 // Deliveries of one endpoint: its queue in order (position), each attempt's outcome, and the history
 // GET /v1/webhook-endpoints/ID/deliveries shows.
 import type { Kysely, Selectable } from 'kysely';
-import { countDailyStats, type StatIncrement } from './daily-stats.js';
 import type { Database, WebhookDeliveriesTable, WebhookDeliveryStatus } from './schema.js';
-import { inTransaction } from './transaction.js';
 
 export type WebhookDeliveryRow = Selectable<WebhookDeliveriesTable>;
 
@@ -12,19 +10,6 @@ const normalize = (r: WebhookDeliveryRow): WebhookDeliveryRow => ({
   position: Number(r.position),
   latency_ms: r.latency_ms === null ? null : Number(r.latency_ms),
 });
-
-// The first pending delivery of an endpoint: nothing after it goes out before it does.
-export async function headWebhookDelivery(db: Kysely<Database>, endpointId: string): Promise<WebhookDeliveryRow | undefined> {
-  const row = await db
-    .selectFrom('webhook_deliveries')
-    .selectAll()
-    .where('endpoint_id', '=', endpointId)
-    .where('status', '=', 'pending')
-    .orderBy('position')
-    .limit(1)
-    .executeTakeFirst();
-  return row && normalize(row);
-}
 
 export interface AttemptOutcome {
   at: string;
@@ -56,21 +41,6 @@ export async function recordWebhookAttempt(db: Kysely<Database>, id: string, o: 
   return Number(result.numUpdatedRows) === 1;
 }
 
-// Records a delivery's 2xx and bumps the daily counters it adds to, in one transaction: only if this
-// attempt is the one that settled it, and only for its first 2xx (a replay delivers it again, uncounted).
-export async function recordWebhookDelivered(db: Kysely<Database>, id: string, o: AttemptOutcome, counted: readonly StatIncrement[]): Promise<void> {
-  await inTransaction(db, async (trx) => {
-    if (!(await recordWebhookAttempt(trx, id, o)) || counted.length === 0) return;
-    const first = await trx
-      .updateTable('webhook_deliveries')
-      .set({ latency_counted: 1 })
-      .where('id', '=', id)
-      .where('latency_counted', '=', 0)
-      .executeTakeFirst();
-    if (Number(first.numUpdatedRows) === 1) await countDailyStats(trx, counted);
-  });
-}
-
 // One endpoint's deliveries, newest first, after a cursor (a position).
 export async function listWebhookDeliveries(
   db: Kysely<Database>,
@@ -96,12 +66,6 @@ export async function requeueWebhookDelivery(db: Kysely<Database>, id: string, n
     .set({ status: 'pending', next_attempt_at: now, first_attempt_at: null, delivered_at: null, latency_ms: null })
     .where('id', '=', id)
     .execute();
-}
-
-// The address and external id a recipient has now; nothing once they are erased.
-export async function currentContactOf(db: Kysely<Database>, recipientId: string): Promise<{ email: string; externalId: string | null } | undefined> {
-  const row = await db.selectFrom('recipients').select(['email', 'external_id']).where('id', '=', recipientId).executeTakeFirst();
-  return row && { email: row.email, externalId: row.external_id };
 }
 
 // Settled deliveries (delivered or failed) recorded before `before`, at most `limit`: the history kept

@@ -56,16 +56,23 @@ export async function listDueWebhookEndpoints(db: Kysely<Database>, now: string,
   return rows.map((r) => r.id);
 }
 
-/** Takes (or renews) the endpoint's lease until `until`; false when another run holds a live one. */
-export async function leaseWebhookEndpoint(db: Kysely<Database>, id: string, owner: string, now: string, until: string): Promise<boolean> {
-  const r = await db
+/** Takes (or renews) the endpoint's lease until `until`, answering the endpoint as leased; undefined when
+ * another run holds a live one (or the endpoint is disabled). One statement: the lease and the read. */
+export async function leaseWebhookEndpoint(
+  db: Kysely<Database>,
+  id: string,
+  owner: string,
+  now: string,
+  until: string,
+): Promise<WebhookEndpointRow | undefined> {
+  return db
     .updateTable('webhook_endpoints')
     .set({ lease_owner: owner, lease_until: until })
     .where('id', '=', id)
     .where('enabled', '=', 1)
     .where((eb) => eb.or([eb('lease_owner', '=', owner), eb('lease_until', 'is', null), eb('lease_until', '<', now)]))
+    .returningAll()
     .executeTakeFirst();
-  return r.numUpdatedRows === 1n;
 }
 
 export async function releaseWebhookEndpoint(db: Kysely<Database>, id: string, owner: string): Promise<void> {

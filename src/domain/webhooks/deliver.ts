@@ -1,21 +1,16 @@
 // Sends what the outbox holds: at least once, per endpoint in order, one sender per endpoint at a time
 // (a lease, so several instances share the queue without sending twice), retried with exponential
-// backoff for RETRY_WINDOW_MS; an endpoint that failed throughout the window is disabled.
+// backoff for RETRY_WINDOW_MS; an endpoint that failed throughout the window is disabled. An endpoint is
+// served a batch at a time (one lease, one read, the POSTs one after another, one write): a crash
+// before the write sends the batch's 2xx again, which at-least-once allows and `webhook-id` de-duplicates.
 import type { Kysely } from 'kysely';
 import { newId } from '../../core/ids.js';
 import type { Database } from '../../db/schema.js';
-import { inTransaction } from '../../db/transaction.js';
-import { currentContactOf, headWebhookDelivery, recordWebhookAttempt, recordWebhookDelivered, type WebhookDeliveryRow } from '../../db/webhook-deliveries.js';
-import {
-  findWebhookEndpoint,
-  leaseWebhookEndpoint,
-  listDueWebhookEndpoints,
-  releaseWebhookEndpoint,
-  updateWebhookEndpoint,
-  type WebhookEndpointRow,
-} from '../../db/webhook-endpoints.js';
+import { type Delivered, pendingWebhookBatch, recordWebhookBatch } from '../../db/webhook-batches.js';
+import { leaseWebhookEndpoint, listDueWebhookEndpoints, releaseWebhookEndpoint } from '../../db/webhook-endpoints.js';
 import type { Telemetry } from '../operations/telemetry.js';
 import { optOutLatencyIncrement } from './opt-out-latency.js';
+import { liveSecrets, webhookBody } from './payload.js';
 import { postWebhook } from './send.js';
 
 /** Three days, as Svix and Stripe retry: long enough to outlast a weekend outage. */
@@ -58,77 +53,65 @@ export async function deliverWebhooks(db: Kysely<Database>, opts: DeliveryRunOpt
   return counts;
 }
 
+/** Deliveries read and recorded together: the POSTs between one read and its write (about 30 ms on loopback). */
+const BATCH = 100;
+
 async function serveEndpoint(db: Kysely<Database>, id: string, owner: string, opts: DeliveryRunOptions, now: () => Date, counts: DeliveryCounts) {
-  // The lease outlasts one attempt with room to spare, so it cannot lapse while a request is in flight.
+  // The lease outlasts one attempt with room to spare, so it cannot lapse while a request is in flight:
+  // a batch stops before a POST that could outlive it, and the next batch renews it.
   const leaseMs = opts.timeoutMs * 2 + 30_000;
+  const max = opts.maxPerEndpoint ?? 500;
   try {
-    for (let n = 0; n < (opts.maxPerEndpoint ?? 500); n++) {
+    for (let served = 0; served < max; ) {
       const t = now();
-      if (!(await leaseWebhookEndpoint(db, id, owner, t.toISOString(), new Date(t.getTime() + leaseMs).toISOString()))) return;
-      const endpoint = await findWebhookEndpoint(db, id);
-      const head = await headWebhookDelivery(db, id);
-      if (endpoint?.enabled !== 1 || !head || head.next_attempt_at > t.toISOString()) return;
-      const body = await bodyOf(db, head);
-      const outcome = await postWebhook(endpoint.url, body, { id: head.event_id, timestamp: t, secrets: liveSecrets(endpoint, t) }, opts);
-      const at = now();
-      const atIso = at.toISOString();
-      if (outcome.ok) {
-        const latencyMs = Math.max(0, at.getTime() - Date.parse(head.event_at));
-        const settled = { at: atIso, status: 'delivered', httpStatus: outcome.status, error: null, nextAttemptAt: atIso, latencyMs } as const;
-        await recordWebhookDelivered(db, head.id, settled, optOutLatencyIncrement(head, latencyMs));
-        opts.telemetry?.webhookDelivered(head.event_type, latencyMs / 1000);
-        counts.delivered++;
-        continue;
-      }
-      const firstAttempt = Date.parse(head.first_attempt_at ?? atIso);
-      if (at.getTime() - firstAttempt >= RETRY_WINDOW_MS) {
-        await inTransaction(db, async (trx) => {
-          await recordWebhookAttempt(trx, head.id, {
-            at: atIso,
-            status: 'failed',
-            httpStatus: outcome.status,
-            error: outcome.error,
-            nextAttemptAt: atIso,
-            latencyMs: null,
-          });
-          await updateWebhookEndpoint(trx, id, { enabled: 0, disabled_reason: 'failing', disabled_at: atIso, updated_at: atIso });
-        });
-        counts.disabled++;
+      const leaseUntil = t.getTime() + leaseMs;
+      const endpoint = await leaseWebhookEndpoint(db, id, owner, t.toISOString(), new Date(leaseUntil).toISOString());
+      if (!endpoint) return;
+      const queued = await pendingWebhookBatch(db, id, Math.min(BATCH, max - served));
+      const delivered: Delivered[] = [];
+      let stopped = queued.length < Math.min(BATCH, max - served);
+      for (const d of queued) {
+        const sentAt = now();
+        if (d.next_attempt_at > sentAt.toISOString()) {
+          stopped = true;
+          break;
+        }
+        if (sentAt.getTime() + opts.timeoutMs * 2 > leaseUntil) break;
+        const outcome = await postWebhook(endpoint.url, webhookBody(d), { id: d.event_id, timestamp: sentAt, secrets: liveSecrets(endpoint, sentAt) }, opts);
+        const at = now();
+        const atIso = at.toISOString();
+        if (outcome.ok) {
+          const latencyMs = Math.max(0, at.getTime() - Date.parse(d.event_at));
+          delivered.push({ id: d.id, at: atIso, httpStatus: outcome.status, latencyMs, counted: optOutLatencyIncrement(d, latencyMs) });
+          continue;
+        }
+        // Nothing after a failed delivery goes out before it: the endpoint sees events in ledger order.
+        stopped = true;
+        const attempt = { at: atIso, httpStatus: outcome.status, error: outcome.error, latencyMs: null };
+        const windowOver = at.getTime() - Date.parse(d.first_attempt_at ?? atIso) >= RETRY_WINDOW_MS;
+        const failed = windowOver
+          ? { id: d.id, outcome: { ...attempt, status: 'failed', nextAttemptAt: atIso } as const }
+          : { id: d.id, outcome: { ...attempt, status: 'pending', nextAttemptAt: new Date(at.getTime() + backoffMs(d.attempts + 1)).toISOString() } as const };
+        await recordWebhookBatch(db, { delivered, failed, disable: windowOver ? { endpointId: id, at: atIso } : undefined });
+        settle(delivered, queued, opts, counts);
+        if (windowOver) counts.disabled++;
+        else counts.failed++;
         return;
       }
-      const nextAttemptAt = new Date(at.getTime() + backoffMs(head.attempts + 1)).toISOString();
-      await recordWebhookAttempt(db, head.id, {
-        at: atIso,
-        status: 'pending',
-        httpStatus: outcome.status,
-        error: outcome.error,
-        nextAttemptAt,
-        latencyMs: null,
-      });
-      counts.failed++;
-      // Nothing after a failed delivery goes out before it: the endpoint sees events in ledger order.
-      return;
+      if (delivered.length > 0) await recordWebhookBatch(db, { delivered });
+      settle(delivered, queued, opts, counts);
+      served += delivered.length;
+      if (stopped || delivered.length === 0) return;
     }
   } finally {
     await releaseWebhookEndpoint(db, id, owner);
   }
 }
 
-// The new secret signs; after a rotation the old one signs too for a day, so receivers can switch over.
-function liveSecrets(endpoint: WebhookEndpointRow, at: Date): string[] {
-  const previous = endpoint.previous_secret && endpoint.previous_secret_until && endpoint.previous_secret_until > at.toISOString();
-  return previous ? [endpoint.secret, endpoint.previous_secret!] : [endpoint.secret];
-}
-
-// Addresses are looked up when sending, never stored with the event: once the person is erased, a
-// retried delivery carries none (GDPR Art. 17).
-async function bodyOf(db: Kysely<Database>, d: WebhookDeliveryRow): Promise<string> {
-  const data = JSON.parse(d.payload) as Record<string, unknown>;
-  if (d.event_type === 'consent.changed' && d.recipient_id) {
-    const contact = await currentContactOf(db, d.recipient_id);
-    data.email = contact?.email ?? null;
-    data.externalId = contact?.externalId ?? null;
-  }
-  if (d.event_type.startsWith('suppression.')) data.email = d.email;
-  return JSON.stringify({ id: d.event_id, type: d.event_type, timestamp: d.event_at, data });
+// Counted once recorded, so a run's counts and the histogram say what the database says.
+function settle(delivered: readonly Delivered[], queued: readonly { id: string; event_type: string }[], opts: DeliveryRunOptions, counts: DeliveryCounts) {
+  counts.delivered += delivered.length;
+  if (!opts.telemetry) return;
+  const types = new Map(queued.map((d) => [d.id, d.event_type]));
+  for (const d of delivered) opts.telemetry.webhookDelivered(types.get(d.id)!, d.latencyMs / 1000);
 }
