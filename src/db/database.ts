@@ -9,12 +9,14 @@ import {
   type Driver,
   Kysely,
   PostgresDialect,
+  type PostgresDialectConfig,
   type SqliteDatabase,
   SqliteDialect,
   type SqliteDialectConfig,
   SqliteDriver,
 } from 'kysely';
 import pg from 'pg';
+import { attachCommitSignal, type CommitSignal, createCommitSignal, signallingCommits } from './commit-signal.js';
 import { FACTS_OF_ONE_POSTGRES, FACTS_OF_ONE_SQLITE } from './eligibility-facts.js';
 import { attachHotReader, attachPostgresHotReader } from './hot-reads.js';
 import type { Database } from './schema.js';
@@ -60,7 +62,9 @@ function openSqlite(path: string, synchronous: 'FULL' | 'NORMAL'): DatabaseHandl
   // eligibility lookup in a million recipients took about a third less CPU (`npm run bench`). Address
   // space only; writes still go through write(), so secure_delete and the WAL are unchanged.
   sqlite.pragma(`mmap_size = ${SQLITE_MMAP_BYTES}`);
-  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }) });
+  const signal = createCommitSignal();
+  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }, signal) });
+  attachCommitSignal(db, signal);
   const reader = path === ':memory:' ? undefined : openHotReader(path);
   if (reader) attachHotReader(db, reader, FACTS_OF_ONE_SQLITE);
   return {
@@ -127,12 +131,28 @@ class FifoLock {
 }
 
 class ImmediateSqliteDialect extends SqliteDialect {
-  constructor(private readonly sqliteConfig: SqliteDialectConfig) {
+  constructor(
+    private readonly sqliteConfig: SqliteDialectConfig,
+    private readonly signal: CommitSignal,
+  ) {
     super(sqliteConfig);
   }
 
   override createDriver(): Driver {
-    return new ImmediateSqliteDriver(this.sqliteConfig);
+    return signallingCommits(new ImmediateSqliteDriver(this.sqliteConfig), this.signal);
+  }
+}
+
+class SignallingPostgresDialect extends PostgresDialect {
+  constructor(
+    config: PostgresDialectConfig,
+    private readonly signal: CommitSignal,
+  ) {
+    super(config);
+  }
+
+  override createDriver(): Driver {
+    return signallingCommits(super.createDriver(), this.signal);
   }
 }
 
@@ -164,7 +184,9 @@ function openPostgres(url: string): DatabaseHandle {
   const pool = new pg.Pool({ connectionString: url, max: 10 });
   // An idle client's error (server restart) must not crash the process; the next query reconnects.
   pool.on('error', () => {});
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const signal = createCommitSignal();
+  const db = new Kysely<Database>({ dialect: new SignallingPostgresDialect({ pool }, signal) });
+  attachCommitSignal(db, signal);
   attachPostgresHotReader(db, pool, FACTS_OF_ONE_POSTGRES);
   return { db, dialect: 'postgres', sqlite: undefined, close: () => db.destroy() };
 }

@@ -52,7 +52,9 @@ export interface BatchOutcome {
 }
 
 // Marks every 2xx of the batch delivered in one statement (each with its own time, status and latency),
-// only where the delivery was still pending; returns whether each was already counted before.
+// only where the delivery was still pending; returns whether each was already counted before. On SQLite
+// the unary + keeps the planner off the status index: through it, it scanned every pending delivery
+// of every endpoint once per row of the list, instead of looking each id up by its key.
 function deliveredStatement(postgres: boolean, delivered: readonly Delivered[]): CompiledQuery<{ id: string; latency_counted: number }> {
   const source = postgres
     ? 'json_to_recordset($1::json) as v(id text, at text, http_status integer, latency_ms bigint)'
@@ -62,7 +64,7 @@ function deliveredStatement(postgres: boolean, delivered: readonly Delivered[]):
       first_attempt_at = coalesce(webhook_deliveries.first_attempt_at, v.at), last_attempt_at = v.at, last_status = v.http_status,
       last_error = null, next_attempt_at = v.at, delivered_at = v.at, latency_ms = v.latency_ms
     from ${source}
-    where webhook_deliveries.id = v.id and webhook_deliveries.status = 'pending'
+    where webhook_deliveries.id = v.id and ${postgres ? '' : '+'}webhook_deliveries.status = 'pending'
     returning webhook_deliveries.id, webhook_deliveries.latency_counted`;
   const values = delivered.map((d) => ({ id: d.id, at: d.at, http_status: d.httpStatus, latency_ms: d.latencyMs }));
   return CompiledQuery.raw(text, [JSON.stringify(values)]);

@@ -1,6 +1,7 @@
 // Deliveries of one endpoint: its queue in order (position), each attempt's outcome, and the history
 // GET /v1/webhook-endpoints/ID/deliveries shows.
 import type { Kysely, Selectable } from 'kysely';
+import { markOutboxWritten } from './commit-signal.js';
 import type { Database, WebhookDeliveriesTable, WebhookDeliveryStatus } from './schema.js';
 
 export type WebhookDeliveryRow = Selectable<WebhookDeliveriesTable>;
@@ -66,6 +67,7 @@ export async function requeueWebhookDelivery(db: Kysely<Database>, id: string, n
     .set({ status: 'pending', next_attempt_at: now, first_attempt_at: null, delivered_at: null, latency_ms: null })
     .where('id', '=', id)
     .execute();
+  await markOutboxWritten(db);
 }
 
 // Settled deliveries (delivered or failed) recorded before `before`, at most `limit`: the history kept

@@ -4,6 +4,7 @@
 import type { Kysely } from 'kysely';
 import { newId } from '../core/ids.js';
 import type { ConsentEventType, ConsentSource, WebhookEventType } from '../core/vocabulary.js';
+import { markOutboxWritten } from './commit-signal.js';
 import { insertRows } from './raw-rows.js';
 import type { Database } from './schema.js';
 
@@ -97,7 +98,9 @@ export async function enqueueWebhookEvents(trx: Kysely<Database>, given: readonl
         created,
       ]),
   );
+  if (rows.length === 0) return;
   await insertRows(trx, 'webhook_deliveries', DELIVERY_COLUMNS, rows);
+  await markOutboxWritten(trx);
 }
 
 const DELIVERY_COLUMNS = [

@@ -11,7 +11,7 @@ import { resumeQueuedNotices } from '../domain/notices/resume.js';
 import type { NoticeRuntime } from '../domain/notices/runtime.js';
 import { createSystemMail } from '../domain/notices/system-mail.js';
 import type { Telemetry } from '../domain/operations/telemetry.js';
-import { deliverWebhooks } from '../domain/webhooks/deliver.js';
+import { deliverWebhooks, onWebhooksQueued } from '../domain/webhooks/deliver.js';
 import { purgeOldWebhookDeliveries } from '../domain/webhooks/retention.js';
 import { type Logger, silentLogger } from '../observability/logger.js';
 import { expirePendingSubscriptions } from './expire-pending.js';
@@ -34,6 +34,8 @@ interface Job {
   firstDelayMs?: number;
   /** Counts of what was done, for the log and `mailprefs jobs run`; never personal data. */
   run(deps: JobDeps, now: Date): Promise<Record<string, number>>;
+  /** Subscribes `wake` to what makes the job due before its timer (returns the unsubscribe). */
+  wakeOn?(deps: JobDeps, wake: () => void): () => void;
 }
 
 // A notice younger than this may still have its first provider call under way in some instance.
@@ -73,10 +75,12 @@ export const JOBS: readonly Job[] = [
     run: async ({ db, config, notices, signal }) => (notices ? resumeBroadcasts({ db, config, runtime: notices, actor: 'system' }, { signal }) : {}),
   },
   {
-    // The webhook outbox, every second: an opt-out should reach the systems that send mail promptly.
+    // The webhook outbox: at once when a change of this process has committed, and every second for
+    // other instances' changes and retries. An opt-out should reach the systems that send mail promptly.
     name: 'deliver-webhooks',
     everyMs: 1000,
     firstDelayMs: 0,
+    wakeOn: ({ db }, wake) => onWebhooksQueued(db, wake),
     run: async ({ db, config, telemetry }, now) => {
       const skew = now.getTime() - Date.now();
       const counts = await deliverWebhooks(db, {
@@ -120,8 +124,9 @@ export function describeJobResult(r: JobResult): string {
 
 /**
  * Runs each job on its own timer (`intervalMs` and `firstDelayMs`, when given, override every job's own)
- * until the returned function is called. Timers are unref'd so they never keep the process alive, and
- * runs of one job never overlap.
+ * until the returned function is called, and a job with `wakeOn` also as soon as it is woken. Timers are
+ * unref'd so they never keep the process alive, and runs of one job never overlap: a wake during a run
+ * runs it again right after.
  */
 export function startJobs(
   db: Kysely<Database>,
@@ -132,27 +137,42 @@ export function startJobs(
   const { lifecycle } = opts;
   const deps: JobDeps = { db, config, notices: opts.notices, signal: lifecycle?.stopping, telemetry: opts.telemetry };
   const timers = new Map<string, NodeJS.Timeout>();
+  const running = new Set<string>();
+  const wokenWhileRunning = new Set<string>();
   let stopped = false;
-  const schedule = (job: Job, ms: number) => {
-    const timer = setTimeout(() => void tick(job), ms);
+  const schedule = (job: Job, ms: number, woken = false) => {
+    clearTimeout(timers.get(job.name));
+    const timer = setTimeout(() => void tick(job, woken), ms);
     timer.unref();
     timers.set(job.name, timer);
   };
-  const tick = async (job: Job) => {
+  const tick = async (job: Job, woken: boolean) => {
     if (stopped) return;
+    running.add(job.name);
     const started = performance.now();
     const run = runJob(job, deps, new Date());
     const r = await (lifecycle ? lifecycle.track(run) : run);
+    running.delete(job.name);
     const durationMs = Math.round(performance.now() - started);
-    // A run that did nothing is logged at debug only: most runs of most jobs find nothing to do.
+    // A run that did nothing is logged at debug only: most runs of most jobs find nothing to do; so is a
+    // woken run, one per change at worst, whose work the histograms and the next timed run show.
     if (!r.ok) logger.error({ event: 'job_failed', job: r.name, error: r.error, durationMs });
-    else if (Object.values(r.counts).some((n) => n > 0)) logger.info({ event: 'job_finished', job: r.name, counts: r.counts, durationMs });
+    else if (!woken && Object.values(r.counts).some((n) => n > 0)) logger.info({ event: 'job_finished', job: r.name, counts: r.counts, durationMs });
     else logger.debug({ event: 'job_finished', job: r.name, counts: r.counts, durationMs });
-    if (!stopped) schedule(job, opts.intervalMs ?? job.everyMs ?? 15 * 60_000);
+    if (stopped) return;
+    if (wokenWhileRunning.delete(job.name)) schedule(job, 0, true);
+    else schedule(job, opts.intervalMs ?? job.everyMs ?? 15 * 60_000);
   };
+  const wake = (job: Job) => {
+    if (stopped) return;
+    if (running.has(job.name)) wokenWhileRunning.add(job.name);
+    else schedule(job, 0, true);
+  };
+  const unsubscribe = JOBS.flatMap((job) => (job.wakeOn ? [job.wakeOn(deps, () => wake(job))] : []));
   for (const job of JOBS) schedule(job, opts.firstDelayMs ?? job.firstDelayMs ?? 30_000);
   return () => {
     stopped = true;
+    for (const off of unsubscribe) off();
     for (const timer of timers.values()) clearTimeout(timer);
   };
 }

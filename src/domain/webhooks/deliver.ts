@@ -5,6 +5,7 @@
 // before the write sends the batch's 2xx again, which at-least-once allows and `webhook-id` de-duplicates.
 import type { Kysely } from 'kysely';
 import { newId } from '../../core/ids.js';
+import { onOutboxCommit } from '../../db/commit-signal.js';
 import type { Database } from '../../db/schema.js';
 import { type Delivered, pendingWebhookBatch, recordWebhookBatch } from '../../db/webhook-batches.js';
 import { leaseWebhookEndpoint, listDueWebhookEndpoints, releaseWebhookEndpoint } from '../../db/webhook-endpoints.js';
@@ -38,6 +39,11 @@ export interface DeliveryCounts {
   delivered: number;
   failed: number;
   disabled: number;
+}
+
+/** Calls `listener` each time a change in this process has queued deliveries, once it has committed. */
+export function onWebhooksQueued(db: Kysely<Database>, listener: () => void): () => void {
+  return onOutboxCommit(db, listener);
 }
 
 export async function deliverWebhooks(db: Kysely<Database>, opts: DeliveryRunOptions): Promise<DeliveryCounts> {
