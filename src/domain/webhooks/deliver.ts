@@ -12,7 +12,7 @@ import { leaseWebhookEndpoint, listDueWebhookEndpoints, releaseWebhookEndpoint }
 import type { Telemetry } from '../operations/telemetry.js';
 import { optOutLatencyIncrement } from './opt-out-latency.js';
 import { liveSecrets, webhookBody } from './payload.js';
-import { postWebhook } from './send.js';
+import { signingKey, webhookSender } from './send.js';
 
 /** Three days, as Svix and Stripe retry: long enough to outlast a weekend outage. */
 export const RETRY_WINDOW_MS = 3 * 86_400_000;
@@ -74,6 +74,8 @@ async function serveEndpoint(db: Kysely<Database>, id: string, owner: string, op
       const endpoint = await leaseWebhookEndpoint(db, id, owner, t.toISOString(), new Date(leaseUntil).toISOString());
       if (!endpoint) return;
       const queued = await pendingWebhookBatch(db, id, Math.min(BATCH, max - served));
+      const send = webhookSender(endpoint.url, opts);
+      const keys = liveSecrets(endpoint, t).map(signingKey);
       const delivered: Delivered[] = [];
       let stopped = queued.length < Math.min(BATCH, max - served);
       for (const d of queued) {
@@ -83,7 +85,7 @@ async function serveEndpoint(db: Kysely<Database>, id: string, owner: string, op
           break;
         }
         if (sentAt.getTime() + opts.timeoutMs * 2 > leaseUntil) break;
-        const outcome = await postWebhook(endpoint.url, webhookBody(d), { id: d.event_id, timestamp: sentAt, secrets: liveSecrets(endpoint, sentAt) }, opts);
+        const outcome = await send(webhookBody(d), { id: d.event_id, timestamp: sentAt, keys });
         const at = now();
         const atIso = at.toISOString();
         if (outcome.ok) {
