@@ -1,6 +1,6 @@
-// One real database per test file and dialect, migrated, with the app built on it.
+// One real database per test file and dialect, migrated (a copy of the run's template), with the app built on it.
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -8,11 +8,11 @@ import { inject } from 'vitest';
 import { createApp } from '../../src/app.js';
 import { type Config, parseConfig } from '../../src/config.js';
 import { type DatabaseHandle, openDatabase } from '../../src/db/database.js';
-import { migrateToLatest } from '../../src/db/migrate.js';
 import { createApiKey, type Scope } from '../../src/domain/access/api-keys.js';
 import { createMailQueue, type MailQueue } from '../../src/domain/notices/mail-queue.js';
 import type { Deps } from '../../src/http/env.js';
 import type { TestDialect } from './dialects.js';
+import { PG_TEMPLATE } from './migrated-template.js';
 
 export { testDialects } from './dialects.js';
 
@@ -38,16 +38,18 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function createDatabase(dialect: TestDialect): Promise<{ url: string; drop: () => Promise<void> }> {
+/** An empty database, or with `migrated` a copy of the run's migrated template (test/support/migrated-template.ts). */
+export async function createDatabase(dialect: TestDialect, opts: { migrated?: boolean } = {}): Promise<{ url: string; drop: () => Promise<void> }> {
   if (dialect === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), 'mailprefs-test-'));
+    if (opts.migrated) copyFileSync(inject('sqliteTemplate'), join(dir, 'test.db'));
     return { url: `file:${join(dir, 'test.db')}`, drop: async () => rmSync(dir, { recursive: true, force: true }) };
   }
   const admin = inject('pgUrl');
   const name = `t_${randomBytes(6).toString('hex')}`;
   const client = new pg.Client({ connectionString: admin });
   await client.connect();
-  await client.query(`create database ${name}`);
+  await client.query(opts.migrated ? `create database ${name} template ${PG_TEMPLATE}` : `create database ${name}`);
   await client.end();
   return {
     url: admin.replace(/\/[^/]*$/, `/${name}`),
@@ -65,10 +67,9 @@ export async function makeHarness(
   env: Record<string, string> = {},
   extraDeps: Partial<Omit<Deps, 'config' | 'db'>> = {},
 ): Promise<Harness> {
-  const database = await createDatabase(dialect);
+  const database = await createDatabase(dialect, { migrated: true });
   const config = parseConfig({ ...TEST_ENV, DATABASE_URL: database.url, ...env });
   const handle = openDatabase(config.databaseUrl);
-  await migrateToLatest(handle.db);
   const mailQueue = extraDeps.mailQueue ?? createMailQueue();
   const app = createApp({ config, db: handle.db, ...extraDeps, mailQueue });
   const { key: adminKey } = await createApiKey(handle.db, 'test admin', ['admin']);

@@ -8,10 +8,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { testDialects } from './dialects.js';
+import { createPostgresTemplate, createSqliteTemplate } from './migrated-template.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     pgUrl: string;
+    /** A migrated SQLite file that test databases are copies of (test/support/migrated-template.ts). */
+    sqliteTemplate: string;
   }
 }
 
@@ -71,8 +74,16 @@ export async function startPostgresCluster(): Promise<{ url: string; stop(): voi
 }
 
 export default async function setup(project: TestProject) {
-  if (!testDialects().includes('postgres')) return;
-  const cluster = await startPostgresCluster();
-  project.provide('pgUrl', cluster.url);
-  return () => cluster.stop();
+  const dialects = testDialects();
+  const sqlite = dialects.includes('sqlite') ? await createSqliteTemplate() : undefined;
+  if (sqlite) project.provide('sqliteTemplate', sqlite.file);
+  const cluster = dialects.includes('postgres') ? await startPostgresCluster() : undefined;
+  if (cluster) {
+    project.provide('pgUrl', cluster.url);
+    await createPostgresTemplate(cluster.url);
+  }
+  return () => {
+    sqlite?.remove();
+    cluster?.stop();
+  };
 }
