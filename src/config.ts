@@ -33,6 +33,8 @@ export interface Config {
   readonly trustedProxyHops: number;
   /** Days notice logs, dev outbox copies and webhook receipts are kept (GDPR Art. 5(1)(e)). */
   readonly noticeRetentionDays: number;
+  /** log2 of scrypt's N for new operator passwords: 16; only tests lower it, production refuses (docs/operations.md). */
+  readonly scryptCost: number;
   /** Seconds a stopping server gives in-flight requests and background work (docs/operations.md). */
   readonly shutdownGraceSeconds: number;
   /** SQLite's `synchronous`: NORMAL survives a process crash, FULL also a power cut (docs/operations.md). */
@@ -105,6 +107,7 @@ export function parseConfig(env: Env, devSecrets?: DevSecrets): Config {
     pendingExpiryDays: parseDays('PENDING_EXPIRY_DAYS', env.PENDING_EXPIRY_DAYS ?? '7'),
     trustedProxyHops: env.TRUSTED_PROXY_HOPS ? parsePositiveInt('TRUSTED_PROXY_HOPS', env.TRUSTED_PROXY_HOPS) : 0,
     noticeRetentionDays: parseDays('NOTICE_RETENTION_DAYS', env.NOTICE_RETENTION_DAYS ?? '90'),
+    scryptCost: parseScryptCost(env.SCRYPT_COST, production),
     shutdownGraceSeconds: parseGrace(env.SHUTDOWN_GRACE_SECONDS ?? '10'),
     sqliteSynchronous: parseSynchronous(env.SQLITE_SYNCHRONOUS ?? 'NORMAL'),
     webhookAllowPrivate: parseBoolean('WEBHOOK_ALLOW_PRIVATE', env.WEBHOOK_ALLOW_PRIVATE ?? 'false'),
@@ -144,6 +147,16 @@ function parseGrace(text: string): number {
   const seconds = parsePositiveInt('SHUTDOWN_GRACE_SECONDS', text);
   if (seconds > 3600) throw new ConfigError('SHUTDOWN_GRACE_SECONDS', 'at most 3600 seconds');
   return seconds;
+}
+
+// OWASP's Password Storage Cheat Sheet lists N = 2^16 as scrypt's minimum: the test suite's 2^10 saves its
+// minutes of hashing, and a production server never takes less (docs/operations.md, "Console sign-in").
+function parseScryptCost(text: string | undefined, production: boolean): number {
+  if (text === undefined) return 16;
+  const cost = parsePositiveInt('SCRYPT_COST', text);
+  if (cost < 10 || cost > 16) throw new ConfigError('SCRYPT_COST', `10 to 16 (log2 of scrypt's N), not "${text}"`);
+  if (production && cost < 16) throw new ConfigError('SCRYPT_COST', 'only tests lower it: production keeps 16 (N = 2^16)');
+  return cost;
 }
 
 function parseSynchronous(text: string): SqliteSynchronous {

@@ -56,7 +56,7 @@ describe.each(testDialects())('operators screen on %s', (dialect) => {
     const again = await (await as.admin.get('/admin/operators')).text();
     expect(again).not.toContain(link);
     expect(again).toContain('>invited<');
-    await setPasswordWithLink(h.handle.db, link.split('/').pop()!, OPERATOR_PASSWORD);
+    await setPasswordWithLink(h.handle.db, link.split('/').pop()!, OPERATOR_PASSWORD, new Date(), h.config.scryptCost);
     expect((await consoleClient(h, { ip: '192.0.2.90' }).signIn('new.person@ops.example')).status).toBe(303);
   });
 
@@ -115,7 +115,7 @@ describe.each(testDialects())('operators screen on %s', (dialect) => {
     const link = LINK.exec(await reset.text())![1]!;
     expect(JSON.parse((await lastEvent()).detail ?? 'null')).toEqual({ id: target.id, enabled: true });
     expect((await findOperatorByRef(h.handle.db, target.id)).disabled_at).toBeNull();
-    await setPasswordWithLink(h.handle.db, link.split('/').pop()!, OPERATOR_PASSWORD);
+    await setPasswordWithLink(h.handle.db, link.split('/').pop()!, OPERATOR_PASSWORD, new Date(), h.config.scryptCost);
     expect((await consoleClient(h, { ip: '192.0.2.91' }).signIn(target.email)).status).toBe(303);
   });
 

@@ -96,7 +96,7 @@ describe.each(testDialects())('console sign-in on %s', (dialect) => {
     for (let i = 0; i < 21; i++) statuses.push((await client.post('/admin/sign-in', { email: `probe${i}@ops.example`, password: 'x' }, { csrf: null })).status);
     expect(statuses.slice(0, 20).every((s) => s === 401)).toBe(true);
     expect(statuses[20]).toBe(429);
-    // 21 sign-ins, each a full scrypt (unknown accounts cost the same as known ones): minutes on a loaded CI machine.
+    // 21 sign-ins, each a full scrypt (unknown accounts cost the same as known ones; N = 2^10 here, FAST_SCRYPT).
   }, 180_000);
 
   it('never keeps a session id chosen before sign-in (fixation)', async () => {

@@ -8,7 +8,7 @@ export const OPERATOR_PASSWORD = 'correct horse battery staple';
 /** An operator with a password set through their own one-time link. */
 export async function addOperator(h: Harness, role: OperatorRole, email = `${role}-${Math.random().toString(36).slice(2, 8)}@ops.example`) {
   const { operator, link } = await createOperator(h.handle.db, h.config.publicUrl, { email, role });
-  await setPasswordWithLink(h.handle.db, link.split('/').pop()!, OPERATOR_PASSWORD);
+  await setPasswordWithLink(h.handle.db, link.split('/').pop()!, OPERATOR_PASSWORD, new Date(), h.config.scryptCost);
   return { ...operator, email };
 }
 

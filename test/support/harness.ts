@@ -24,6 +24,10 @@ export const TEST_ENV = {
   ORG_POSTAL_ADDRESS: '1 Test Street, Testville',
 };
 
+/** Operator passwords hashed at scrypt N = 2^10 instead of 2^16: the suite's sign-ins took minutes of CPU.
+ * Production refuses it (src/config.ts); test/unit/passwords.test.ts holds the real cost. */
+export const FAST_SCRYPT = { SCRYPT_COST: '10' };
+
 export interface Harness {
   readonly dialect: TestDialect;
   readonly config: Config;
@@ -68,7 +72,7 @@ export async function makeHarness(
   extraDeps: Partial<Omit<Deps, 'config' | 'db'>> = {},
 ): Promise<Harness> {
   const database = await createDatabase(dialect, { migrated: true });
-  const config = parseConfig({ ...TEST_ENV, DATABASE_URL: database.url, ...env });
+  const config = parseConfig({ ...TEST_ENV, ...(env.NODE_ENV === 'production' ? {} : FAST_SCRYPT), DATABASE_URL: database.url, ...env });
   const handle = openDatabase(config.databaseUrl);
   const mailQueue = extraDeps.mailQueue ?? createMailQueue();
   const app = createApp({ config, db: handle.db, ...extraDeps, mailQueue });

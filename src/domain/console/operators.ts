@@ -16,7 +16,7 @@ import {
   updateOperatorRow,
 } from '../../db/operators.js';
 import type { Database } from '../../db/schema.js';
-import { hashPassword, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from './passwords.js';
+import { hashPassword, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, SCRYPT_COST } from './passwords.js';
 import type { OperatorRole } from './roles.js';
 
 export const SETUP_LINK_HOURS = 24;
@@ -130,11 +130,17 @@ export async function setupLinkOperator(db: Kysely<Database>, token: string, now
 }
 
 /** Sets the password from a one-time link; every older session of the operator ends. */
-export async function setPasswordWithLink(db: Kysely<Database>, token: string, password: string, now = new Date()): Promise<Operator> {
+export async function setPasswordWithLink(
+  db: Kysely<Database>,
+  token: string,
+  password: string,
+  now = new Date(),
+  scryptCost = SCRYPT_COST,
+): Promise<Operator> {
   checkPasswordRules(password);
   const operator = await setupLinkOperator(db, token, now);
   if (!operator) throw new AppError('not_found', 'This link is not valid any more: ask an admin for a new one.');
-  const hash = await hashPassword(password);
+  const hash = await hashPassword(password, scryptCost);
   const spent = await db.transaction().execute(async (trx) => {
     if (!(await consumeSetupToken(trx, operator.id, tokenHash(token), hash, now.toISOString()))) return false;
     await deleteSessionsOf(trx, operator.id);

@@ -3,7 +3,9 @@
 // are kept with each hash so they can be raised later without locking anyone out.
 import { randomBytes, type ScryptOptions, scrypt, timingSafeEqual } from 'node:crypto';
 
-const PARAMS = { N: 2 ** 16, r: 8, p: 1 } as const;
+/** log2 of N for new hashes. Only the test suite lowers it (SCRYPT_COST, refused in production: docs/operations.md). */
+export const SCRYPT_COST = 16;
+const params = (cost: number) => ({ N: 2 ** cost, r: 8, p: 1 });
 const KEY_BYTES = 32;
 export const MIN_PASSWORD_LENGTH = 12;
 export const MAX_PASSWORD_LENGTH = 256;
@@ -13,16 +15,21 @@ function derive(password: string, salt: Buffer, params: { N: number; r: number; 
   return new Promise((resolve, reject) => scrypt(password.normalize('NFC'), salt, KEY_BYTES, options, (err, key) => (err ? reject(err) : resolve(key))));
 }
 
-export async function hashPassword(password: string): Promise<string> {
+export async function hashPassword(password: string, cost = SCRYPT_COST): Promise<string> {
   const salt = randomBytes(16);
-  const key = await derive(password, salt, PARAMS);
-  return ['scrypt', PARAMS.N, PARAMS.r, PARAMS.p, salt.toString('base64url'), key.toString('base64url')].join('$');
+  const { N, r, p } = params(cost);
+  const key = await derive(password, salt, { N, r, p });
+  return ['scrypt', N, r, p, salt.toString('base64url'), key.toString('base64url')].join('$');
 }
 
-/** A hash of nothing anyone knows, checked when the account is unknown so both answers take as long. */
-let decoy: Promise<string> | undefined;
-export function decoyHash(): Promise<string> {
-  decoy ??= hashPassword(randomBytes(32).toString('base64url'));
+/** A hash of nothing anyone knows, checked when the account is unknown so both answers take as long as
+ * with the passwords set at the same cost. */
+const decoys = new Map<number, Promise<string>>();
+export function decoyHash(cost = SCRYPT_COST): Promise<string> {
+  const known = decoys.get(cost);
+  if (known) return known;
+  const decoy = hashPassword(randomBytes(32).toString('base64url'), cost);
+  decoys.set(cost, decoy);
   return decoy;
 }
 

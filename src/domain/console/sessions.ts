@@ -20,7 +20,7 @@ import {
 import type { Database } from '../../db/schema.js';
 import { consumeRateLimit, type RateLimit } from '../access/rate-limit.js';
 import { type Operator, tokenHash, toOperator } from './operators.js';
-import { decoyHash, MAX_PASSWORD_LENGTH, verifyPassword } from './passwords.js';
+import { decoyHash, MAX_PASSWORD_LENGTH, SCRYPT_COST, verifyPassword } from './passwords.js';
 
 export const IDLE_MINUTES = 30;
 export const ABSOLUTE_HOURS = 12;
@@ -49,6 +49,7 @@ export async function signIn(
   hashKey: string,
   input: { email: string; password: string; client: string },
   now = new Date(),
+  scryptCost = SCRYPT_COST,
 ): Promise<{ token: string; session: ConsoleSession }> {
   const row = await checkCredentials(db, hashKey, input, now);
   await deleteEndedSessions(db, now.toISOString());
@@ -75,7 +76,7 @@ export async function checkCredentials(
   const row = isValidEmail(email) ? await findOperator(db, 'email_normalized', email) : undefined;
   const password = input.password.slice(0, MAX_PASSWORD_LENGTH);
   const usable = row && !row.disabled_at && row.password_hash ? row.password_hash : undefined;
-  const matches = await verifyPassword(password, usable ?? (await decoyHash()));
+  const matches = await verifyPassword(password, usable ?? (await decoyHash(scryptCost)));
   if (!row || !usable || !matches) throw new AppError('unauthorized', 'The address or the password is not right.');
   return row;
 }

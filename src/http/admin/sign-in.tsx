@@ -62,7 +62,13 @@ export const signInPages = new Hono<AppEnv>()
     const { db, config } = c.var.deps;
     try {
       // A new session id at every sign-in: whatever cookie came with the form is never promoted (fixation).
-      const { token } = await signIn(db, config.hashKey, { email, password: field(form, 'password') ?? '', client: clientIp(c) ?? 'unknown' });
+      const { token } = await signIn(
+        db,
+        config.hashKey,
+        { email, password: field(form, 'password') ?? '', client: clientIp(c) ?? 'unknown' },
+        new Date(),
+        config.scryptCost,
+      );
       setSessionCookie(c, token);
       return c.redirect(a.base, 303);
     } catch (err) {
@@ -108,7 +114,8 @@ export const signInPages = new Hono<AppEnv>()
   .post('/set-password/:token', async (c) => {
     assertSameOrigin(c);
     const form = await readForm(c);
-    await setPasswordWithLink(c.var.deps.db, c.req.param('token'), field(form, 'password') ?? '');
+    const { db, config } = c.var.deps;
+    await setPasswordWithLink(db, c.req.param('token'), field(form, 'password') ?? '', new Date(), config.scryptCost);
     clearSessionCookie(c);
     return c.redirect(`${adminContext(c).base}/sign-in?done=password-set`, 303);
   })
