@@ -33,7 +33,7 @@ export interface Config {
   readonly trustedProxyHops: number;
   /** Days notice logs, dev outbox copies and webhook receipts are kept (GDPR Art. 5(1)(e)). */
   readonly noticeRetentionDays: number;
-  /** log2 of scrypt's N for new operator passwords: 16; only tests lower it, production refuses (docs/operations.md). */
+  /** log2 of scrypt's N for new operator passwords: 16; only tests lower it, production refuses (docs/console.md). */
   readonly scryptCost: number;
   /** Seconds a stopping server gives in-flight requests and background work (docs/operations.md). */
   readonly shutdownGraceSeconds: number;
@@ -150,7 +150,7 @@ function parseGrace(text: string): number {
 }
 
 // OWASP's Password Storage Cheat Sheet lists N = 2^16 as scrypt's minimum: the test suite's 2^10 saves its
-// minutes of hashing, and a production server never takes less (docs/operations.md, "Console sign-in").
+// minutes of hashing, and a production server never takes less (docs/console.md, "Operators and signing in").
 function parseScryptCost(text: string | undefined, production: boolean): number {
   if (text === undefined) return 16;
   const cost = parsePositiveInt('SCRYPT_COST', text);

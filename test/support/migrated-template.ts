@@ -1,6 +1,6 @@
 // Every migration is run once per test run, into a template, and each test file's database starts as a
 // copy of it (PostgreSQL: CREATE DATABASE … TEMPLATE; SQLite: a copy of the file) instead of running the
-// migrations again: the same schema, made in a fraction of the time (docs/development.md, "Tests").
+// migrations again: the same schema, made in a fraction of the time (docs/development.md, "Tests on both dialects").
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -3,7 +3,7 @@
 // are kept with each hash so they can be raised later without locking anyone out.
 import { randomBytes, type ScryptOptions, scrypt, timingSafeEqual } from 'node:crypto';
 
-/** log2 of N for new hashes. Only the test suite lowers it (SCRYPT_COST, refused in production: docs/operations.md). */
+/** log2 of N for new hashes. Only the test suite lowers it (SCRYPT_COST, refused in production: docs/console.md). */
 export const SCRYPT_COST = 16;
 const params = (cost: number) => ({ N: 2 ** cost, r: 8, p: 1 });
 const KEY_BYTES = 32;
