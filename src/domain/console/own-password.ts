@@ -11,7 +11,7 @@ import type { Database } from '../../db/schema.js';
 import { inTransaction } from '../../db/transaction.js';
 import { recordOperatorAction } from './audit.js';
 import { checkPasswordRules } from './operators.js';
-import { hashPassword } from './passwords.js';
+import { hashPassword, SCRYPT_COST } from './passwords.js';
 import { type ConsoleSession, checkCredentials, startSession } from './sessions.js';
 
 export interface PasswordChange {
@@ -30,13 +30,14 @@ export async function changeOwnPassword(
   input: PasswordChange,
   ctx: ConsentContext,
   now = new Date(),
+  scryptCost = SCRYPT_COST,
 ): Promise<{ token: string; session: ConsoleSession }> {
   checkPasswordRules(input.next, 'newPassword');
   if (input.next !== input.repeat) throw invalidField('repeatPassword', 'does not match the new password');
-  const row = await checkCredentials(db, hashKey, { email: session.operator.email, password: input.current, client: input.client }, now);
+  const row = await checkCredentials(db, hashKey, { email: session.operator.email, password: input.current, client: input.client }, now, scryptCost);
   const checked = row.password_hash;
   if (row.id !== session.operator.id || checked === null) throw new AppError('unauthorized', 'The address or the password is not right.');
-  const hash = await hashPassword(input.next);
+  const hash = await hashPassword(input.next, scryptCost);
   return inTransaction(db, async (trx) => {
     // Another change (or a reset or disable by an admin) since the check wins: this one is refused.
     if (!(await replacePasswordHash(trx, row.id, checked, hash, now.toISOString())))

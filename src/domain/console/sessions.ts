@@ -51,7 +51,7 @@ export async function signIn(
   now = new Date(),
   scryptCost = SCRYPT_COST,
 ): Promise<{ token: string; session: ConsoleSession }> {
-  const row = await checkCredentials(db, hashKey, input, now);
+  const row = await checkCredentials(db, hashKey, input, now, scryptCost);
   await deleteEndedSessions(db, now.toISOString());
   const started = await startSession(db, row, now);
   await markSignedIn(db, row.id, now.toISOString());
@@ -68,6 +68,7 @@ export async function checkCredentials(
   hashKey: string,
   input: { email: string; password: string; client: string },
   now = new Date(),
+  scryptCost = SCRYPT_COST,
 ): Promise<OperatorRow> {
   const email = normalizeEmail(input.email.slice(0, 320));
   await consumeRateLimit(db, hashKey, SIGN_IN_LIMITS.client, input.client, now);

@@ -77,7 +77,7 @@ export const accountPages = new Hono<AppEnv>()
       client: clientIp(c) ?? 'unknown',
     };
     try {
-      const { token } = await changeOwnPassword(db, config.hashKey, c.var.session, input, operatorActor(c));
+      const { token } = await changeOwnPassword(db, config.hashKey, c.var.session, input, operatorActor(c), new Date(), config.scryptCost);
       setSessionCookie(c, token);
       return c.redirect(`${a.base}/account?done=password-changed`, 303);
     } catch (err) {
