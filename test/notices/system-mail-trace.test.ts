@@ -2,24 +2,34 @@
 // and the preference link mailed from /p name the notice they were put into, so the `subscribed` event
 // and the changes made through the link record it. The notice id is minted before the mail is
 // rendered (src/domain/notices/system-mail.ts). Confirmation links minted before keep working.
+import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { confirmUrlFor } from '../../src/domain/links/email-links.js';
 import { verifyToken } from '../../src/domain/links/tokens.js';
 import { createCategory, getCategory } from '../../src/domain/recipients/categories.js';
 import { upsertRecipient } from '../../src/domain/recipients/recipients.js';
+import { deliverWebhooks } from '../../src/domain/webhooks/deliver.js';
 import { TEST_ENV, testDialects } from '../support/harness.js';
 import { type NoticeFixture, noticeFixture } from '../support/notices-fixture.js';
+import { type Receiver, startReceiver } from '../support/webhook-receiver.js';
 
 const FORM = { 'content-type': 'application/x-www-form-urlencoded', origin: TEST_ENV.PUBLIC_URL };
 type Event = { type: string; category: string | null; source: string; recipientId: string; noticeId?: string; broadcastId?: string };
 
 describe.each(testDialects())('confirmation and preference-link mail traced on %s', (dialect) => {
   let f: NoticeFixture;
+  let rx: Receiver;
+  let secret: string;
   beforeAll(async () => {
-    f = await noticeFixture(dialect);
+    f = await noticeFixture(dialect, { WEBHOOK_ALLOW_PRIVATE: 'true' });
     await createCategory(f.h.handle.db, { key: 'digest', name: 'Digest', kind: 'marketing', doubleOptIn: true });
+    rx = await startReceiver();
+    ({ secret } = await (await f.h.request('POST', '/v1/webhook-endpoints', { body: { url: rx.url, events: ['consent.changed'] } })).json());
   });
-  afterAll(() => f.close());
+  afterAll(async () => {
+    await rx.close();
+    await f.close();
+  });
 
   const mailTo = (email: string) =>
     f.fake.calls
@@ -61,6 +71,10 @@ describe.each(testDialects())('confirmation and preference-link mail traced on %
     expect(events[1]).not.toHaveProperty('broadcastId');
     const filtered = await (await f.h.request('GET', `/v1/events?noticeId=${noticeId}`)).json();
     expect(filtered.data).toEqual([expect.objectContaining({ type: 'subscribed', category: 'digest', recipientId })]);
+    await deliverWebhooks(f.h.handle.db, { timeoutMs: 2000, allowPrivate: true });
+    const hooks = rx.received.map((r) => new Webhook(secret).verify(r.body, r.headers as Record<string, string>) as { data: Record<string, unknown> });
+    const confirmed = hooks.filter((p) => p.data.recipientId === recipientId && p.data.change === 'subscribed');
+    expect(confirmed.map((p) => p.data)).toEqual([expect.objectContaining({ source: 'confirmation', noticeId })]);
   });
 
   it('a confirmation link minted before tracing still confirms, and records no notice', async () => {
