@@ -18,6 +18,7 @@ import * as categoryArchive from './2026-12-01-0070-category-archive.js';
 import * as operatorSignIn from './2026-12-01-0071-operator-sign-in.js';
 import * as webhookLatencyCounted from './2026-12-01-0075-webhook-latency-counted.js';
 import * as eventTraceColumns from './2026-12-01-0085-event-trace-columns.js';
+import * as mailJobs from './2026-12-01-0095-mail-jobs.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-23-0001-core': core,
@@ -37,4 +38,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-01-0071-operator-sign-in': operatorSignIn,
   '2026-12-01-0075-webhook-latency-counted': webhookLatencyCounted,
   '2026-12-01-0085-event-trace-columns': eventTraceColumns,
+  '2026-12-01-0095-mail-jobs': mailJobs,
 };

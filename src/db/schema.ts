@@ -216,6 +216,20 @@ export interface EmailChangesTable {
   expires_at: string;
 }
 
+/** Mail a page asked for, waiting to be dispatched (migration 0095, src/db/mail-jobs.ts). */
+export interface MailJobsTable {
+  id: string;
+  kind: 'preferences_link' | 'email_change' | 'step_up';
+  /** Null when the address asked about is nobody's: the job is discarded (docs/privacy.md). */
+  recipient_id: string | null;
+  /** The email change or step-up the link is for; null for a preferences link. */
+  subject_id: string | null;
+  created_at: string;
+  /** Until when one instance holds the job; null or past: anyone may take it. */
+  lease_until: string | null;
+  attempts: Generated<number>;
+}
+
 export interface DailyStatsTable {
   /** UTC day, YYYY-MM-DD, of the change's time. */
   day: string;
@@ -342,6 +356,7 @@ export interface Database {
   webhook_endpoints: WebhookEndpointsTable;
   webhook_deliveries: WebhookDeliveriesTable;
   confirmation_outbox: ConfirmationOutboxTable;
+  mail_jobs: MailJobsTable;
 }
 
 export type { Generated };

@@ -11,6 +11,7 @@ import { resumeQueuedNotices } from '../domain/notices/resume.js';
 import type { NoticeRuntime } from '../domain/notices/runtime.js';
 import { createSystemMail } from '../domain/notices/system-mail.js';
 import type { Telemetry } from '../domain/operations/telemetry.js';
+import { runWaitingMailJobs } from '../domain/self-service/mail-jobs.js';
 import { deliverWebhooks, onWebhooksQueued } from '../domain/webhooks/deliver.js';
 import { purgeOldWebhookDeliveries } from '../domain/webhooks/retention.js';
 import { type Logger, silentLogger } from '../observability/logger.js';
@@ -43,6 +44,7 @@ const RESUME_EVERY_MS = 60_000;
 // A broadcast let go by a stopping instance is taken up this soon by another; a broadcast paused by a
 // provider outage keeps its own pause (PROVIDER_PAUSE_MS), so this only costs one indexed read.
 const BROADCAST_RESUME_EVERY_MS = 5_000;
+const MAIL_JOBS_EVERY_MS = 5_000;
 
 export const JOBS: readonly Job[] = [
   { name: 'expire-pending', run: async ({ db, config }, now) => ({ expired: await expirePendingSubscriptions(db, config.pendingExpiryDays, now) }) },
@@ -65,6 +67,15 @@ export const JOBS: readonly Job[] = [
     firstDelayMs: 0,
     run: async ({ db, config, notices, signal }, now) =>
       notices ? deliverOwedConfirmations(db, createSystemMail(db, config, notices), config, { now, signal }) : {},
+  },
+  {
+    // Mail a page promised and the instance that answered did not get to (it died, or the send failed),
+    // every 5 s: the person is waiting for a link (src/domain/self-service/mail-jobs.ts).
+    name: 'mail-jobs',
+    everyMs: MAIL_JOBS_EVERY_MS,
+    firstDelayMs: 0,
+    run: async ({ db, config, notices, signal, telemetry }, now) =>
+      notices ? runWaitingMailJobs(db, config, createSystemMail(db, config, notices), { now, signal, telemetry }) : {},
   },
   {
     // Broadcasts left unfinished (a crash, an instance stopped mid-walk) are taken up again; a lease

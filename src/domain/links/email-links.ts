@@ -54,6 +54,11 @@ export function confirmUrlFor(config: Pick<Config, 'publicUrl' | 'signingKeys'>,
 }
 
 /** Confirming a pending email change (`/e/TOKEN`); the token names the change, not the recipient. */
+/** The single-use confirmation mailed before a data right is exercised (src/domain/self-service/step-up.ts). */
+export function stepUpUrlFor(config: Pick<Config, 'publicUrl' | 'signingKeys'>, stepUpId: string): string {
+  return `${config.publicUrl}/s/${signToken(config.signingKeys, { purpose: 'step_up', subjectId: stepUpId })}`;
+}
+
 export function emailChangeUrlFor(config: Pick<Config, 'publicUrl' | 'signingKeys'>, changeId: string): string {
   return `${config.publicUrl}/e/${signToken(config.signingKeys, { purpose: 'email_change', subjectId: changeId })}`;
 }

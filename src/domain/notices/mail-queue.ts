@@ -1,8 +1,8 @@
 // Mail a page asks for is handed on here and sent after the answer has left (docs/privacy.md, "Not
 // telling who is on file"): enqueueing costs the same whether a job is real or empty, so the request
 // that asks for a link does the same synchronous work for a known and an unknown address. Jobs run one
-// at a time, in order, on the next turns of the event loop. In memory: a crash loses what is queued
-// (the person asks again), which is the same as a mail lost in transit.
+// at a time, in order, on the next turns of the event loop. The queue is only the fast path: what it
+// runs is on record first (src/domain/self-service/mail-jobs.ts), so a crash delays that mail, never loses it.
 export interface MailQueue {
   /** Runs the job after the current request; a failure is logged by name only (no personal data). */
   enqueue(job: () => Promise<void>): void;

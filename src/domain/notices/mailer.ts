@@ -10,12 +10,12 @@ import type { MailTrace } from '../../core/vocabulary.js';
 export type TracedLink = (trace?: MailTrace) => string;
 
 export interface Mailer {
-  /** A fresh preferences link (the `/p` form). */
-  sendPreferencesLink(recipientId: string, preferencesUrl: TracedLink): Promise<void>;
+  /** A fresh preferences link (the `/p` form). `idempotencyKey`, here and below: recorded once however often asked. */
+  sendPreferencesLink(recipientId: string, preferencesUrl: TracedLink, idempotencyKey?: string): Promise<void>;
   /** A double opt-in confirmation for one category; `idempotencyKey` records it once however often it is asked. */
   sendConfirmation(recipientId: string, categoryKey: string, confirmUrl: TracedLink, idempotencyKey?: string): Promise<void>;
   /** Mailed to the NEW address: whoever reads it there confirms the change (src/domain/self-service/email-change.ts). */
-  sendEmailChangeLink(recipientId: string, newEmail: string, confirmUrl: string): Promise<void>;
+  sendEmailChangeLink(recipientId: string, newEmail: string, confirmUrl: string, idempotencyKey?: string): Promise<void>;
   /** Mailed to the address ON FILE before a data right is exercised (src/domain/self-service/step-up.ts). */
-  sendStepUpLink(recipientId: string, action: 'export' | 'delete' | 'email', confirmUrl: string): Promise<void>;
+  sendStepUpLink(recipientId: string, action: 'export' | 'delete' | 'email', confirmUrl: string, idempotencyKey?: string): Promise<void>;
 }

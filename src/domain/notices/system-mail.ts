@@ -34,12 +34,13 @@ export function createSystemMail(db: Kysely<Database>, config: Config, runtime: 
       { email: recipient.email, ownerId: recipient.id, idempotencyKey, noticeId, data: validateData(template.schema, all) },
     ]);
   };
-  const sendTo = async (recipientId: string, email: string, templateName: string, data: Record<string, string>) => {
+  const sendTo = async (recipientId: string, email: string, templateName: string, data: Record<string, string>, idempotencyKey?: string) => {
     const template = await runtime.templates.get(templateName);
-    await dispatchNotices(ctx, SYSTEM_CATEGORY, template, [{ email, recipientId, data: validateData(template.schema, data) }]);
+    await dispatchNotices(ctx, SYSTEM_CATEGORY, template, [{ email, recipientId, idempotencyKey, data: validateData(template.schema, data) }]);
   };
   return {
-    sendPreferencesLink: (recipientId, preferencesUrl) => send(recipientId, 'preferences-link', {}, undefined, (trace) => ({ link: preferencesUrl(trace) })),
+    sendPreferencesLink: (recipientId, preferencesUrl, idempotencyKey) =>
+      send(recipientId, 'preferences-link', {}, idempotencyKey, (trace) => ({ link: preferencesUrl(trace) })),
     sendConfirmation: async (recipientId, categoryKey, confirmUrl, idempotencyKey) => {
       const category = await findCategoryByKey(db, categoryKey);
       // Confirming would be refused (an archived category takes no new subscriptions): ask for nothing.
@@ -47,7 +48,8 @@ export function createSystemMail(db: Kysely<Database>, config: Config, runtime: 
       const data = { categoryName: category?.name ?? categoryKey };
       await send(recipientId, 'confirm-subscription', data, idempotencyKey, (trace) => ({ confirmUrl: confirmUrl(trace) }));
     },
-    sendEmailChangeLink: (recipientId, newEmail, confirmUrl) => sendTo(recipientId, newEmail, 'email-change', { confirmUrl }),
-    sendStepUpLink: (recipientId, action, confirmUrl) => send(recipientId, 'confirm-identity', { request: STEP_UP_REQUESTS[action], confirmUrl }),
+    sendEmailChangeLink: (recipientId, newEmail, confirmUrl, idempotencyKey) => sendTo(recipientId, newEmail, 'email-change', { confirmUrl }, idempotencyKey),
+    sendStepUpLink: (recipientId, action, confirmUrl, idempotencyKey) =>
+      send(recipientId, 'confirm-identity', { request: STEP_UP_REQUESTS[action], confirmUrl }, idempotencyKey),
   };
 }

@@ -8,6 +8,7 @@ import { newId, nowIso } from '../../core/ids.js';
 import type { ConsentContext } from '../../core/vocabulary.js';
 import { appendConsentEvents } from '../../db/consent-events.js';
 import { deleteEmailChangesOf } from '../../db/email-changes.js';
+import { deleteMailJobsOf } from '../../db/mail-jobs.js';
 import {
   checkpointAndTruncateWal,
   deleteErasedSuppression,
@@ -40,6 +41,7 @@ const ERASURE_STEPS: readonly ErasureStep[] = [
   (trx, s) => (s.recipientId ? scrubConsentEvents(trx, s.recipientId) : Promise.resolve()),
   (trx, s) => (s.recipientId ? deleteEmailChangesOf(trx, s.recipientId) : Promise.resolve()),
   (trx, s) => (s.recipientId ? deleteStepUpsOf(trx, s.recipientId) : Promise.resolve()),
+  (trx, s) => (s.recipientId ? deleteMailJobsOf(trx, s.recipientId) : Promise.resolve()),
   (trx, s) => (s.recipientId ? deleteRecipientAndSubscriptions(trx, s.recipientId) : Promise.resolve()),
   (trx, s) => stripSuppressionAddresses(trx, s.emailHash),
   (trx, s) => scrubWebhookAddresses(trx, s.emailHash),

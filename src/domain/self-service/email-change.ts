@@ -1,28 +1,25 @@
 // A person changing their own address from the preference page (GDPR Art. 16, rectification). The link
 // goes to the NEW address, so only its owner can complete the change. The page answers the same whether
-// the address is taken or not, after the same work (one look-up, one stored change, one queued job;
+// the address is taken or not, after the same work (one stored change, one recorded job, mail-jobs.ts;
 // docs/privacy.md, "Not telling who is on file"): only the job, after the answer, skips a taken address.
 import type { Kysely } from 'kysely';
 import type { Config } from '../../config.js';
-import { normalizeEmail, requireEmail } from '../../core/email.js';
+import { requireEmail } from '../../core/email.js';
 import { notFound } from '../../core/errors.js';
 import { newId, nowIso } from '../../core/ids.js';
 import type { ConsentContext, Recipient } from '../../core/vocabulary.js';
 import { consumeEmailChange, deleteExpiredEmailChanges, type EmailChange, findLiveEmailChange, insertEmailChange } from '../../db/email-changes.js';
-import { findRecipient, findRecipientIdByEmail } from '../../db/recipients.js';
+import { findRecipient } from '../../db/recipients.js';
 import type { Database } from '../../db/schema.js';
 import { inTransaction } from '../../db/transaction.js';
 import { consumeRateLimit, type RateLimit } from '../access/rate-limit.js';
-import { emailChangeUrlFor } from '../links/email-links.js';
 import { verifyToken } from '../links/tokens.js';
-import type { EnqueueMail } from '../notices/mail-queue.js';
 import { patchRecipientIn } from '../recipients/recipients.js';
+import { type MailJobs, promiseMail } from './mail-jobs.js';
 
 export const EMAIL_CHANGE_TTL_SECONDS = 24 * 3600;
 export const EMAIL_CHANGE_LIMIT_PER_RECIPIENT: RateLimit = { scope: 'email-change-recipient', max: 5, windowSeconds: 3600 };
 export const EMAIL_CHANGE_LIMIT_PER_IP: RateLimit = { scope: 'email-change-ip', max: 20, windowSeconds: 3600 };
-
-export type SendEmailChangeLink = (recipientId: string, newEmail: string, confirmUrl: string) => Promise<void>;
 
 /** Stores a pending change and mails its link to the new address, unless that address is already someone's. */
 export async function requestEmailChange(
@@ -31,8 +28,7 @@ export async function requestEmailChange(
   recipient: Recipient,
   newEmail: string,
   clientIp: string | undefined,
-  send: SendEmailChangeLink | undefined,
-  enqueue: EnqueueMail,
+  jobs: MailJobs,
 ): Promise<void> {
   requireEmail('email', newEmail);
   // Without a socket address (an in-process request) every caller shares one bucket: stricter, never looser.
@@ -40,7 +36,6 @@ export async function requestEmailChange(
   await consumeRateLimit(db, config.hashKey, EMAIL_CHANGE_LIMIT_PER_RECIPIENT, recipient.id);
   const now = new Date();
   await deleteExpiredEmailChanges(db, now.toISOString());
-  const taken = (await findRecipientIdByEmail(db, normalizeEmail(newEmail))) !== undefined;
   const change: EmailChange = {
     id: newId(),
     recipientId: recipient.id,
@@ -50,9 +45,7 @@ export async function requestEmailChange(
   };
   // Stored even for a taken address: confirming it would only meet the conflict check of the patch.
   await insertEmailChange(db, change);
-  enqueue(async () => {
-    if (!taken && send) await send(recipient.id, newEmail, emailChangeUrlFor(config, change.id));
-  });
+  await promiseMail(db, config, jobs, { kind: 'email_change', recipientId: recipient.id, subjectId: change.id });
 }
 
 export interface PendingEmailChange {

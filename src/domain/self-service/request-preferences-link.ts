@@ -1,29 +1,24 @@
 // "Email me a link to my preferences" (the `/p` form). The answer and the work done before it are the
 // same whether the address is known or not (docs/privacy.md, "Not telling who is on file"): both
-// limits count every address, the look-up is one indexed read either way, and a job is queued either
-// way; only that job, after the answer, finds out whether there is anyone to mail.
+// limits count every address, the look-up is one indexed read either way, and a job is recorded either
+// way (mail-jobs.ts); only that job, after the answer, finds out whether there is anyone to mail.
 import type { Kysely } from 'kysely';
 import type { Config } from '../../config.js';
 import { normalizeEmail, requireEmail } from '../../core/email.js';
 import { findRecipientIdByEmail } from '../../db/recipients.js';
 import type { Database } from '../../db/schema.js';
 import { consumeRateLimit, type RateLimit } from '../access/rate-limit.js';
-import { preferencesUrlFor } from '../links/email-links.js';
-import type { EnqueueMail } from '../notices/mail-queue.js';
-import type { TracedLink } from '../notices/mailer.js';
+import { type MailJobs, promiseMail } from './mail-jobs.js';
 
 export const LINK_LIMIT_PER_ADDRESS: RateLimit = { scope: 'link-address', max: 3, windowSeconds: 3600 };
 export const LINK_LIMIT_PER_IP: RateLimit = { scope: 'link-ip', max: 20, windowSeconds: 3600 };
-
-export type SendPreferencesLink = (recipientId: string, preferencesUrl: TracedLink) => Promise<void>;
 
 export async function requestPreferencesLink(
   db: Kysely<Database>,
   config: Pick<Config, 'publicUrl' | 'signingKeys' | 'hashKey'>,
   email: string,
   clientIp: string | undefined,
-  send: SendPreferencesLink | undefined,
-  enqueue: EnqueueMail,
+  jobs: MailJobs,
 ): Promise<void> {
   requireEmail('email', email);
   const key = normalizeEmail(email);
@@ -31,8 +26,5 @@ export async function requestPreferencesLink(
   await consumeRateLimit(db, config.hashKey, LINK_LIMIT_PER_IP, clientIp ?? 'unknown');
   await consumeRateLimit(db, config.hashKey, LINK_LIMIT_PER_ADDRESS, key);
   const recipientId = await findRecipientIdByEmail(db, key);
-  enqueue(async () => {
-    // Signed once the mail's notice id is minted, so a change made through it names that mail.
-    if (recipientId && send) await send(recipientId, (trace) => preferencesUrlFor(config, recipientId, trace));
-  });
+  await promiseMail(db, config, jobs, { kind: 'preferences_link', recipientId: recipientId ?? null, subjectId: null });
 }

@@ -12,16 +12,14 @@ import type { Database } from '../../db/schema.js';
 import { deleteStaleStepUps, findLiveStepUp, insertStepUp, type StepUp, type StepUpAction, useStepUp } from '../../db/step-ups.js';
 import { consumeRateLimit, type RateLimit } from '../access/rate-limit.js';
 import { verifiedPreferencesUrlFor } from '../links/email-links.js';
-import { signToken, TTL_SECONDS, verifyToken } from '../links/tokens.js';
-import type { EnqueueMail } from '../notices/mail-queue.js';
+import { TTL_SECONDS, verifyToken } from '../links/tokens.js';
+import { type MailJobs, promiseMail } from './mail-jobs.js';
 
 export type { StepUpAction };
 export const STEP_UP_ACTIONS: readonly StepUpAction[] = ['export', 'delete', 'email'];
 export const STEP_UP_TTL_SECONDS = TTL_SECONDS.step_up!;
 /** A confirmation mail is a mail to the person: a few an hour, so the page cannot be used to flood them. */
 export const STEP_UP_LIMIT_PER_RECIPIENT: RateLimit = { scope: 'step-up-recipient', max: 5, windowSeconds: 3600 };
-
-export type SendStepUpLink = (recipientId: string, action: StepUpAction, confirmUrl: string) => Promise<void>;
 
 type Links = Pick<Config, 'publicUrl' | 'signingKeys'>;
 
@@ -31,8 +29,7 @@ export async function requestStepUp(
   config: Links & Pick<Config, 'hashKey'>,
   recipient: Recipient,
   action: StepUpAction,
-  send: SendStepUpLink | undefined,
-  enqueue: EnqueueMail,
+  jobs: MailJobs,
 ): Promise<void> {
   await consumeRateLimit(db, config.hashKey, STEP_UP_LIMIT_PER_RECIPIENT, recipient.id);
   const now = new Date();
@@ -45,10 +42,7 @@ export async function requestStepUp(
     expiresAt: new Date(now.getTime() + STEP_UP_TTL_SECONDS * 1000).toISOString(),
   };
   await insertStepUp(db, stepUp);
-  const url = `${config.publicUrl}/s/${signToken(config.signingKeys, { purpose: 'step_up', subjectId: stepUp.id })}`;
-  enqueue(async () => {
-    if (send) await send(recipient.id, action, url);
-  });
+  await promiseMail(db, config, jobs, { kind: 'step_up', recipientId: recipient.id, subjectId: stepUp.id });
 }
 
 export interface PendingStepUp {

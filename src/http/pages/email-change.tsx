@@ -48,8 +48,7 @@ export const emailChangeRequestPages = new Hono<AppEnv>()
     const back = <ManageLink href={selfPath(c, p)} label={p.t.backToPreferences} />;
     const { db, config, systemMail } = c.var.deps;
     try {
-      const send = systemMail && ((id: string, to: string, url: string) => systemMail.sendEmailChangeLink(id, to, url));
-      await requestEmailChange(db, config, recipient, email, clientIp(c), send, c.var.mailQueue.enqueue);
+      await requestEmailChange(db, config, recipient, email, clientIp(c), { mailer: systemMail, enqueue: c.var.mailQueue.enqueue });
     } catch (err) {
       if (toAppError(err)?.code !== 'invalid_field') throw err;
       const body = (

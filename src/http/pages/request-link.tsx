@@ -1,7 +1,7 @@
 // `/p`: "email me a fresh link to my preferences". The same answer whether the address is known or not.
 import { Hono } from 'hono';
 import { isValidEmail } from '../../core/email.js';
-import { requestPreferencesLink, type SendPreferencesLink } from '../../domain/self-service/request-preferences-link.js';
+import { requestPreferencesLink } from '../../domain/self-service/request-preferences-link.js';
 import type { AppEnv } from '../env.js';
 import { clientIp, field, readForm } from './form.js';
 import { assertSameOrigin } from './guard.js';
@@ -68,7 +68,6 @@ export const requestLinkPages = new Hono<AppEnv>()
       return renderPage(c, p, p.t.requestHeading, body, 422);
     }
     const { db, config, systemMail } = c.var.deps;
-    const send: SendPreferencesLink | undefined = systemMail && ((id, url) => systemMail.sendPreferencesLink(id, url));
-    await requestPreferencesLink(db, config, email, clientIp(c), send, c.var.mailQueue.enqueue);
+    await requestPreferencesLink(db, config, email, clientIp(c), { mailer: systemMail, enqueue: c.var.mailQueue.enqueue });
     return renderPage(c, p, p.t.requestSentHeading, <Message role="status" heading={p.t.requestSentHeading} lead={p.t.requestSentLead} />);
   });

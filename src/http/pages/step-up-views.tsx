@@ -36,8 +36,7 @@ export function offerStepUp(c: Context<AppEnv>, recipient: Recipient, heading: s
 export async function sendStepUp(c: Context<AppEnv>, form: Form, recipient: Recipient, action: StepUpAction): Promise<Response> {
   if (field(form, 'action') !== 'step_up') throw new AppError('malformed_body', 'Unknown action.');
   const { db, config, systemMail } = c.var.deps;
-  const send = systemMail && ((id: string, a: StepUpAction, url: string) => systemMail.sendStepUpLink(id, a, url));
-  await requestStepUp(db, config, recipient, action, send, c.var.mailQueue.enqueue);
+  await requestStepUp(db, config, recipient, action, { mailer: systemMail, enqueue: c.var.mailQueue.enqueue });
   const p = pageContext(c, recipient.locale);
   return renderPage(
     c,
