@@ -6,7 +6,7 @@ import { createDatabase, TEST_ENV, testDialects } from './support/harness.js';
 import { runCli } from './support/processes.js';
 
 // The CLI runs as a real process on a real database; the app built on the same database checks the keys.
-// Each run starts tsx afresh (seconds on a busy machine), hence the generous time limits.
+// Each run is a fresh process (the compiled bin; a stale dist/ is rebuilt first), hence the generous time limits.
 const SLOW = 120_000;
 describe.each(testDialects())('cli on %s', (dialect) => {
   let database: Awaited<ReturnType<typeof createDatabase>>;

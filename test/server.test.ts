@@ -6,7 +6,8 @@ import { createDatabase, testDialects } from './support/harness.js';
 import { freePort } from './support/postgres-cluster.js';
 import { type Server, startServer } from './support/processes.js';
 
-// `npm start` as a real process: first run on a laptop, then a production start without its secrets.
+// The server as a real process: first run on a laptop, then a production start without its secrets. From the
+// source through tsx (`npm run dev`'s path), the one test of it; the others start the compiled server.
 const SLOW = 120_000;
 
 function serverFixture() {
@@ -19,7 +20,7 @@ function serverFixture() {
     rmSync(fixture.dataDir, { recursive: true, force: true });
   });
   const start = (env: Record<string, string>) => {
-    const server = startServer({ DATA_DIR: fixture.dataDir, ...env });
+    const server = startServer({ DATA_DIR: fixture.dataDir, ...env }, 'source');
     fixture.running.push(server);
     return server;
   };

@@ -1,5 +1,6 @@
 // Runs TypeScript entry points in child processes (separate instances): the real CLI, or a test script.
 import { execFile, spawn } from 'node:child_process';
+import { resolve as resolvePath } from 'node:path';
 import { TEST_ENV } from './harness.js';
 
 export interface RunResult {
@@ -67,7 +68,12 @@ export function startScript(script: string, args: string[], env: Record<string, 
   };
 }
 
-/** `mailprefs ARGS…` against a test database. */
+/** `mailprefs ARGS…` against a test database: the package's bin, the compiled CLI (see Entry in processes.ts). */
 export function runCli(args: string[], databaseUrl: string): Promise<RunResult> {
-  return runScript('src/cli.ts', args, { DATABASE_URL: databaseUrl });
+  return new Promise((resolve) => {
+    const env = { ...process.env, ...TEST_ENV, DATABASE_URL: databaseUrl };
+    execFile(process.execPath, [resolvePath(import.meta.dirname, '../../bin/mailprefs.js'), ...args], { env, timeout: 90_000 }, (err, stdout, stderr) =>
+      resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr }),
+    );
+  });
 }

@@ -14,12 +14,15 @@ export interface Run {
   stderr: string;
 }
 
-/** How an entry point is started: from the TypeScript source through tsx (development), or compiled (`npm start`, the bin). */
+/** How an entry point is started: from the TypeScript source through tsx (development), or compiled (`npm start`, the bin).
+ * Tests start the compiled code unless they are about the source path: a process starts in a quarter of the CPU
+ * tsx takes (it compiles every module on start), and it is what production runs. CI builds dist/ before the tests;
+ * elsewhere the first process rebuilds a stale dist/ (bin/build.js, one build at a time), so a type error stops it. */
 export type Entry = 'source' | 'compiled';
 
 /** `mailprefs ARGS`, from the source through tsx or as the package's bin (compiled, building dist/ first when stale);
- * bounded at 90 s (tsx compiles on start, a stale dist/ is rebuilt; a loaded CI machine is slow). */
-export function runCli(args: string[], env: Record<string, string>, entry: Entry = 'source'): Promise<Run> {
+ * bounded at 90 s (a stale dist/ is rebuilt first; a loaded CI machine is slow). */
+export function runCli(args: string[], env: Record<string, string>, entry: Entry = 'compiled'): Promise<Run> {
   const [file, argv] = entry === 'source' ? [TSX, ['src/cli.ts', ...args]] : [process.execPath, ['bin/mailprefs.js', ...args]];
   return new Promise((done) => {
     execFile(file, argv, { cwd: ROOT, env: baseEnv(env), timeout: 90_000 }, (err, stdout, stderr) => {
@@ -40,7 +43,7 @@ export interface Server {
 
 /** The server as one node process (no npm or tsx wrapper), so a signal reaches the server itself: from the source
  * through tsx, or what `npm start` runs (bin/start.js: the compiled server, building dist/ first when stale). */
-export function startServer(env: Record<string, string>, entry: Entry = 'source'): Server {
+export function startServer(env: Record<string, string>, entry: Entry = 'compiled'): Server {
   const argv = entry === 'source' ? ['--import', 'tsx', 'src/server.ts'] : ['bin/start.js'];
   const child = spawn(process.execPath, argv, { cwd: ROOT, env: baseEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
   let text = '';
