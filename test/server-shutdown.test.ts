@@ -23,7 +23,8 @@ import { type Server, startServer } from './support/processes.js';
 
 // Three pages of 500: the stop comes during the first, so the second instance has real work left.
 const AUDIENCE = 1_100;
-const GRACE_SECONDS = 8;
+// Long enough for the page under way at SIGTERM (5 provider calls at 2 a second) to finish and hand its lease back.
+const GRACE_SECONDS = 5;
 
 /** A request whose body arrives in two parts; resolves with the answer once the second part is sent. */
 function slowRequest(url: string, method: string, headers: Record<string, string>, first: string) {
