@@ -13,8 +13,8 @@ export interface Received {
 export interface Receiver {
   readonly url: string;
   readonly received: Received[];
-  /** Decides the answer to each request: a status, or 'hang' to never answer. Default 204. */
-  respond: (r: Received, index: number) => number | 'hang';
+  /** Decides the answer to each request: a status (or a promise of one: answered once it settles), or 'hang' to never answer. Default 204. */
+  respond: (r: Received, index: number) => number | 'hang' | Promise<number>;
   close(): Promise<void>;
 }
 
@@ -43,7 +43,8 @@ export async function startReceiver(): Promise<Receiver> {
         hanging.add(res);
         return;
       }
-      res.writeHead(answer).end();
+      if (typeof answer === 'number') res.writeHead(answer).end();
+      else void answer.then((status) => res.writeHead(status).end());
     });
   });
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));

@@ -54,4 +54,23 @@ describe.each(testDialects())('webhook batches on %s', (dialect) => {
     expect(after.map((d: { status: string }) => d.status)).toEqual(['delivered', 'delivered', 'delivered', 'delivered', 'delivered']);
     expect(after[2].attempts).toBe(2);
   });
+
+  it('reads the endpoint again within a second: one disabled mid-batch gets nothing more', async () => {
+    for (const old of (await (await h.request('GET', '/v1/webhook-endpoints')).json()).data) await h.request('DELETE', `/v1/webhook-endpoints/${old.id}`);
+    rx.received.length = 0;
+    const ep = await (await h.request('POST', '/v1/webhook-endpoints', { body: { url: `${rx.url}?mid` } })).json();
+    for (let i = 0; i < 3; i++) await h.request('PUT', '/v1/recipients', { body: { email: `m${i}@example.com`, subscriptions: { news: 'subscribed' } } });
+    // While the first POST is answered, the endpoint is disabled and the sender's clock passes a second.
+    rx.respond = async (_r, i) => {
+      if (i === 0) {
+        offset += 1500;
+        expect((await h.request('PATCH', `/v1/webhook-endpoints/${ep.id}`, { body: { enabled: false } })).status).toBe(200);
+      }
+      return 204;
+    };
+    expect(await run()).toMatchObject({ delivered: 1, failed: 0 });
+    expect(rx.received.map((r) => r.json.data.email)).toEqual(['m0@example.com']);
+    const statuses = (await (await h.request('GET', `/v1/webhook-endpoints/${ep.id}/deliveries`)).json()).data.map((d: { status: string }) => d.status);
+    expect(statuses).toEqual(['pending', 'pending', 'delivered']);
+  });
 });

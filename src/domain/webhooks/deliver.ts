@@ -61,6 +61,8 @@ export async function deliverWebhooks(db: Kysely<Database>, opts: DeliveryRunOpt
 
 /** Deliveries read and recorded together: the POSTs between one read and its write (about 30 ms on loopback). */
 const BATCH = 100;
+/** How long a batch may go on before the endpoint and the queue are read again. */
+const BATCH_MS = 1000;
 
 async function serveEndpoint(db: Kysely<Database>, id: string, owner: string, opts: DeliveryRunOptions, now: () => Date, counts: DeliveryCounts) {
   // The lease outlasts one attempt with room to spare, so it cannot lapse while a request is in flight:
@@ -84,7 +86,9 @@ async function serveEndpoint(db: Kysely<Database>, id: string, owner: string, op
           stopped = true;
           break;
         }
-        if (sentAt.getTime() + opts.timeoutMs * 2 > leaseUntil) break;
+        // The next lease re-reads the endpoint and the addresses: a PATCH (URL, events, enabled) or an
+        // erasure made meanwhile is seen within a second, as it was when each delivery read them itself.
+        if (sentAt.getTime() - t.getTime() > BATCH_MS || sentAt.getTime() + opts.timeoutMs * 2 > leaseUntil) break;
         const outcome = await send(webhookBody(d), { id: d.event_id, timestamp: sentAt, keys });
         const at = now();
         const atIso = at.toISOString();
