@@ -96,6 +96,29 @@ describe.each(testDialects())('operators and archiving in the browser on %s', (d
     await page.waitForURL(url('/categories?done=archived'));
   }, 120_000);
 
+  it('lets any operator change their own password with the keyboard alone, at 375 px, passing axe', async () => {
+    const own = (await addOperator(rig.h, 'viewer', 'olga@ops.example')).email;
+    const page = await rig.newPage({ viewport: { width: 375, height: 800 } });
+    await signIn(page, own);
+    await page.locator('header a', { hasText: 'Change your password' }).focus();
+    await page.keyboard.press('Enter');
+    await page.waitForURL(url('/account'));
+    expect(await rig.audit(page)).toEqual([]);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+    await page.locator('#current-password').focus();
+    await page.keyboard.type(OPERATOR_PASSWORD);
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('new-password');
+    await page.keyboard.type('a passphrase typed by keyboard');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('repeat-password');
+    await page.keyboard.type('a passphrase typed by keyboard');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(url('/account?done=password-changed'));
+    expect(await page.locator('[role=status]').textContent()).toBe('Your password is changed. Your other sessions have ended.');
+    expect(await rig.audit(page)).toEqual([]);
+  }, 120_000);
+
   it('shows the operators screen in German and Chinese', async () => {
     for (const [locale, heading] of [
       ['de-DE', 'Operatoren'],
