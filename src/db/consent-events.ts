@@ -1,7 +1,7 @@
 // The consent ledger: append-only, one gapless sequence, each event's hash chained to the one before
 // (GDPR Art. 7(1): consent must be demonstrable). Personal data (IP, user agent) sits outside the hash,
 // so erasing it leaves the chain verifiable.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { type Kysely, type Selectable, sql } from 'kysely';
 import { newId } from '../core/ids.js';
 import type { ConsentEventType, ConsentSource } from '../core/vocabulary.js';
@@ -57,7 +57,8 @@ type HashedEvent = Pick<ConsentEventRow, 'seq' | 'id' | 'type' | 'recipient_id' 
 /** What the chain commits to, in a fixed order. Changing this breaks every existing ledger. */
 export function eventHash(e: HashedEvent): string {
   const canonical = JSON.stringify([Number(e.seq), e.id, e.type, e.recipient_id, e.category_key, e.source, e.actor, e.detail, e.at, e.prev_hash]);
-  return createHash('sha256').update(canonical).digest('hex');
+  // One-shot: no Hash object per event (an import hashes a million; docs/performance.md "Import").
+  return hash('sha256', canonical, 'hex');
 }
 
 /**

@@ -36,7 +36,8 @@ export async function countDailyStats(trx: Kysely<Database>, increments: readonl
   const merged = new Map<string, DailyStat>();
   for (const i of increments) {
     const row = { day: i.at.slice(0, 10), metric: i.metric, categoryKey: i.categoryKey ?? '', source: i.source ?? '', count: 1 };
-    const key = JSON.stringify([row.day, row.metric, row.categoryKey, row.source]);
+    // NUL separates: no day, metric, category key or source contains one (a ledger event's counters are merged per event).
+    const key = `${row.day}\0${row.metric}\0${row.categoryKey}\0${row.source}`;
     const seen = merged.get(key);
     if (seen) seen.count += 1;
     else merged.set(key, row);

@@ -80,20 +80,9 @@ async function applyIn(trx: Kysely<Database>, ctx: BatchContext, rows: readonly 
       results.push({ line: row.line, status: 'refused', reason: `suppressed_${reason}` });
       continue;
     }
-    const unknown = Object.keys(row.subscriptions).find((k) => !ctx.categories.has(k));
-    if (unknown !== undefined) {
-      results.push({ line: row.line, status: 'invalid', reason: `subscriptions: unknown category "${unknown}"` });
-      continue;
-    }
-    const refusesTransactional = Object.entries(row.subscriptions).find(([k, s]) => s === 'unsubscribed' && ctx.categories.get(k)!.kind === 'transactional');
-    if (refusesTransactional) {
-      results.push({ line: row.line, status: 'refused', reason: `transactional_refusal: "${refusesTransactional[0]}" cannot be refused` });
-      continue;
-    }
-    // An archived category is offered to nobody (docs/api.md "Categories"); leaving one is still recorded.
-    const joinsArchived = Object.entries(row.subscriptions).find(([k, s]) => s === 'subscribed' && ctx.categories.get(k)!.archived);
-    if (joinsArchived) {
-      results.push({ line: row.line, status: 'refused', reason: `category_archived: "${joinsArchived[0]}" takes no new subscriptions` });
+    const problem = subscriptionProblem(row, ctx.categories);
+    if (problem) {
+      results.push({ line: row.line, ...problem });
       continue;
     }
     let person = people.get(email.canonical);
@@ -134,6 +123,24 @@ async function applyIn(trx: Kysely<Database>, ctx: BatchContext, rows: readonly 
   await writeSubscriptions(trx, [...subscriptions.values()]);
   await appendConsentEvents(trx, events);
   return results;
+}
+
+/** Why a row's subscriptions cannot be applied, in one pass: an unknown category first, then a refused
+ * transactional one, then joining an archived one (each the first of its kind in column order). */
+function subscriptionProblem(row: ImportRow, categories: ReadonlyMap<string, Category>): Omit<RowResult, 'line'> | undefined {
+  let refused: string | undefined;
+  let archived: string | undefined;
+  for (const key in row.subscriptions) {
+    const category = categories.get(key);
+    if (!category) return { status: 'invalid', reason: `subscriptions: unknown category "${key}"` };
+    const requested = row.subscriptions[key];
+    if (requested === 'unsubscribed' && category.kind === 'transactional') refused ??= key;
+    // An archived category is offered to nobody (docs/api.md "Categories"); leaving one is still recorded.
+    if (requested === 'subscribed' && category.archived) archived ??= key;
+  }
+  if (refused !== undefined) return { status: 'refused', reason: `transactional_refusal: "${refused}" cannot be refused` };
+  if (archived !== undefined) return { status: 'refused', reason: `category_archived: "${archived}" takes no new subscriptions` };
+  return undefined;
 }
 
 function updateProfile(person: StoredPerson, row: ImportRow, profile: Map<string, ProfilePatch>): boolean {
