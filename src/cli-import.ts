@@ -6,7 +6,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from './db/schema.js';
 import type { ImportSummary, RowResult } from './domain/imports/import-row.js';
 import { importRows } from './domain/imports/run-import.js';
-import { csvImportRows, ndjsonImportRows } from './http/import-rows.js';
+import { importRowsOffThread } from './http/import-rows-off-thread.js';
 
 const isNdjsonFile = (path: string) => /\.(ndjson|jsonl)$/i.test(path);
 
@@ -31,7 +31,7 @@ export async function importCommand(db: Kysely<Database>, hashKey: string, path:
     read += chunk.length;
   });
   const body = Readable.toWeb(file) as unknown as ReadableStream<Uint8Array>;
-  const rows = isNdjsonFile(path) ? ndjsonImportRows(body) : csvImportRows(body);
+  const rows = importRowsOffThread(body, isNdjsonFile(path) ? 'ndjson' : 'csv');
   const tty = process.stderr.isTTY === true;
   const started = Date.now();
   let seen = 0;

@@ -66,6 +66,24 @@ describe.each(testDialects())('compiled entry points on %s', (dialect) => {
       const templates = await fetch(`http://127.0.0.1:${port}/v1/templates`, { headers: { authorization: `Bearer ${key}` } });
       expect(templates.status).toBe(200);
       expect(JSON.stringify(await templates.json())).toContain('"confirm-subscription"');
+      // An import's rows are read on a worker thread started from dist/ (import-rows-off-thread.ts).
+      const auth = { authorization: `Bearer ${key}` };
+      const category = await fetch(`http://127.0.0.1:${port}/v1/categories`, {
+        method: 'POST',
+        headers: { ...auth, 'content-type': 'application/json' },
+        body: JSON.stringify({ key: 'news', name: 'News', kind: 'marketing' }),
+      });
+      expect(category.status).toBe(201);
+      const imported = await fetch(`http://127.0.0.1:${port}/v1/imports`, {
+        method: 'POST',
+        headers: { ...auth, 'content-type': 'text/csv' },
+        body: 'email,subscription:news\ncompiled@example.com,subscribed\nnot-an-address,subscribed\n',
+      });
+      const lines = (await imported.text())
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
+      expect(lines.map((l) => l.status ?? 'summary')).toEqual(['created', 'invalid', 'summary']);
       expect(await server.stop()).toBe(0);
     },
     SLOW,

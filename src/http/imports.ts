@@ -8,7 +8,7 @@ import { importBatches } from '../domain/imports/run-import.js';
 import { requireScope } from './auth.js';
 import { validate } from './body.js';
 import { type AppEnv, apiActor } from './env.js';
-import { csvImportRows, ndjsonImportRows } from './import-rows.js';
+import { importRowsOffThread } from './import-rows-off-thread.js';
 import { isNdjson } from './ndjson-lines.js';
 
 export const ImportQuery = z.object({ dryRun: z.enum(['true', 'false']).optional() });
@@ -19,7 +19,7 @@ export const imports = new Hono<AppEnv>().post('/', requireScope('recipients:wri
   const csv = /^text\/csv\b/i.test(type ?? '');
   if (!csv && !isNdjson(type)) throw new AppError('unsupported_media_type', 'Send the rows as text/csv or application/x-ndjson.');
   const body = c.req.raw.body ?? new ReadableStream<Uint8Array>({ start: (ctl) => ctl.close() });
-  const rows = csv ? csvImportRows(body) : ndjsonImportRows(body);
+  const rows = importRowsOffThread(body, csv ? 'csv' : 'ndjson');
   const { db, config } = c.var.deps;
   const results = importBatches(db, rows, { hashKey: config.hashKey, actor: apiActor(c.var.apiKeyId).actor, dryRun: dryRun === 'true' });
   c.header('Content-Type', 'application/x-ndjson; charset=utf-8');

@@ -1,0 +1,80 @@
+// The worker thread that reads import bodies (import-rows-off-thread.ts starts it): the same readers
+// as in-thread (import-rows.ts), so the main thread only applies rows to the database while the next
+// batch is parsed and checked here, on the other core (docs/performance.md "Import").
+import { type MessagePort, parentPort } from 'node:worker_threads';
+import type { ParsedRow } from '../domain/imports/import-row.js';
+import type { ImportFormat, ToReader, ToWorker } from './import-parse-protocol.js';
+import { csvImportRows, ndjsonImportRows } from './import-rows.js';
+
+parentPort?.on('message', (message: { port: MessagePort; format: ImportFormat; batchRows: number }) => {
+  void readSession(message.port, message.format, message.batchRows);
+});
+
+/** Resolves every waiter the next time `poke` is called: the body's reader and the batch sender both wait. */
+function signal(): { wait: () => Promise<void>; poke: () => void } {
+  let waiting: (() => void)[] = [];
+  return {
+    wait: () => new Promise<void>((resolve) => waiting.push(resolve)),
+    poke: () => {
+      const woken = waiting;
+      waiting = [];
+      for (const w of woken) w();
+    },
+  };
+}
+
+async function readSession(port: MessagePort, format: ImportFormat, batchRows: number): Promise<void> {
+  const post = (m: ToReader) => port.postMessage(m);
+  const changed = signal();
+  // Chunks asked for one ahead of the parser, one request at a time: constant memory.
+  const chunks: Uint8Array[] = [];
+  let asked = false;
+  let ended = false;
+  let cancelled = false;
+  // Batches the main thread will take: it grants one for each it takes, so at most two wait for it.
+  let credit = 0;
+  port.on('message', (m: ToWorker) => {
+    if (m.kind === 'chunk') {
+      chunks.push(m.chunk);
+      asked = false;
+    } else if (m.kind === 'end') ended = true;
+    else if (m.kind === 'more') credit += 1;
+    else cancelled = true;
+    changed.poke();
+  });
+  const ask = () => {
+    if (asked || ended || cancelled) return;
+    asked = true;
+    post({ kind: 'pull' });
+  };
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      ask();
+      while (chunks.length === 0 && !ended && !cancelled) await changed.wait();
+      const chunk = chunks.shift();
+      if (chunk) controller.enqueue(chunk);
+      else controller.close();
+      ask();
+    },
+  });
+  let batch: ParsedRow[] = [];
+  const send = async () => {
+    while (credit === 0 && !cancelled) await changed.wait();
+    credit -= 1;
+    post({ kind: 'rows', rows: batch });
+    batch = [];
+  };
+  try {
+    for await (const row of format === 'csv' ? csvImportRows(body) : ndjsonImportRows(body)) {
+      if (cancelled) break;
+      batch.push(row);
+      if (batch.length >= batchRows) await send();
+    }
+    if (!cancelled && batch.length) await send();
+    if (!cancelled) post({ kind: 'done' });
+  } catch (err) {
+    post({ kind: 'error', message: err instanceof Error ? err.message : String(err) });
+  } finally {
+    port.close();
+  }
+}

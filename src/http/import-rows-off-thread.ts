@@ -1,0 +1,104 @@
+// An import body read on another thread (import-parse-worker.ts): CSV parsing and the field checks
+// were a quarter of an import's CPU on the one thread that also writes the rows (docs/performance.md
+// "Import"). One reader thread per process, started at the first import and kept; each import talks
+// to it over its own channel. The rows come back in order, a batch at a time, at most two batches ahead.
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { MessageChannel, Worker } from 'node:worker_threads';
+import type { ParsedRow } from '../domain/imports/import-row.js';
+import type { ImportFormat, ToReader, ToWorker } from './import-parse-protocol.js';
+
+/** Rows per message: about one transaction of the import (run-import.ts). */
+const BATCH_ROWS = 1000;
+
+let shared: Worker | undefined;
+
+function readerThread(): Worker {
+  if (shared) return shared;
+  const worker = import.meta.url.endsWith('.ts') ? sourceWorker() : new Worker(new URL('./import-parse-worker.js', import.meta.url));
+  // Idle, it must not keep a CLI or a test process alive; a session's port does while it reads.
+  worker.unref();
+  const forget = () => {
+    if (shared === worker) shared = undefined;
+  };
+  worker.once('exit', forget);
+  worker.once('error', forget);
+  shared = worker;
+  return worker;
+}
+
+// From source (tests, tsx) the worker's TypeScript needs tsx's loader, registered in the worker before
+// its entry is imported (a loader given in execArgv is not in place for the entry of a worker).
+function sourceWorker(): Worker {
+  const api = createRequire(import.meta.url)
+    .resolve('tsx/esm/api')
+    .replace(/\.cjs$/, '.mjs');
+  const entry = new URL('./import-parse-worker.ts', import.meta.url).href;
+  const code = `import(${JSON.stringify(pathToFileURL(api).href)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); })`;
+  return new Worker(code, { eval: true });
+}
+
+/** The rows of a CSV or NDJSON body, read and checked on the reader thread. */
+export async function* importRowsOffThread(body: ReadableStream<Uint8Array>, format: ImportFormat): AsyncGenerator<ParsedRow> {
+  const worker = readerThread();
+  const { port1, port2 } = new MessageChannel();
+  const send = (m: ToWorker) => port1.postMessage(m);
+  const reader = body.getReader();
+  const batches: ParsedRow[][] = [];
+  let finished = false;
+  let failure: Error | undefined;
+  let wake: (() => void) | undefined;
+  const poke = () => {
+    const w = wake;
+    wake = undefined;
+    w?.();
+  };
+  const pump = async () => {
+    try {
+      const { done, value } = await reader.read();
+      send(done ? { kind: 'end' } : { kind: 'chunk', chunk: value });
+    } catch (err) {
+      // The client went away or the body broke: as when reading in-thread, the import stops here.
+      failure ??= err instanceof Error ? err : new Error(String(err));
+      send({ kind: 'cancel' });
+      poke();
+    }
+  };
+  port1.on('message', (m: ToReader) => {
+    if (m.kind === 'pull') void pump();
+    else if (m.kind === 'rows') batches.push(m.rows);
+    else if (m.kind === 'done') finished = true;
+    else failure ??= new Error(`the import reader failed: ${m.message}`);
+    poke();
+  });
+  const died = () => {
+    if (!finished) failure ??= new Error('the import reader thread stopped');
+    poke();
+  };
+  worker.once('exit', died);
+  // The reader thread's end of the channel went away without a word (the thread failed).
+  port1.once('close', died);
+  worker.postMessage({ port: port2, format, batchRows: BATCH_ROWS }, [port2]);
+  send({ kind: 'more' });
+  send({ kind: 'more' });
+  try {
+    for (;;) {
+      const batch = batches.shift();
+      if (batch) {
+        send({ kind: 'more' });
+        yield* batch;
+      } else if (failure) throw failure;
+      else if (finished) return;
+      else
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+        });
+    }
+  } finally {
+    worker.off('exit', died);
+    port1.close();
+    // Stopped early (the client went away, the import failed): the rest of the body is not read.
+    if (!finished) reader.cancel().catch(() => undefined);
+    else reader.releaseLock();
+  }
+}
