@@ -6,9 +6,22 @@ import { countDailyStats, type StatIncrement } from './daily-stats.js';
 import { isPostgres } from './dialect.js';
 import type { Database } from './schema.js';
 import { inTransaction } from './transaction.js';
-import { type AttemptOutcome, recordWebhookAttempt, type WebhookDeliveryRow } from './webhook-deliveries.js';
+import { type AttemptOutcome, recordWebhookAttempt } from './webhook-deliveries.js';
 
-export interface QueuedDelivery extends WebhookDeliveryRow {
+/** What sending a queued delivery needs, and no more (the read was a sixth of a delivery's CPU with every column). */
+export interface QueuedDelivery {
+  id: string;
+  event_id: string;
+  event_type: string;
+  event_at: string;
+  /** JSON of the event's data, never holding an address. */
+  payload: string;
+  recipient_id: string | null;
+  /** The address of a suppression event; erased with the person. */
+  email: string | null;
+  attempts: number;
+  next_attempt_at: string;
+  first_attempt_at: string | null;
   /** The recipient's address and external id now; null once they are erased (or for no recipient). */
   contact: { email: string; externalId: string | null } | null;
 }
@@ -19,18 +32,36 @@ export async function pendingWebhookBatch(db: Kysely<Database>, endpointId: stri
   const rows = await db
     .selectFrom('webhook_deliveries as d')
     .leftJoin('recipients as r', 'r.id', 'd.recipient_id')
-    .selectAll('d')
+    .select([
+      'd.id',
+      'd.event_id',
+      'd.event_type',
+      'd.event_at',
+      'd.payload',
+      'd.recipient_id',
+      'd.email',
+      'd.attempts',
+      'd.next_attempt_at',
+      'd.first_attempt_at',
+    ])
     .select(['r.email as contact_email', 'r.external_id as contact_external_id'])
     .where('d.endpoint_id', '=', endpointId)
     .where('d.status', '=', 'pending')
     .orderBy('d.position')
     .limit(limit)
     .execute();
-  return rows.map(({ contact_email, contact_external_id, ...d }) => ({
-    ...d,
-    position: Number(d.position),
-    latency_ms: d.latency_ms === null ? null : Number(d.latency_ms),
-    contact: contact_email === null ? null : { email: contact_email, externalId: contact_external_id },
+  return rows.map((r) => ({
+    id: r.id,
+    event_id: r.event_id,
+    event_type: r.event_type,
+    event_at: r.event_at,
+    payload: r.payload,
+    recipient_id: r.recipient_id,
+    email: r.email,
+    attempts: Number(r.attempts),
+    next_attempt_at: r.next_attempt_at,
+    first_attempt_at: r.first_attempt_at,
+    contact: r.contact_email === null ? null : { email: r.contact_email, externalId: r.contact_external_id },
   }));
 }
 
