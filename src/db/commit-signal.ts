@@ -28,18 +28,26 @@ export function onOutboxCommit(db: Kysely<Database>, listener: () => void): () =
   return () => signal.listeners.delete(listener);
 }
 
-/** Marks the connection `trx` writes on: its listeners run once that work has committed. */
+/** Marks the connection `trx` writes on: its listeners run once that work has committed. A write
+ * through the handle itself (no transaction) has committed already: its listeners run at once. */
 export async function markOutboxWritten(trx: Kysely<Database>): Promise<void> {
+  const committed = trx.isTransaction ? undefined : signals.get(trx);
+  if (committed) return wakeSoon(committed);
   await trx.getExecutor().provideConnection(async (connection) => {
     marked.add(connection);
   });
 }
 
+// After the caller that committed has moved on: a listener never runs inside a caller's await.
+function wakeSoon(signal: CommitSignal): void {
+  if (signal.listeners.size === 0) return;
+  setImmediate(() => {
+    for (const listener of signal.listeners) listener();
+  });
+}
+
 /** `inner`, telling `signal`'s listeners about each commit of a marked connection. */
 export function signallingCommits(inner: Driver, signal: CommitSignal): Driver {
-  const wake = () => {
-    for (const listener of signal.listeners) listener();
-  };
   return {
     init: () => inner.init(),
     acquireConnection: () => inner.acquireConnection(),
@@ -55,8 +63,7 @@ export function signallingCommits(inner: Driver, signal: CommitSignal): Driver {
     releaseConnection: async (c: DatabaseConnection) => {
       const committed = marked.delete(c);
       await inner.releaseConnection(c);
-      // After the handler that committed has moved on: a listener never runs inside a caller's await.
-      if (committed && signal.listeners.size > 0) setImmediate(wake);
+      if (committed) wakeSoon(signal);
     },
     destroy: () => inner.destroy(),
   };

@@ -51,6 +51,19 @@ describe.each(testDialects())('webhook delivery without waiting for a tick on %s
     expect(new Set(ids).size).toBe(6);
   });
 
+  it('is woken by the events of a notice too', async () => {
+    await h.request('PUT', '/v1/recipients', { body: { email: 'reader@example.com', subscriptions: { news: 'subscribed' } } });
+    const before = rx.received.length;
+    const data = { headline: 'Hi', intro: 'Text', ctaLabel: 'Read', ctaUrl: 'https://example.com/' };
+    const sent = await (await h.request('POST', '/v1/notices', { body: { to: 'reader@example.com', category: 'news', template: 'newsletter', data } })).json();
+    expect(sent.status).toBe('sent');
+    // From the answer: the first notice of a process compiles its template, which takes its time.
+    const started = performance.now();
+    await until(() => rx.received.slice(before).some((r) => r.json.type === 'notice.sent'), 5000);
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(rx.received.slice(before).find((r) => r.json.type === 'notice.sent')!.json.data.noticeId).toBe(sent.id);
+  });
+
   it('signals after the commit only, and not for a transaction rolled back', async () => {
     const db = h.handle.db;
     const seen: boolean[] = [];
