@@ -23,8 +23,7 @@ import { type Server, startServer } from './support/processes.js';
 
 // Three pages of 500: the stop comes during the first, so the second instance has real work left.
 const AUDIENCE = 1_100;
-// Long enough for the page under way at SIGTERM (5 provider calls at 2 a second) to finish and hand its lease back.
-const GRACE_SECONDS = 5;
+const GRACE_SECONDS = 8;
 
 /** A request whose body arrives in two parts; resolves with the answer once the second part is sent. */
 function slowRequest(url: string, method: string, headers: Record<string, string>, first: string) {
