@@ -26,35 +26,26 @@ function signal(): { wait: () => Promise<void>; poke: () => void } {
 async function readSession(port: MessagePort, format: ImportFormat, batchRows: number): Promise<void> {
   const post = (m: ToReader) => port.postMessage(m);
   const changed = signal();
-  // Chunks asked for one ahead of the parser, one request at a time: constant memory.
+  // Chunks the main thread sends ahead of the parser; each one taken is acknowledged, so it sends another.
   const chunks: Uint8Array[] = [];
-  let asked = false;
   let ended = false;
   let cancelled = false;
   // Batches the main thread will take: it grants one for each it takes, so at most two wait for it.
   let credit = 0;
   port.on('message', (m: ToWorker) => {
-    if (m.kind === 'chunk') {
-      chunks.push(m.chunk);
-      asked = false;
-    } else if (m.kind === 'end') ended = true;
+    if (m.kind === 'chunk') chunks.push(m.chunk);
+    else if (m.kind === 'end') ended = true;
     else if (m.kind === 'more') credit += 1;
     else cancelled = true;
     changed.poke();
   });
-  const ask = () => {
-    if (asked || ended || cancelled) return;
-    asked = true;
-    post({ kind: 'pull' });
-  };
   const body = new ReadableStream<Uint8Array>({
     async pull(controller) {
-      ask();
       while (chunks.length === 0 && !ended && !cancelled) await changed.wait();
-      const chunk = chunks.shift();
-      if (chunk) controller.enqueue(chunk);
-      else controller.close();
-      ask();
+      const chunk = cancelled ? undefined : chunks.shift();
+      if (!chunk) return controller.close();
+      post({ kind: 'taken' });
+      controller.enqueue(chunk);
     },
   });
   let batch: ParsedRow[] = [];

@@ -10,6 +10,8 @@ import type { ImportFormat, ToReader, ToWorker } from './import-parse-protocol.j
 
 /** Rows per message: about one transaction of the import (run-import.ts). */
 const BATCH_ROWS = 1000;
+/** Body chunks sent before the parser has taken them (a network chunk is up to 64 KB, a file's 256 KB). */
+const CHUNKS_AHEAD = 4;
 
 let shared: Worker | undefined;
 
@@ -53,20 +55,39 @@ export async function* importRowsOffThread(body: ReadableStream<Uint8Array>, for
     wake = undefined;
     w?.();
   };
+  // The body is sent a few chunks ahead of the parser, so it has input while this thread is busy
+  // writing a batch; each chunk it takes lets one more go (memory: CHUNKS_AHEAD chunks).
+  let inFlight = 0;
+  let reading = false;
+  let bodyDone = false;
   const pump = async () => {
+    if (reading) return;
+    reading = true;
     try {
-      const { done, value } = await reader.read();
-      send(done ? { kind: 'end' } : { kind: 'chunk', chunk: value });
+      while (inFlight < CHUNKS_AHEAD && !bodyDone && !failure) {
+        const { done, value } = await reader.read();
+        if (done) {
+          bodyDone = true;
+          send({ kind: 'end' });
+        } else {
+          inFlight += 1;
+          send({ kind: 'chunk', chunk: value });
+        }
+      }
     } catch (err) {
       // The client went away or the body broke: as when reading in-thread, the import stops here.
       failure ??= err instanceof Error ? err : new Error(String(err));
       send({ kind: 'cancel' });
       poke();
+    } finally {
+      reading = false;
     }
   };
   port1.on('message', (m: ToReader) => {
-    if (m.kind === 'pull') void pump();
-    else if (m.kind === 'rows') batches.push(m.rows);
+    if (m.kind === 'taken') {
+      inFlight -= 1;
+      void pump();
+    } else if (m.kind === 'rows') batches.push(m.rows);
     else if (m.kind === 'done') finished = true;
     else failure ??= new Error(`the import reader failed: ${m.message}`);
     poke();
@@ -81,6 +102,7 @@ export async function* importRowsOffThread(body: ReadableStream<Uint8Array>, for
   worker.postMessage({ port: port2, format, batchRows: BATCH_ROWS }, [port2]);
   send({ kind: 'more' });
   send({ kind: 'more' });
+  void pump();
   try {
     for (;;) {
       const batch = batches.shift();
