@@ -17,7 +17,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, warn: (message: string) => vo
 }
 
 export async function openAndMigrate(config: Config): Promise<DatabaseHandle> {
-  const handle = openDatabase(config.databaseUrl, { sqliteSynchronous: config.sqliteSynchronous });
+  const handle = openDatabase(config.databaseUrl, { sqliteSynchronous: config.sqliteSynchronous, checkpointInBackground: true });
   await migrateToLatest(handle.db);
   return handle;
 }

@@ -20,6 +20,7 @@ import { attachCommitSignal, type CommitSignal, createCommitSignal, signallingCo
 import { FACTS_OF_ONE_POSTGRES, FACTS_OF_ONE_SQLITE } from './eligibility-facts.js';
 import { attachHotReader, attachPostgresHotReader } from './hot-reads.js';
 import type { Database } from './schema.js';
+import { BACKSTOP_WAL_PAGES, startWalCheckpointer } from './wal-checkpointer.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -42,14 +43,16 @@ export interface OpenOptions {
    * (synchronous_commit = on). docs/operations.md, "Durability".
    */
   sqliteSynchronous?: 'FULL' | 'NORMAL';
+  /** A long-running process on a SQLite file (the server, the CLI): WAL checkpoints on a worker thread (wal-checkpointer.ts). */
+  checkpointInBackground?: boolean;
 }
 
 export function openDatabase(url: string, opts: OpenOptions = {}): DatabaseHandle {
   if (/^postgres(ql)?:\/\//.test(url)) return openPostgres(url);
-  return openSqlite(url === ':memory:' ? ':memory:' : url.replace(/^file:/, ''), opts.sqliteSynchronous ?? 'NORMAL');
+  return openSqlite(url === ':memory:' ? ':memory:' : url.replace(/^file:/, ''), opts.sqliteSynchronous ?? 'NORMAL', opts.checkpointInBackground === true);
 }
 
-function openSqlite(path: string, synchronous: 'FULL' | 'NORMAL'): DatabaseHandle {
+function openSqlite(path: string, synchronous: 'FULL' | 'NORMAL', backgroundCheckpoints: boolean): DatabaseHandle {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const sqlite = new SQLite(path);
   sqlite.pragma('journal_mode = WAL');
@@ -67,11 +70,14 @@ function openSqlite(path: string, synchronous: 'FULL' | 'NORMAL'): DatabaseHandl
   attachCommitSignal(db, signal);
   const reader = path === ':memory:' ? undefined : openHotReader(path);
   if (reader) attachHotReader(db, reader, FACTS_OF_ONE_SQLITE);
+  const checkpointer = backgroundCheckpoints && path !== ':memory:' ? startWalCheckpointer(path, synchronous) : undefined;
+  if (checkpointer) sqlite.pragma(`wal_autocheckpoint = ${BACKSTOP_WAL_PAGES}`);
   return {
     db,
     dialect: 'sqlite',
     sqlite,
     close: async () => {
+      await checkpointer?.stop();
       await db.destroy();
       reader?.close();
     },

@@ -50,7 +50,7 @@ const fetch =
           // As production runs it (templates compiled once, not re-read per send as in development);
           // RESEND_* from the environment: the notices bench points the app at its fake Resend.
           config: parseConfig({ ...BENCH_ENV, NODE_ENV: 'production', PUBLIC_URL: 'https://prefs.example.com', DATABASE_URL: databaseUrl!, ...resendEnv() }),
-          db: openDatabase(databaseUrl!).db,
+          db: openDatabase(databaseUrl!, { checkpointInBackground: true }).db,
           apiKeyCache: createApiKeyCache(),
           categoryCache: createCategoryCache(),
         }).fetch;
