@@ -2,7 +2,7 @@
 // (imports, the ledger and its outbox). Kysely's builder parsed, froze and compiled every value of a
 // multi-row insert: 39% of an import's CPU (docs/performance.md "Import"). Table and column names here
 // are constants of the calling repository, never input; every value is a bound parameter.
-import { CompiledQuery, type Kysely } from 'kysely';
+import { CompiledQuery, type Kysely, type QueryResult } from 'kysely';
 import { isPostgres } from './dialect.js';
 import type { Database } from './schema.js';
 
@@ -20,6 +20,20 @@ function valuesList(postgres: boolean, rows: number, columns: number): string {
     tuples.push(`(${slots.join(', ')})`);
   }
   return tuples.join(', ');
+}
+
+// The statement texts, built once: each is kilobytes, and a text built afresh per statement is also
+// hashed afresh by the statement cache's lookup (both were 3–4% of an import, docs/performance.md "Import").
+const texts = new Map<string, string>();
+
+function insertText(postgres: boolean, table: string, columns: readonly string[], rows: number, tail: string): string {
+  const key = `${postgres ? 'pg' : 'sqlite'} ${table} ${columns.length} ${rows} ${tail} ${columns.join(',')}`;
+  let text = texts.get(key);
+  if (text === undefined) {
+    text = `insert into ${table} (${columns.join(', ')}) values ${valuesList(postgres, rows, columns.length)} ${tail}`;
+    texts.set(key, text);
+  }
+  return text;
 }
 
 /** How many rows the next statement takes: full runs, then the rest in powers of two (64, 32 … 1). */
@@ -41,18 +55,43 @@ export async function insertRows<R = Record<string, unknown>>(
   rows: readonly (readonly SqlValue[])[],
   tail = '',
 ): Promise<R[]> {
-  const postgres = isPostgres(trx);
   const out: R[] = [];
+  await eachInsert<R>(trx, table, columns, rows, tail, (result) => {
+    for (const r of result.rows) out.push(r);
+  });
+  return out;
+}
+
+/** The same, answering how many rows went in (TAIL without `returning`: an `on conflict do nothing`). */
+export async function insertRowsCounted(
+  trx: Kysely<Database>,
+  table: string,
+  columns: readonly string[],
+  rows: readonly (readonly SqlValue[])[],
+  tail = '',
+): Promise<number> {
+  let inserted = 0;
+  await eachInsert(trx, table, columns, rows, tail, (result) => {
+    inserted += Number(result.numAffectedRows ?? 0);
+  });
+  return inserted;
+}
+
+async function eachInsert<R>(
+  trx: Kysely<Database>,
+  table: string,
+  columns: readonly string[],
+  rows: readonly (readonly SqlValue[])[],
+  tail: string,
+  took: (result: QueryResult<R>) => void,
+): Promise<void> {
+  const postgres = isPostgres(trx);
   for (let i = 0, n = 0; i < rows.length; i += n) {
     n = nextRun(rows.length - i);
-    const part = rows.slice(i, i + n);
-    const text = `insert into ${table} (${columns.join(', ')}) values ${valuesList(postgres, part.length, columns.length)} ${tail}`;
     const params: SqlValue[] = [];
-    for (const row of part) for (const v of row) params.push(v);
-    const result = await trx.executeQuery<R>(CompiledQuery.raw(text, params));
-    for (const r of result.rows) out.push(r);
+    for (let r = i; r < i + n; r++) for (const v of rows[r]!) params.push(v);
+    took(await trx.executeQuery<R>(CompiledQuery.raw(insertText(postgres, table, columns, n, tail), params)));
   }
-  return out;
 }
 
 /**

@@ -2,7 +2,7 @@
 // goes in once, in order, whatever the count (full runs and a power-of-two rest); values are bound, so
 // SQL in them is stored as text; a conflict clause and RETURNING work across runs.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { insertRows, selectByList } from '../../src/db/raw-rows.js';
+import { insertRows, insertRowsCounted, selectByList } from '../../src/db/raw-rows.js';
 import { type Harness, makeHarness, testDialects } from '../support/harness.js';
 
 const HOSTILE = ["'); drop table rate_limits; --", 'a"b\\c', '😀 ünïcode', '$1 ? :x @y'];
@@ -26,6 +26,15 @@ describe.each(testDialects())('raw multi-row writes on %s', (dialect) => {
     const again = await insertRows(h.handle.db, 'rate_limits', ['key', 'hits', 'window_ends_at'], rows.slice(0, 7), 'on conflict do nothing returning key');
     expect(again).toEqual([]);
     expect(await insertRows(h.handle.db, 'rate_limits', ['key', 'hits', 'window_ends_at'], [])).toEqual([]);
+  });
+
+  it('counts the rows that went in, across runs, leaving out those a conflict skipped', async () => {
+    const rows = Array.from({ length: 137 }, (_, i) => [`counted#${i}`, i, '2030-01-01T00:00:00.000Z']);
+    const columns = ['key', 'hits', 'window_ends_at'];
+    expect(await insertRowsCounted(h.handle.db, 'rate_limits', columns, rows.slice(0, 40), 'on conflict do nothing')).toBe(40);
+    // 40 of these are there already: 97 go in, over full runs and a power-of-two rest.
+    expect(await insertRowsCounted(h.handle.db, 'rate_limits', columns, rows, 'on conflict do nothing')).toBe(97);
+    expect(await insertRowsCounted(h.handle.db, 'rate_limits', columns, [])).toBe(0);
   });
 
   it('binds a list as one parameter, hostile text included', async () => {

@@ -118,7 +118,7 @@ async function applyIn(trx: Kysely<Database>, ctx: BatchContext, rows: readonly 
 
   const inserted = await insertPeople(trx, fresh);
   // An address a concurrent writer stored after our read: this batch is retried from the start.
-  if (inserted.size !== fresh.length) throw Object.assign(new Error('concurrent import'), { code: '40001' });
+  if (inserted !== fresh.length) throw Object.assign(new Error('concurrent import'), { code: '40001' });
   await writeProfiles(trx, profile, at);
   await writeSubscriptions(trx, [...subscriptions.values()]);
   await appendConsentEvents(trx, events);
