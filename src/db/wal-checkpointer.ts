@@ -39,6 +39,8 @@ export function startWalCheckpointer(path: string, synchronous: 'FULL' | 'NORMAL
   const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
   return {
     stop: async () => {
+      // Waited for: unreferenced, the process could end in the wait, before its caller is done.
+      worker.ref();
       worker.postMessage('stop');
       await exited;
     },
