@@ -72,7 +72,13 @@ export async function deleteErasedSuppression(trx: Kysely<Database>, emailHash: 
  */
 export async function checkpointAndTruncateWal(db: Kysely<Database>): Promise<boolean> {
   if (isPostgres(db)) return true;
-  const result = await sql<{ busy: number; log: number; checkpointed: number }>`pragma wal_checkpoint(TRUNCATE)`.execute(db);
-  const row = result.rows[0];
-  return row === undefined || Number(row.busy) === 0;
+  // The background checkpointer (wal-checkpointer.ts) may hold the checkpoint lock for a moment, and
+  // SQLite answers busy at once rather than wait for it: a few tries, 20 ms apart.
+  for (let attempt = 1; ; attempt++) {
+    const result = await sql<{ busy: number; log: number; checkpointed: number }>`pragma wal_checkpoint(TRUNCATE)`.execute(db);
+    const row = result.rows[0];
+    if (row === undefined || Number(row.busy) === 0) return true;
+    if (attempt === 5) return false;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }
