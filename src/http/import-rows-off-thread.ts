@@ -10,8 +10,9 @@ import type { ImportFormat, ToReader, ToWorker } from './import-parse-protocol.j
 
 /** Rows per message: about one transaction of the import (run-import.ts). */
 const BATCH_ROWS = 1000;
-/** Body chunks sent before the parser has taken them (a network chunk is up to 64 KB, a file's 256 KB). */
-const CHUNKS_AHEAD = 4;
+/** Body bytes sent before the parser has taken them: a few batches' worth, since network chunks can be
+ * a few KB each and this thread sends more only between the statements of the batch it is writing. */
+const BYTES_AHEAD = 1 << 20;
 
 let shared: Worker | undefined;
 
@@ -56,21 +57,23 @@ export async function* importRowsOffThread(body: ReadableStream<Uint8Array>, for
     w?.();
   };
   // The body is sent a few chunks ahead of the parser, so it has input while this thread is busy
-  // writing a batch; each chunk it takes lets one more go (memory: CHUNKS_AHEAD chunks).
-  let inFlight = 0;
+  // writing a batch; each chunk it takes lets more go (memory: BYTES_AHEAD and one chunk).
+  const inFlight: number[] = [];
+  let bytesInFlight = 0;
   let reading = false;
   let bodyDone = false;
   const pump = async () => {
     if (reading) return;
     reading = true;
     try {
-      while (inFlight < CHUNKS_AHEAD && !bodyDone && !failure) {
+      while (bytesInFlight < BYTES_AHEAD && !bodyDone && !failure) {
         const { done, value } = await reader.read();
         if (done) {
           bodyDone = true;
           send({ kind: 'end' });
         } else {
-          inFlight += 1;
+          inFlight.push(value.byteLength);
+          bytesInFlight += value.byteLength;
           send({ kind: 'chunk', chunk: value });
         }
       }
@@ -85,7 +88,7 @@ export async function* importRowsOffThread(body: ReadableStream<Uint8Array>, for
   };
   port1.on('message', (m: ToReader) => {
     if (m.kind === 'taken') {
-      inFlight -= 1;
+      bytesInFlight -= inFlight.shift() ?? 0;
       void pump();
     } else if (m.kind === 'rows') batches.push(m.rows);
     else if (m.kind === 'done') finished = true;
