@@ -1,7 +1,7 @@
 // HMAC-SHA256 (RFC 2104) as two one-shot hashes over pads computed once per key: the padded key (and
 // any constant start of the message) is XORed and copied once, not per call. Byte for byte what
 // createHmac gives (test/unit/hmac.test.ts). One-shot `hash` allocates no Hash objects: it measured
-// about half the time of createHmac (docs/performance.md "Link signing", "Import").
+// about half the time of createHmac (docs/performance.md "Link signing", "The import on two threads").
 import { createHash, hash } from 'node:crypto';
 
 const BLOCK_BYTES = 64;

@@ -1,6 +1,6 @@
 // SQLite's WAL checkpoints, moved off the thread that answers requests. By default the connection that
 // commits past 1,000 WAL pages copies them into the database file and syncs it, inside that commit: an
-// import's writes and a one-click's commit paid for it (docs/performance.md "Import"). Here a worker
+// import's writes and a one-click's commit paid for it (docs/performance.md "The import on two threads"). Here a worker
 // thread with its own connection runs a PASSIVE checkpoint (it never waits for, or blocks, a reader or
 // the writer) a few times a second, so the WAL stays short and commits only append. The request
 // thread's own checkpoint stays as a backstop at a larger size, should this thread fall behind or stop.

@@ -1,6 +1,6 @@
 // The worker thread that reads import bodies (import-rows-off-thread.ts starts it): the same readers
 // as in-thread (import-rows.ts), so the main thread only applies rows to the database while the next
-// batch is parsed and checked here, on the other core (docs/performance.md "Import").
+// batch is parsed and checked here, on the other core (docs/performance.md "The import on two threads").
 import { type MessagePort, parentPort } from 'node:worker_threads';
 import type { ParsedRow } from '../domain/imports/import-row.js';
 import type { ImportFormat, ToReader, ToWorker } from './import-parse-protocol.js';

@@ -1,6 +1,6 @@
 // An import body read on another thread (import-parse-worker.ts): CSV parsing and the field checks
 // were a quarter of an import's CPU on the one thread that also writes the rows (docs/performance.md
-// "Import"). One reader thread per process, started at the first import and kept; each import talks
+// "The import on two threads"). One reader thread per process, started at the first import and kept; each import talks
 // to it over its own channel. The rows come back in order, a batch at a time, at most two batches ahead.
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
@@ -56,7 +56,7 @@ export async function* importRowsOffThread(body: ReadableStream<Uint8Array>, for
     wake = undefined;
     w?.();
   };
-  // The body is sent a few chunks ahead of the parser, so it has input while this thread is busy
+  // The body is sent up to BYTES_AHEAD ahead of the parser, so it has input while this thread is busy
   // writing a batch; each chunk it takes lets more go (memory: BYTES_AHEAD and one chunk).
   const inFlight: number[] = [];
   let bytesInFlight = 0;
