@@ -4,27 +4,19 @@
 import { CompiledQuery, type Kysely } from 'kysely';
 import { countDailyStats, type StatIncrement } from './daily-stats.js';
 import { isPostgres } from './dialect.js';
-import type { Database } from './schema.js';
+import type { Database, WebhookDeliveriesTable } from './schema.js';
 import { inTransaction } from './transaction.js';
 import { type AttemptOutcome, recordWebhookAttempt } from './webhook-deliveries.js';
+import { updateWebhookEndpoint } from './webhook-endpoints.js';
 
 /** What sending a queued delivery needs, and no more (reading every column cost about a tenth of a delivery's CPU in-process). */
-export interface QueuedDelivery {
-  id: string;
-  event_id: string;
-  event_type: string;
-  event_at: string;
-  /** JSON of the event's data, never holding an address. */
-  payload: string;
-  recipient_id: string | null;
-  /** The address of a suppression event; erased with the person. */
-  email: string | null;
-  attempts: number;
-  next_attempt_at: string;
-  first_attempt_at: string | null;
+export type QueuedDelivery = Pick<
+  WebhookDeliveriesTable,
+  'id' | 'event_id' | 'event_type' | 'event_at' | 'payload' | 'recipient_id' | 'email' | 'attempts' | 'next_attempt_at' | 'first_attempt_at'
+> & {
   /** The recipient's address and external id now; null once they are erased (or for no recipient). */
   contact: { email: string; externalId: string | null } | null;
-}
+};
 
 // The first `limit` pending deliveries of an endpoint in queue order, with each recipient's current
 // address: nothing after the first goes out before it does.
@@ -131,11 +123,7 @@ export async function recordWebhookBatch(db: Kysely<Database>, batch: BatchOutco
     if (batch.failed) await recordWebhookAttempt(trx, batch.failed.id, batch.failed.outcome);
     if (batch.disable) {
       const at = batch.disable.at;
-      await trx
-        .updateTable('webhook_endpoints')
-        .set({ enabled: 0, disabled_reason: 'failing', disabled_at: at, updated_at: at })
-        .where('id', '=', batch.disable.endpointId)
-        .execute();
+      await updateWebhookEndpoint(trx, batch.disable.endpointId, { enabled: 0, disabled_reason: 'failing', disabled_at: at, updated_at: at });
     }
   });
 }

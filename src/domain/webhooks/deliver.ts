@@ -75,11 +75,12 @@ async function serveEndpoint(db: Kysely<Database>, id: string, owner: string, op
       const leaseUntil = t.getTime() + leaseMs;
       const endpoint = await leaseWebhookEndpoint(db, id, owner, t.toISOString(), new Date(leaseUntil).toISOString());
       if (!endpoint) return;
-      const queued = await pendingWebhookBatch(db, id, Math.min(BATCH, max - served));
+      const wanted = Math.min(BATCH, max - served);
+      const queued = await pendingWebhookBatch(db, id, wanted);
       const send = webhookSender(endpoint.url, opts);
       const keys = liveSecrets(endpoint, t).map(signingKey);
       const delivered: Delivered[] = [];
-      let stopped = queued.length < Math.min(BATCH, max - served);
+      let stopped = queued.length < wanted;
       for (const d of queued) {
         const sentAt = now();
         if (d.next_attempt_at > sentAt.toISOString()) {
