@@ -1,7 +1,7 @@
 // Mail jobs (migration 0095): what a page promised to mail, on record before it answered. Taken under a
 // lease, so that of several instances one runs a job at a time, and one that died holding it lets go
 // when the lease ends.
-import type { Kysely } from 'kysely';
+import type { ExpressionBuilder, Kysely } from 'kysely';
 import type { Database, MailJobsTable } from './schema.js';
 
 export type MailJobKind = MailJobsTable['kind'];
@@ -21,29 +21,24 @@ export async function insertMailJob(db: Kysely<Database>, job: Omit<MailJob, 'at
     .execute();
 }
 
+// Nobody holds the job: never taken, or its lease has ended.
+const free = (now: string) => (eb: ExpressionBuilder<Database, 'mail_jobs'>) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<=', now)]);
+
 // The ids of jobs nobody holds (never taken, or their lease ended), oldest first.
 export async function listFreeMailJobs(db: Kysely<Database>, now: string, limit: number): Promise<string[]> {
-  const rows = await db
-    .selectFrom('mail_jobs')
-    .select('id')
-    .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<=', now)]))
-    .orderBy('created_at')
-    .orderBy('id')
-    .limit(limit)
-    .execute();
+  const rows = await db.selectFrom('mail_jobs').select('id').where(free(now)).orderBy('created_at').orderBy('id').limit(limit).execute();
   return rows.map((r) => r.id);
 }
 
 // Takes one job until `until` if nobody holds it: the conditional update decides between instances.
 export async function leaseMailJob(db: Kysely<Database>, id: string, now: string, until: string): Promise<MailJob | undefined> {
-  const taken = await db
+  const row = await db
     .updateTable('mail_jobs')
     .set((eb) => ({ lease_until: until, attempts: eb('attempts', '+', 1) }))
     .where('id', '=', id)
-    .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<=', now)]))
+    .where(free(now))
+    .returningAll()
     .executeTakeFirst();
-  if (Number(taken.numUpdatedRows) === 0) return undefined;
-  const row = await db.selectFrom('mail_jobs').selectAll().where('id', '=', id).executeTakeFirst();
   return row && { id: row.id, kind: row.kind, recipientId: row.recipient_id, subjectId: row.subject_id, attempts: Number(row.attempts) };
 }
 
