@@ -11,7 +11,6 @@ import { enqueueWebhookEvents, type OutboxEvent } from './webhook-outbox.js';
 export type NoticeRow = Selectable<NoticesTable>;
 export type NewNoticeRow = Insertable<NoticesTable>;
 
-// Inserts notices in chunks that stay under every dialect's parameter limit.
 // Every column a new notice may set, in one fixed order: one statement shape whatever the notice's status
 // (raw-rows.ts; Kysely's builder compiling the eighteen values was a fifth of a single notice's CPU).
 const NOTICE_COLUMNS = [
@@ -38,6 +37,7 @@ const NOTICE_COLUMNS = [
   'updated_at',
 ] as const satisfies readonly (keyof NewNoticeRow)[];
 
+// Inserts notices in statements that stay under every dialect's parameter limit (raw-rows.ts).
 export async function insertNotices(db: Kysely<Database>, rows: readonly NewNoticeRow[]): Promise<void> {
   const values = rows.map((row) => NOTICE_COLUMNS.map((column): SqlValue => row[column] ?? null));
   await insertRows(db, 'notices', NOTICE_COLUMNS, values);
