@@ -27,7 +27,7 @@ function valuesList(postgres: boolean, rows: number, columns: number): string {
 const texts = new Map<string, string>();
 
 function insertText(postgres: boolean, table: string, columns: readonly string[], rows: number, tail: string): string {
-  const key = `${postgres ? 'pg' : 'sqlite'} ${table} ${columns.length} ${rows} ${tail} ${columns.join(',')}`;
+  const key = `${postgres ? 'pg' : 'sqlite'} ${table} ${rows} ${tail} ${columns.join(',')}`;
   let text = texts.get(key);
   if (text === undefined) {
     text = `insert into ${table} (${columns.join(', ')}) values ${valuesList(postgres, rows, columns.length)} ${tail}`;

@@ -2,6 +2,7 @@
 // as in-thread (import-rows.ts), so the main thread only applies rows to the database while the next
 // batch is parsed and checked here, on the other core (docs/performance.md "The import on two threads").
 import { type MessagePort, parentPort } from 'node:worker_threads';
+import { changeSignal } from '../core/change-signal.js';
 import type { ParsedRow } from '../domain/imports/import-row.js';
 import type { ImportFormat, ToReader, ToWorker } from './import-parse-protocol.js';
 import { csvImportRows, ndjsonImportRows } from './import-rows.js';
@@ -10,22 +11,10 @@ parentPort?.on('message', (message: { port: MessagePort; format: ImportFormat; b
   void readSession(message.port, message.format, message.batchRows);
 });
 
-/** Resolves every waiter the next time `poke` is called: the body's reader and the batch sender both wait. */
-function signal(): { wait: () => Promise<void>; poke: () => void } {
-  let waiting: (() => void)[] = [];
-  return {
-    wait: () => new Promise<void>((resolve) => waiting.push(resolve)),
-    poke: () => {
-      const woken = waiting;
-      waiting = [];
-      for (const w of woken) w();
-    },
-  };
-}
-
 async function readSession(port: MessagePort, format: ImportFormat, batchRows: number): Promise<void> {
   const post = (m: ToReader) => port.postMessage(m);
-  const changed = signal();
+  // The body's reader and the batch sender both wait on it.
+  const changed = changeSignal();
   // Chunks the main thread sends ahead of the parser; each one taken is acknowledged, so it sends another.
   const chunks: Uint8Array[] = [];
   let ended = false;

@@ -5,6 +5,7 @@
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { MessageChannel, Worker } from 'node:worker_threads';
+import { changeSignal } from '../core/change-signal.js';
 import type { ParsedRow } from '../domain/imports/import-row.js';
 import type { ImportFormat, ToReader, ToWorker } from './import-parse-protocol.js';
 
@@ -50,12 +51,7 @@ export async function* importRowsOffThread(body: ReadableStream<Uint8Array>, for
   const batches: ParsedRow[][] = [];
   let finished = false;
   let failure: Error | undefined;
-  let wake: (() => void) | undefined;
-  const poke = () => {
-    const w = wake;
-    wake = undefined;
-    w?.();
-  };
+  const changed = changeSignal();
   // The body is sent up to BYTES_AHEAD ahead of the parser, so it has input while this thread is busy
   // writing a batch; each chunk it takes lets more go (memory: BYTES_AHEAD and one chunk).
   const inFlight: number[] = [];
@@ -81,7 +77,7 @@ export async function* importRowsOffThread(body: ReadableStream<Uint8Array>, for
       // The client went away or the body broke: as when reading in-thread, the import stops here.
       failure ??= err instanceof Error ? err : new Error(String(err));
       send({ kind: 'cancel' });
-      poke();
+      changed.poke();
     } finally {
       reading = false;
     }
@@ -93,11 +89,11 @@ export async function* importRowsOffThread(body: ReadableStream<Uint8Array>, for
     } else if (m.kind === 'rows') batches.push(m.rows);
     else if (m.kind === 'done') finished = true;
     else failure ??= new Error(`the import reader failed: ${m.message}`);
-    poke();
+    changed.poke();
   });
   const died = () => {
     if (!finished) failure ??= new Error('the import reader thread stopped');
-    poke();
+    changed.poke();
   };
   worker.once('exit', died);
   // The reader thread's end of the channel went away without a word (the thread failed).
@@ -114,10 +110,7 @@ export async function* importRowsOffThread(body: ReadableStream<Uint8Array>, for
         yield* batch;
       } else if (failure) throw failure;
       else if (finished) return;
-      else
-        await new Promise<void>((resolve) => {
-          wake = resolve;
-        });
+      else await changed.wait();
     }
   } finally {
     worker.off('exit', died);
